@@ -50,9 +50,9 @@ absl::StatusOr<HashStrategy> HashStrategy::FromName(absl::string_view name) {
   for (HashStrategy strategy : {Crc32Ieee(), Xxh3()}) {
     if (strategy.name() == name) return strategy;
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown hash strategy \"", name,
-                   "\"; known strategies: ", absl::StrJoin(BuiltinNames(), ", ")));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown hash strategy \"", name,
+      "\"; known strategies: ", absl::StrJoin(BuiltinNames(), ", ")));
 }
 
 absl::StatusOr<HashStrategy> HashStrategy::Custom(absl::string_view name,
@@ -64,9 +64,9 @@ absl::StatusOr<HashStrategy> HashStrategy::Custom(absl::string_view name,
     return absl::InvalidArgumentError("custom hash strategy: name is empty");
   }
   if (bits < 1 || bits > 64) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("custom hash strategy \"", name, "\": bits is ", bits,
-                     ", must be in [1, 64]"));
+    return absl::InvalidArgumentError(absl::StrCat("custom hash strategy \"",
+                                                   name, "\": bits is ", bits,
+                                                   ", must be in [1, 64]"));
   }
   return HashStrategy(std::string(name), function, bits);
 }

@@ -15,9 +15,9 @@ int32_t JumpConsistentHash(uint64_t key, int32_t num_buckets) {
   while (next < num_buckets) {
     bucket = next;
     key = key * kMultiplier + 1;
-    next = static_cast<int64_t>(
-        static_cast<double>(bucket + 1) *
-        (kTwoTo31 / static_cast<double>((key >> 33) + 1)));
+    next =
+        static_cast<int64_t>(static_cast<double>(bucket + 1) *
+                             (kTwoTo31 / static_cast<double>((key >> 33) + 1)));
   }
   return bucket < 0 ? 0 : static_cast<int32_t>(bucket);
 }

@@ -13,8 +13,8 @@ absl::StatusOr<ShardSelector> ShardSelector::Create(uint32_t num_shards,
     return absl::InvalidArgumentError("shard count must be at least 1, got 0");
   }
   if (hash_bits < 1 || hash_bits > 64) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "hash bits must be in [1, 64], got ", hash_bits));
+    return absl::InvalidArgumentError(
+        absl::StrCat("hash bits must be in [1, 64], got ", hash_bits));
   }
   return ShardSelector(num_shards, 64 - hash_bits);
 }

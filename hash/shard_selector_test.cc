@@ -100,7 +100,8 @@ uint64_t FirstByte(absl::string_view key) {
 }
 
 TEST(ShardSelectorTest, ChiSquareCatchesABadHash) {
-  absl::StatusOr<HashStrategy> bad = HashStrategy::Custom("last", &FirstByte, 8);
+  absl::StatusOr<HashStrategy> bad =
+      HashStrategy::Custom("last", &FirstByte, 8);
   ASSERT_TRUE(bad.ok());
   const ShardSelector selector = MakeSelector(16, bad->bits());
   std::vector<uint64_t> counts(16, 0);

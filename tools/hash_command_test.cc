@@ -32,7 +32,8 @@ TEST(HashCommandTest, EscapesUnprintableKeys) {
 
 TEST(HashCommandTest, RejectsBadInput) {
   std::ostringstream out;
-  EXPECT_THAT(RunHashCommand({}, {}, out).message(), HasSubstr("at least one key"));
+  EXPECT_THAT(RunHashCommand({}, {}, out).message(),
+              HasSubstr("at least one key"));
   HashCommandOptions no_shards;
   no_shards.shards = 0;
   EXPECT_THAT(RunHashCommand(no_shards, {"k"}, out).message(),

@@ -1,0 +1,153 @@
+// Copyright 2026 The gogocache Authors.
+//
+// CacheGroup: a byte-bounded, sharded, in-memory cache that fills itself.
+//
+// Get(key) answers from memory when it can. On a miss it calls the group's
+// Getter once, however many threads miss the same key at the same time (they
+// share the one call and its result or its error), keeps the value and returns
+// it. Memory is bounded by `capacity_bytes`, split evenly across `num_shards`
+// LRU shards; a key's shard is chosen by the group's HashStrategy, computed
+// once per call.
+//
+//   CacheGroupOptions options;
+//   options.name = "users";
+//   options.capacity_bytes = 256 << 20;
+//   options.getter = MakeGetter([&](absl::string_view key) {
+//     return database.Load(key);  // absl::StatusOr<std::string>
+//   });
+//   absl::StatusOr<std::unique_ptr<CacheGroup>> group =
+//       CacheGroup::Create(std::move(options));
+//   if (!group.ok()) return group.status();
+//   absl::StatusOr<ByteView> value = (*group)->Get("user:42");
+//
+// Errors, by call:
+//   Create  InvalidArgument naming the option that is out of range.
+//   Get     InvalidArgument for an empty key or one longer than max_key_size;
+//           NotFound on a miss when the group has no getter; otherwise the
+//           getter's own error, unchanged, to every caller that shared the
+//           call. Errors are never cached.
+//   Set     InvalidArgument for a bad key; ResourceExhausted when the entry is
+//           larger than a shard (nothing is stored, an older value of the key
+//           is dropped).
+//   Remove  InvalidArgument for a bad key; removing an absent key is OK.
+//
+// A value returned by Get is a ByteView: it shares the cached bytes without
+// copying them and stays valid after the entry is evicted. An empty value is a
+// value: it is cached and returned like any other. A loaded value too large for
+// a shard is returned to its callers but not cached (counted in too_large).
+//
+// Thread safety: every method may be called from any number of threads.
+// No lock is held while the getter runs.
+
+#ifndef GOGOCACHE_CACHE_CACHE_GROUP_H_
+#define GOGOCACHE_CACHE_CACHE_GROUP_H_
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "cache/byte_view.h"
+#include "cache/lru_shard.h"
+#include "hash/hash_strategy.h"
+#include "hash/shard_selector.h"
+#include "loader/getter.h"
+#include "loader/singleflight.h"
+
+namespace gogocache {
+
+struct CacheGroupOptions {
+  // Names the group in errors and statistics. Must not be empty.
+  std::string name = "gogocache";
+
+  // Memory bound for all shards together, charging each entry its key and
+  // value sizes plus LruShard::kEntryOverhead. Each shard gets
+  // capacity_bytes / num_shards, which must be at least kMinShardCapacity.
+  size_t capacity_bytes = size_t{64} << 20;
+
+  // Number of LRU shards, 1 to kMaxShards. More shards, less lock contention.
+  uint32_t num_shards = 16;
+
+  // Picks a key's shard. HashStrategy::Crc32Ieee() shards exactly as the Go
+  // original did; the default XXH3 is faster.
+  HashStrategy hash = HashStrategy::Xxh3();
+
+  // Fills misses. Optional: without it a miss is NotFound.
+  std::shared_ptr<Getter> getter;
+
+  // Longest key accepted, 1 to kMaxKeySize bytes.
+  size_t max_key_size = 4096;
+};
+
+struct CacheGroupStats {
+  // groupcache's figures.
+  uint64_t gets = 0;   // Get() calls with a valid key
+  uint64_t hits = 0;   // ... answered from memory
+  uint64_t loads = 0;  // ... that missed and went to the getter path
+  uint64_t loads_deduplicated = 0;  // ... of which shared another's call
+  uint64_t local_loads = 0;         // getter calls that returned a value
+  uint64_t local_load_errors = 0;   // getter calls that returned an error
+  // The cache's figures, summed over the shards.
+  uint64_t bytes = 0;      // charged bytes held (see CacheGroupOptions)
+  uint64_t items = 0;      // entries held
+  uint64_t evictions = 0;  // entries dropped to make room
+  uint64_t too_large = 0;  // values larger than a shard, not cached
+  uint64_t capacity_bytes = 0;
+};
+
+class CacheGroup {
+ public:
+  static constexpr uint32_t kMaxShards = 1u << 16;
+  static constexpr size_t kMaxKeySize = 1u << 20;
+  static constexpr size_t kMinShardCapacity = 4 * LruShard::kEntryOverhead;
+
+  // A group with `options`, or InvalidArgument naming the bad option.
+  static absl::StatusOr<std::unique_ptr<CacheGroup>> Create(
+      CacheGroupOptions options);
+
+  CacheGroup(const CacheGroup&) = delete;
+  CacheGroup& operator=(const CacheGroup&) = delete;
+
+  // The value of `key`: from memory, or loaded once through the getter.
+  absl::StatusOr<ByteView> Get(absl::string_view key);
+
+  // Stores a copy of `value` under `key`, replacing any older value.
+  absl::Status Set(absl::string_view key, absl::string_view value);
+
+  // Drops `key` from memory if present.
+  absl::Status Remove(absl::string_view key);
+
+  // A snapshot of the counters; each shard is read atomically, the group as a
+  // whole is not (counts may be a few operations apart).
+  CacheGroupStats GetStats() const;
+
+  const std::string& name() const { return options_.name; }
+  const CacheGroupOptions& options() const { return options_; }
+
+ private:
+  CacheGroup(CacheGroupOptions options, ShardSelector selector);
+
+  absl::Status ValidateKey(absl::string_view key) const;
+  LruShard& ShardFor(uint64_t hash) const {
+    return *shards_[selector_.Select(hash)];
+  }
+  absl::StatusOr<ByteView> Load(absl::string_view key, uint64_t hash,
+                                LruShard& shard);
+
+  const CacheGroupOptions options_;
+  const ShardSelector selector_;
+  std::vector<std::unique_ptr<LruShard>> shards_;
+  SingleFlight<ByteView> flight_;
+  std::atomic<uint64_t> loads_{0};
+  std::atomic<uint64_t> local_loads_{0};
+  std::atomic<uint64_t> local_load_errors_{0};
+};
+
+}  // namespace gogocache
+
+#endif  // GOGOCACHE_CACHE_CACHE_GROUP_H_

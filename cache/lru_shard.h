@@ -1,0 +1,140 @@
+// Copyright 2026 The gogocache Authors.
+//
+// LruShard: one shard of a CacheGroup. It maps keys to immutable values,
+// holds at most `capacity_bytes` of them, and when an insert would exceed that
+// it evicts least recently used entries first. Lookup, insert, erase and each
+// eviction are O(1).
+//
+// Charge: an entry costs key.size() + value.size() + kEntryOverhead bytes of
+// the capacity. kEntryOverhead covers the entry's header, its hash-table slot
+// and the allocator's rounding, so that a shard's capacity bounds the memory it
+// really uses, not only the bytes handed to it.
+//
+// The caller hashes each key once (with the group's HashStrategy) and passes
+// the hash with the key; the shard never hashes keys itself.
+//
+// Eviction listener: called once for each entry evicted to make room, after
+// the shard's lock is released (so it may do I/O or call back into the shard),
+// on the thread whose insert caused the eviction. Not called for Erase(), for
+// replacement of a key's value, or at destruction.
+//
+// Thread safety: all methods may be called concurrently. One std::mutex per
+// shard guards the table and the recency list (std::mutex rather than
+// absl::Mutex: see README, "Sanitizers"); it is held for a table probe and a
+// few pointer updates, never while allocating for a value copy's sake beyond
+// the entry itself, and never across the listener.
+
+#ifndef GOGOCACHE_CACHE_LRU_SHARD_H_
+#define GOGOCACHE_CACHE_LRU_SHARD_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/string_view.h"
+#include "cache/byte_view.h"
+
+namespace gogocache {
+
+struct LruShardStats {
+  uint64_t items = 0;      // entries held now
+  uint64_t bytes = 0;      // sum of their charges
+  uint64_t hits = 0;       // counted lookups that found the key
+  uint64_t misses = 0;     // counted lookups that did not
+  uint64_t evictions = 0;  // entries dropped to make room
+  uint64_t too_large = 0;  // inserts refused: charge above capacity
+};
+
+class alignas(64) LruShard {
+ public:
+  using EvictionListener =
+      std::function<void(absl::string_view key, const ByteView& value)>;
+
+  // Bytes charged per entry beyond its key and value: a 32-byte header, about
+  // 10 bytes of hash-table slot at the table's load factor, and the allocator's
+  // own header and rounding.
+  static constexpr size_t kEntryOverhead = 64;
+
+  // Largest value the shard stores (values are returned, not cached, above it).
+  static constexpr size_t kMaxValueSize = UINT32_MAX;
+
+  // The charge of an entry with these sizes.
+  static constexpr size_t Charge(size_t key_size, size_t value_size) {
+    return key_size + value_size + kEntryOverhead;
+  }
+
+  explicit LruShard(size_t capacity_bytes, EvictionListener on_evict = nullptr);
+  ~LruShard();
+
+  LruShard(const LruShard&) = delete;
+  LruShard& operator=(const LruShard&) = delete;
+
+  // If `key` is present, stores its value in `*value`, marks it most recently
+  // used and returns true. Counts a hit or a miss when `count` is true.
+  bool Lookup(absl::string_view key, uint64_t hash, ByteView* value,
+              bool count = true);
+
+  // Stores a copy of `value` under `key`, replacing any older value, as the
+  // most recently used entry, evicting others as needed. Returns false, stores
+  // nothing and drops any older value of `key` when the entry's charge exceeds
+  // the whole capacity (or value is over kMaxValueSize). When `inserted` is
+  // not null and the insert succeeds, it receives a view of the stored copy.
+  bool Insert(absl::string_view key, uint64_t hash, absl::string_view value,
+              ByteView* inserted = nullptr);
+
+  // Removes `key`; returns whether it was present.
+  bool Erase(absl::string_view key, uint64_t hash);
+
+  LruShardStats GetStats() const;
+
+  size_t capacity() const { return capacity_; }
+
+ private:
+  struct Entry;
+  struct KeyRef {
+    absl::string_view key;
+    uint32_t table_hash;
+  };
+  struct TableHash {
+    using is_transparent = void;
+    size_t operator()(const Entry* entry) const;
+    size_t operator()(const KeyRef& ref) const { return ref.table_hash; }
+  };
+  struct TableEq {
+    using is_transparent = void;
+    bool operator()(const Entry* a, const Entry* b) const { return a == b; }
+    bool operator()(const Entry* a, const KeyRef& b) const;
+    bool operator()(const KeyRef& a, const Entry* b) const {
+      return (*this)(b, a);
+    }
+  };
+  using Table = absl::flat_hash_set<Entry*, TableHash, TableEq>;
+
+  static uint32_t TableHashOf(uint64_t hash);
+  static Entry* NewEntry(absl::string_view key, uint32_t table_hash,
+                         absl::string_view value);
+  static ByteView ViewOf(Entry* entry);  // Adds a reference.
+
+  void LinkAtHead(Entry* entry) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  static void Unlink(Entry* entry);
+  // Takes `entry` out of the table and the list; the caller owns its reference.
+  void Detach(Table::iterator it) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const size_t capacity_;
+  const EvictionListener on_evict_;
+
+  mutable std::mutex mu_;
+  Table table_ ABSL_GUARDED_BY(mu_);
+  // Circular recency list through a sentinel: head_.next is the most recently
+  // used entry, head_.prev the least.
+  Entry* head_ ABSL_GUARDED_BY(mu_);
+  size_t usage_ ABSL_GUARDED_BY(mu_) = 0;
+  LruShardStats counters_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace gogocache
+
+#endif  // GOGOCACHE_CACHE_LRU_SHARD_H_

@@ -1,0 +1,256 @@
+// Copyright 2026 The gogocache Authors.
+
+#include "cache/lru_shard.h"
+
+#include <atomic>
+#include <cstdint>
+#include <list>
+#include <random>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+
+namespace gogocache {
+namespace {
+
+// Tests hash keys with std::hash: the shard only needs equal keys to have
+// equal hashes.
+uint64_t H(absl::string_view key) {
+  return std::hash<std::string_view>()(
+      std::string_view(key.data(), key.size()));
+}
+
+bool Has(LruShard& shard, absl::string_view key) {
+  ByteView ignored;
+  return shard.Lookup(key, H(key), &ignored, /*count=*/false);
+}
+
+std::string Get(LruShard& shard, absl::string_view key) {
+  ByteView value;
+  if (!shard.Lookup(key, H(key), &value)) return "<miss>";
+  return value.ToString();
+}
+
+bool Put(LruShard& shard, absl::string_view key, absl::string_view value) {
+  return shard.Insert(key, H(key), value);
+}
+
+TEST(LruShardTest, LookupInsertErase) {
+  LruShard shard(1 << 20);
+  EXPECT_EQ(Get(shard, "a"), "<miss>");
+  EXPECT_TRUE(Put(shard, "a", "1"));
+  EXPECT_EQ(Get(shard, "a"), "1");
+  EXPECT_TRUE(Put(shard, "a", "2"));
+  EXPECT_EQ(Get(shard, "a"), "2");
+  EXPECT_TRUE(shard.Erase("a", H("a")));
+  EXPECT_FALSE(shard.Erase("a", H("a")));
+  EXPECT_EQ(Get(shard, "a"), "<miss>");
+
+  const LruShardStats stats = shard.GetStats();
+  EXPECT_EQ(stats.hits, 2u);
+  EXPECT_EQ(stats.misses, 2u);
+  EXPECT_EQ(stats.items, 0u);
+  EXPECT_EQ(stats.bytes, 0u);
+  EXPECT_EQ(stats.evictions, 0u);
+}
+
+TEST(LruShardTest, ChargesKeyValueAndOverhead) {
+  LruShard shard(1 << 20);
+  Put(shard, "key", "value");
+  Put(shard, "k2", "");
+  EXPECT_EQ(shard.GetStats().bytes,
+            LruShard::Charge(3, 5) + LruShard::Charge(2, 0));
+  EXPECT_EQ(LruShard::Charge(3, 5), 3 + 5 + LruShard::kEntryOverhead);
+  Put(shard, "key", "longer value");  // Replacement re-charges.
+  EXPECT_EQ(shard.GetStats().bytes,
+            LruShard::Charge(3, 12) + LruShard::Charge(2, 0));
+  EXPECT_EQ(shard.GetStats().items, 2u);
+}
+
+TEST(LruShardTest, EvictsLeastRecentlyUsedFirst) {
+  // Room for exactly four entries of one-byte keys and values.
+  LruShard shard(4 * LruShard::Charge(1, 1));
+  for (const char* key : {"1", "2", "3", "4"}) Put(shard, key, "v");
+  Get(shard, "3");
+  Get(shard, "1");  // Recency, oldest first: 2 4 3 1.
+  Put(shard, "5", "v");
+  EXPECT_FALSE(Has(shard, "2"));
+  Put(shard, "6", "v");
+  EXPECT_FALSE(Has(shard, "4"));
+  Put(shard, "7", "v");
+  EXPECT_FALSE(Has(shard, "3"));
+  for (const char* key : {"1", "5", "6", "7"}) EXPECT_TRUE(Has(shard, key));
+  EXPECT_EQ(shard.GetStats().evictions, 3u);
+}
+
+TEST(LruShardTest, EvictsAsManyAsABigEntryNeeds) {
+  LruShard shard(4 * LruShard::Charge(1, 10));
+  for (const char* key : {"a", "b", "c", "d"}) Put(shard, key, "0123456789");
+  // Charges three small entries less the key and overhead: evicts three.
+  ASSERT_TRUE(
+      Put(shard, "E", std::string(2 * LruShard::Charge(1, 10) + 10, 'x')));
+  EXPECT_FALSE(Has(shard, "a"));
+  EXPECT_FALSE(Has(shard, "b"));
+  EXPECT_FALSE(Has(shard, "c"));
+  EXPECT_TRUE(Has(shard, "d"));
+  EXPECT_LE(shard.GetStats().bytes, shard.capacity());
+}
+
+TEST(LruShardTest, RefusesEntriesLargerThanTheShard) {
+  LruShard shard(1000);
+  ASSERT_TRUE(Put(shard, "k", "small"));
+  EXPECT_FALSE(Put(shard, "k", std::string(1000, 'x')));
+  EXPECT_FALSE(Has(shard, "k")) << "the stale value must not survive";
+  EXPECT_EQ(shard.GetStats().too_large, 1u);
+  EXPECT_EQ(shard.GetStats().bytes, 0u);
+}
+
+TEST(LruShardTest, ViewsOutliveEviction) {
+  LruShard shard(LruShard::Charge(1, 5));
+  ByteView held;
+  ASSERT_TRUE(shard.Insert("a", H("a"), "first", &held));
+  Put(shard, "b", "other");  // Evicts "a".
+  EXPECT_FALSE(Has(shard, "a"));
+  EXPECT_EQ(held, "first");
+}
+
+TEST(LruShardTest, NotifiesEvictionsOutsideTheLock) {
+  std::vector<std::pair<std::string, std::string>> evicted;
+  LruShard* self = nullptr;
+  LruShard shard(2 * LruShard::Charge(1, 1),
+                 [&](absl::string_view key, const ByteView& value) {
+                   evicted.emplace_back(std::string(key), value.ToString());
+                   // Calling back in would deadlock if the lock were held.
+                   EXPECT_FALSE(Has(*self, key));
+                 });
+  self = &shard;
+  Put(shard, "a", "1");
+  Put(shard, "b", "2");
+  Put(shard, "a", "3");      // Replacement: not an eviction.
+  Put(shard, "c", "4");      // Evicts b.
+  shard.Erase("a", H("a"));  // Erase: not an eviction.
+  ASSERT_EQ(evicted.size(), 1u);
+  EXPECT_EQ(evicted[0].first, "b");
+  EXPECT_EQ(evicted[0].second, "2");
+}
+
+// A plain, obviously correct LRU to compare the shard against.
+class ModelLru {
+ public:
+  explicit ModelLru(size_t capacity) : capacity_(capacity) {}
+
+  bool Lookup(const std::string& key) {
+    for (auto it = order_.begin(); it != order_.end(); ++it) {
+      if (it->first == key) {
+        order_.splice(order_.begin(), order_, it);
+        return true;
+      }
+    }
+    return false;
+  }
+  std::vector<std::string> Insert(const std::string& key, size_t value_size) {
+    Erase(key);
+    std::vector<std::string> evicted;
+    const size_t charge = LruShard::Charge(key.size(), value_size);
+    if (charge > capacity_) return evicted;
+    while (usage_ + charge > capacity_) {
+      evicted.push_back(order_.back().first);
+      usage_ -=
+          LruShard::Charge(order_.back().first.size(), order_.back().second);
+      order_.pop_back();
+    }
+    order_.emplace_front(key, value_size);
+    usage_ += charge;
+    return evicted;
+  }
+  void Erase(const std::string& key) {
+    for (auto it = order_.begin(); it != order_.end(); ++it) {
+      if (it->first == key) {
+        usage_ -= LruShard::Charge(key.size(), it->second);
+        order_.erase(it);
+        return;
+      }
+    }
+  }
+  size_t usage() const { return usage_; }
+  size_t size() const { return order_.size(); }
+
+ private:
+  const size_t capacity_;
+  size_t usage_ = 0;
+  std::list<std::pair<std::string, size_t>> order_;  // Most recent first.
+};
+
+TEST(LruShardTest, AgreesWithAModelLruOnRandomOperations) {
+  const size_t capacity = 3000;
+  std::vector<std::string> evicted;
+  LruShard shard(capacity, [&](absl::string_view key, const ByteView&) {
+    evicted.emplace_back(key);
+  });
+  ModelLru model(capacity);
+  std::mt19937 random(42);
+  for (int step = 0; step < 20000; ++step) {
+    const std::string key = absl::StrCat("k", random() % 60);
+    const int op = random() % 10;
+    if (op < 5) {
+      ByteView value;
+      ASSERT_EQ(shard.Lookup(key, H(key), &value), model.Lookup(key))
+          << "step " << step << " lookup " << key;
+    } else if (op < 9) {
+      const size_t value_size = random() % 200;
+      evicted.clear();
+      const std::vector<std::string> expected = model.Insert(key, value_size);
+      shard.Insert(key, H(key), std::string(value_size, 'v'));
+      ASSERT_EQ(evicted, expected) << "step " << step << " insert " << key;
+    } else {
+      shard.Erase(key, H(key));
+      model.Erase(key);
+    }
+    const LruShardStats stats = shard.GetStats();
+    ASSERT_EQ(stats.bytes, model.usage()) << "step " << step;
+    ASSERT_EQ(stats.items, model.size()) << "step " << step;
+  }
+}
+
+TEST(LruShardTest, ConcurrentChurnNeverExceedsCapacity) {
+  const size_t capacity = 64 * 1024;
+  LruShard shard(capacity);
+  std::atomic<bool> stop{false};
+  std::atomic<bool> over{false};
+  std::thread monitor([&] {
+    while (!stop.load()) {
+      if (shard.GetStats().bytes > capacity) over = true;
+    }
+  });
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 4; ++t) {
+    writers.emplace_back([&, t] {
+      std::mt19937 random(t);
+      for (int i = 0; i < 20000; ++i) {
+        const std::string key = absl::StrCat(random() % 5000);
+        if (i % 3 == 0) {
+          ByteView value;
+          if (shard.Lookup(key, H(key), &value)) {
+            ASSERT_EQ(value.ToString(), std::string(value.size(), key[0]));
+          }
+        } else {
+          shard.Insert(key, H(key), std::string(random() % 500, key[0]));
+        }
+      }
+    });
+  }
+  for (auto& writer : writers) writer.join();
+  stop = true;
+  monitor.join();
+  EXPECT_FALSE(over.load());
+  EXPECT_LE(shard.GetStats().bytes, capacity);
+  EXPECT_GT(shard.GetStats().evictions, 0u);
+}
+
+}  // namespace
+}  // namespace gogocache

@@ -109,7 +109,7 @@ void LruShard::Detach(Table::iterator it) {
 bool LruShard::Lookup(absl::string_view key, uint64_t hash, ByteView* value,
                       bool count) {
   const KeyRef ref{key, TableHashOf(hash)};
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<SpinLock> lock(mu_);
   const auto it = table_.find(ref);
   if (it == table_.end()) {
     if (count) ++counters_.misses;
@@ -135,7 +135,7 @@ bool LruShard::Insert(absl::string_view key, uint64_t hash,
   absl::InlinedVector<Entry*, 4> dropped;  // Replaced or evicted; unref later.
   size_t evicted_count = 0;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<SpinLock> lock(mu_);
     const auto old = table_.find(ref);
     if (old != table_.end()) {
       dropped.push_back(*old);
@@ -172,7 +172,7 @@ bool LruShard::Insert(absl::string_view key, uint64_t hash,
 bool LruShard::Erase(absl::string_view key, uint64_t hash) {
   Entry* victim = nullptr;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<SpinLock> lock(mu_);
     const auto it = table_.find(KeyRef{key, TableHashOf(hash)});
     if (it == table_.end()) return false;
     victim = *it;
@@ -183,7 +183,7 @@ bool LruShard::Erase(absl::string_view key, uint64_t hash) {
 }
 
 LruShardStats LruShard::GetStats() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<SpinLock> lock(mu_);
   LruShardStats stats = counters_;
   stats.items = table_.size();
   stats.bytes = usage_;

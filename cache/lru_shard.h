@@ -18,11 +18,10 @@
 // on the thread whose insert caused the eviction. Not called for Erase(), for
 // replacement of a key's value, or at destruction.
 //
-// Thread safety: all methods may be called concurrently. One std::mutex per
-// shard guards the table and the recency list (std::mutex rather than
-// absl::Mutex: see README, "Sanitizers"); it is held for a table probe and a
-// few pointer updates, never while allocating for a value copy's sake beyond
-// the entry itself, and never across the listener.
+// Thread safety: all methods may be called concurrently. One SpinLock per
+// shard guards the table and the recency list; it is held for a table probe
+// and a few pointer updates: never while copying a value, never across the
+// listener. The entry's allocation and copy happen before the lock is taken.
 
 #ifndef GOGOCACHE_CACHE_LRU_SHARD_H_
 #define GOGOCACHE_CACHE_LRU_SHARD_H_
@@ -36,6 +35,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/string_view.h"
 #include "cache/byte_view.h"
+#include "cache/spin_lock.h"
 
 namespace gogocache {
 
@@ -126,7 +126,7 @@ class alignas(64) LruShard {
   const size_t capacity_;
   const EvictionListener on_evict_;
 
-  mutable std::mutex mu_;
+  mutable SpinLock mu_;
   Table table_ ABSL_GUARDED_BY(mu_);
   // Circular recency list through a sentinel: head_.next is the most recently
   // used entry, head_.prev the least.

@@ -25,7 +25,7 @@ namespace {
 
 constexpr size_t kValueSize = 100;
 constexpr size_t kCapacity = size_t{64} << 20;  // Holds every key.
-constexpr int kShardBits = 4;                    // 16 shards everywhere.
+constexpr int kShardBits = 4;                   // 16 shards everywhere.
 
 const Workload& GetWorkload(Distribution distribution) {
   static const Workload* zipf = [] {
@@ -70,8 +70,9 @@ std::shared_ptr<rocksdb::Cache> Fill(std::shared_ptr<rocksdb::Cache> cache) {
   const auto& keys = GetWorkload(Distribution::kZipf).keys();
   for (size_t i = 0; i < keys.size(); ++i) {
     auto* value = new std::string(ValueFor(i));
-    if (!cache->Insert(keys[i], value, keys[i].size() + value->size(),
-                       &DeleteString)
+    if (!cache
+             ->Insert(keys[i], value, keys[i].size() + value->size(),
+                      &DeleteString)
              .ok()) {
       std::abort();
     }
@@ -87,10 +88,9 @@ rocksdb::Cache& GetRocksDbLru() {
 
 rocksdb::Cache& GetRocksDbHyperClock() {
   static auto* cache = new std::shared_ptr<rocksdb::Cache>(
-      Fill(rocksdb::HyperClockCacheOptions(kCapacity,
-                                           /*estimated_entry_charge=*/16 +
-                                               kValueSize,
-                                           kShardBits)
+      Fill(rocksdb::HyperClockCacheOptions(
+               kCapacity,
+               /*estimated_entry_charge=*/16 + kValueSize, kShardBits)
                .MakeSharedCache()));
   return **cache;
 }
@@ -141,9 +141,9 @@ void BM_RocksDbHyperClock(benchmark::State& state, Distribution distribution) {
 }
 
 #define GOGOCACHE_HIT_BENCHMARK(function, workload, distribution) \
-  BENCHMARK_CAPTURE(function, workload, distribution)            \
-      ->Threads(1)                                               \
-      ->Threads(2)                                               \
+  BENCHMARK_CAPTURE(function, workload, distribution)             \
+      ->Threads(1)                                                \
+      ->Threads(2)                                                \
       ->UseRealTime()
 
 GOGOCACHE_HIT_BENCHMARK(BM_Gogocache, zipf, Distribution::kZipf);

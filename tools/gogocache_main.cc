@@ -1,7 +1,10 @@
 // Copyright 2026 The gogocache Authors.
 //
 // The `gogocache` command. Usage: gogocache SUBCOMMAND [--flags] [ARGS...]
+//   demo          a CacheGroup in front of a slow source, under load
 //   hash KEY...   each strategy's hash, shard and peer bucket for the keys
+
+#include <unistd.h>
 
 #include <cstdint>
 #include <iostream>
@@ -12,16 +15,29 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "tools/demo_command.h"
 #include "tools/hash_command.h"
 
-ABSL_FLAG(uint32_t, shards, 16, "hash: number of cache shards");
+ABSL_FLAG(uint32_t, shards, 16, "number of cache shards (demo, hash)");
 ABSL_FLAG(int32_t, buckets, 8, "hash: number of peers for jump hashing");
+ABSL_FLAG(int, threads, 4, "demo: worker threads");
+ABSL_FLAG(absl::Duration, duration, absl::Seconds(5), "demo: how long to run");
+ABSL_FLAG(uint64_t, capacity, uint64_t{2} << 20, "demo: cache capacity, bytes");
+ABSL_FLAG(std::string, hash, "xxh3", "demo: hash strategy (crc32 or xxh3)");
+ABSL_FLAG(uint64_t, keys, 10000, "demo: number of distinct keys");
+ABSL_FLAG(double, zipf, 0.99, "demo: Zipf exponent of key popularity");
+ABSL_FLAG(uint64_t, value_size, 512, "demo: bytes per value");
+ABSL_FLAG(absl::Duration, source_latency, absl::Milliseconds(2),
+          "demo: time the slow source takes per load");
 
 namespace {
 
 constexpr char kUsage[] =
     "gogocache SUBCOMMAND [--flags] [ARGS...]\n"
     "subcommands:\n"
+    "  demo         a CacheGroup in front of a slow source, several threads,\n"
+    "               Zipf keys; prints statistics and latency percentiles\n"
     "  hash KEY...  print each strategy's hash, shard (--shards) and peer\n"
     "               bucket (--buckets) for the keys\n"
     "Run `gogocache SUBCOMMAND --help` for the flags.";
@@ -47,14 +63,32 @@ int main(int argc, char** argv) {
       absl::ParseCommandLine(static_cast<int>(rest.size()), rest.data());
   const std::vector<std::string> args(positional.begin() + 1, positional.end());
 
+  absl::Status status;
   if (subcommand == "hash") {
     gogocache::HashCommandOptions options;
     options.shards = absl::GetFlag(FLAGS_shards);
     options.buckets = absl::GetFlag(FLAGS_buckets);
-    const absl::Status status = RunHashCommand(options, args, std::cout);
-    return status.ok() ? 0 : Fail(status);
+    status = RunHashCommand(options, args, std::cout);
+  } else if (subcommand == "demo") {
+    if (!args.empty()) {
+      return Fail(absl::InvalidArgumentError(
+          "demo takes no arguments, only flags (see --help)"));
+    }
+    gogocache::DemoOptions options;
+    options.threads = absl::GetFlag(FLAGS_threads);
+    options.duration = absl::GetFlag(FLAGS_duration);
+    options.capacity_bytes = absl::GetFlag(FLAGS_capacity);
+    options.shards = absl::GetFlag(FLAGS_shards);
+    options.hash = absl::GetFlag(FLAGS_hash);
+    options.keys = absl::GetFlag(FLAGS_keys);
+    options.zipf_exponent = absl::GetFlag(FLAGS_zipf);
+    options.value_size = absl::GetFlag(FLAGS_value_size);
+    options.source_latency = absl::GetFlag(FLAGS_source_latency);
+    status = RunDemo(options, std::cout, std::cerr, isatty(STDERR_FILENO) == 1);
+  } else {
+    std::cerr << "gogocache: unknown subcommand \"" << subcommand << "\"\n"
+              << kUsage << "\n";
+    return 2;
   }
-  std::cerr << "gogocache: unknown subcommand \"" << subcommand << "\"\n"
-            << kUsage << "\n";
-  return 2;
+  return status.ok() ? 0 : Fail(status);
 }

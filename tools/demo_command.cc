@@ -1,0 +1,210 @@
+// Copyright 2026 The gogocache Authors.
+
+#include "tools/demo_command.h"
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "benchmarks/workload.h"
+#include "cache/cache_group.h"
+#include "hash/hash_strategy.h"
+#include "loader/getter.h"
+#include "tools/latency_histogram.h"
+
+namespace gogocache {
+namespace {
+
+// The slow source's value for a key: the key, repeated to the value size, so
+// every answer can be checked.
+std::string SourceValue(absl::string_view key, size_t size) {
+  std::string value;
+  value.reserve(size);
+  while (value.size() < size) value.append(key.data(), key.size());
+  value.resize(size);
+  return value;
+}
+
+std::string Bytes(uint64_t bytes) {
+  if (bytes >= (uint64_t{1} << 20)) {
+    return absl::StrFormat("%.1f MiB", bytes / 1048576.0);
+  }
+  if (bytes >= 1024) return absl::StrFormat("%.1f KiB", bytes / 1024.0);
+  return absl::StrCat(bytes, " B");
+}
+
+std::string Latency(uint64_t nanos) {
+  if (nanos >= 1000000) return absl::StrFormat("%.2f ms", nanos / 1e6);
+  if (nanos >= 1000) return absl::StrFormat("%.1f us", nanos / 1e3);
+  return absl::StrCat(nanos, " ns");
+}
+
+double Ratio(uint64_t part, uint64_t whole) {
+  return whole == 0 ? 0.0 : static_cast<double>(part) / whole;
+}
+
+std::string ProgressLine(const CacheGroupStats& stats, double elapsed,
+                         double total) {
+  return absl::StrFormat(
+      "[%4.1fs/%.1fs] gets %d  hit %.1f%%  loads %d (deduplicated %d)  "
+      "items %d  %s",
+      elapsed, total, stats.gets, 100 * Ratio(stats.hits, stats.gets),
+      stats.local_loads + stats.local_load_errors, stats.loads_deduplicated,
+      stats.items, Bytes(stats.bytes));
+}
+
+}  // namespace
+
+absl::Status RunDemo(const DemoOptions& options, std::ostream& out,
+                     std::ostream& progress, bool progress_is_terminal) {
+  if (options.threads < 1 || options.threads > 1024) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "demo: --threads must be in [1, 1024], got ", options.threads));
+  }
+  if (options.duration <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("demo: --duration must be positive");
+  }
+  if (options.keys < 1 || options.keys > (size_t{1} << 26)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("demo: --keys must be in [1, 2^26], got ", options.keys));
+  }
+  if (!(options.zipf_exponent > 0 && options.zipf_exponent < 10)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "demo: --zipf must be in (0, 10), got ", options.zipf_exponent));
+  }
+  if (options.source_latency < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "demo: --source_latency must not be negative");
+  }
+  absl::StatusOr<HashStrategy> hash = HashStrategy::FromName(options.hash);
+  if (!hash.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("demo: --hash: ", hash.status().message()));
+  }
+
+  const auto source_latency = absl::ToChronoNanoseconds(options.source_latency);
+  const size_t value_size = options.value_size;
+  CacheGroupOptions group_options;
+  group_options.name = "demo";
+  group_options.capacity_bytes = options.capacity_bytes;
+  group_options.num_shards = options.shards;
+  group_options.hash = *hash;
+  group_options.getter = MakeGetter([=](absl::string_view key) {
+    std::this_thread::sleep_for(source_latency);  // The slow source.
+    return SourceValue(key, value_size);
+  });
+  absl::StatusOr<std::unique_ptr<CacheGroup>> created =
+      CacheGroup::Create(std::move(group_options));
+  if (!created.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("demo: ", created.status().message()));
+  }
+  CacheGroup& group = **created;
+
+  bench::WorkloadOptions workload_options;
+  workload_options.num_keys = options.keys;
+  workload_options.zipf_exponent = options.zipf_exponent;
+  workload_options.num_accesses = size_t{1} << 20;
+  const bench::Workload workload(workload_options);
+
+  out << absl::StrFormat(
+      "gogocache demo: %d threads for %s; capacity %s in %d shards (%s); "
+      "%d keys, Zipf %.2f, %d-byte values; the source takes %s per load\n",
+      options.threads, absl::FormatDuration(options.duration),
+      Bytes(options.capacity_bytes), options.shards, hash->name(), options.keys,
+      options.zipf_exponent, options.value_size,
+      absl::FormatDuration(options.source_latency));
+
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> wrong_values{0};
+  std::atomic<uint64_t> errors{0};
+  std::vector<LatencyHistogram> latencies(options.threads);
+  std::vector<std::thread> workers;
+  const auto start = std::chrono::steady_clock::now();
+  for (int t = 0; t < options.threads; ++t) {
+    workers.emplace_back([&, t] {
+      LatencyHistogram& latency = latencies[t];
+      for (size_t i = static_cast<size_t>(t) * 7919;
+           !stop.load(std::memory_order_relaxed); ++i) {
+        const std::string& key = workload.KeyAt(i);
+        const auto before = std::chrono::steady_clock::now();
+        absl::StatusOr<ByteView> value = group.Get(key);
+        const auto after = std::chrono::steady_clock::now();
+        latency.Record(static_cast<uint64_t>(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(after - before)
+                .count()));
+        if (!value.ok()) {
+          errors.fetch_add(1, std::memory_order_relaxed);
+        } else if (value->view() != SourceValue(key, value_size)) {
+          wrong_values.fetch_add(1, std::memory_order_relaxed);
+        }
+      }
+    });
+  }
+
+  const double total = absl::ToDoubleSeconds(options.duration);
+  const auto deadline = start + absl::ToChronoNanoseconds(options.duration);
+  auto next_line = start;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const auto now = std::chrono::steady_clock::now();
+    const double elapsed = std::chrono::duration<double>(now - start).count();
+    if (progress_is_terminal) {
+      progress << "\r" << ProgressLine(group.GetStats(), elapsed, total)
+               << "\x1b[K" << std::flush;
+    } else if (now >= next_line) {
+      progress << ProgressLine(group.GetStats(), elapsed, total) << "\n";
+      next_line = now + std::chrono::seconds(1);
+    }
+  }
+  stop = true;
+  for (auto& worker : workers) worker.join();
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  if (progress_is_terminal) progress << "\n";
+
+  LatencyHistogram latency;
+  for (const LatencyHistogram& h : latencies) latency.Merge(h);
+  const CacheGroupStats stats = group.GetStats();
+  const uint64_t getter_calls = stats.local_loads + stats.local_load_errors;
+  out << absl::StrFormat("%-20s %12d  (%.0f/s)\n", "gets", stats.gets,
+                         stats.gets / elapsed);
+  out << absl::StrFormat("%-20s %12d  hit ratio %.2f%%\n", "hits", stats.hits,
+                         100 * Ratio(stats.hits, stats.gets));
+  out << absl::StrFormat("%-20s %12d  misses that went to the getter path\n",
+                         "loads", stats.loads);
+  out << absl::StrFormat(
+      "%-20s %12d  misses that shared another caller's load\n",
+      "loads deduplicated", stats.loads_deduplicated);
+  out << absl::StrFormat("%-20s %12d  getter calls that returned a value\n",
+                         "local loads", stats.local_loads);
+  out << absl::StrFormat("%-20s %12d\n", "local load errors",
+                         stats.local_load_errors);
+  out << absl::StrFormat("%-20s %12d  of %d keys\n", "items", stats.items,
+                         options.keys);
+  out << absl::StrFormat("%-20s %12s  of %s\n", "bytes", Bytes(stats.bytes),
+                         Bytes(stats.capacity_bytes));
+  out << absl::StrFormat("%-20s %12d\n", "evictions", stats.evictions);
+  out << absl::StrFormat("%-20s %12d\n", "too large", stats.too_large);
+  out << absl::StrFormat("%-20s %12s  p50 %s  p99 %s  max %s\n", "Get latency",
+                         "", Latency(latency.Percentile(0.50)),
+                         Latency(latency.Percentile(0.99)),
+                         Latency(latency.max()));
+  out << absl::StrFormat(
+      "%-20s %12.1fx  the source alone would have taken %d calls\n",
+      "load reduction", Ratio(stats.gets, getter_calls), stats.gets);
+  if (wrong_values.load() > 0 || errors.load() > 0) {
+    return absl::InternalError(absl::StrCat("demo: ", wrong_values.load(),
+                                            " wrong values and ", errors.load(),
+                                            " errors returned by Get"));
+  }
+  out << "every value returned was checked against the source: all correct\n";
+  return absl::OkStatus();
+}
+
+}  // namespace gogocache

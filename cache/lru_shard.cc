@@ -3,7 +3,10 @@
 #include "cache/lru_shard.h"
 
 #include <cstring>
+#include <functional>
+#include <mutex>
 #include <new>
+#include <thread>
 #include <type_traits>
 #include <utility>
 
@@ -71,6 +74,34 @@ ByteView LruShard::ViewOf(Entry* entry) {
                          entry->value_size);
 }
 
+class LruShard::WriterSection {
+ public:
+  explicit WriterSection(LruShard& shard) ABSL_EXCLUSIVE_LOCK_FUNCTION(shard.writer_mu_)
+      : shard_(shard) {
+    shard_.writer_mu_.lock();
+    // seq_cst pairs with the readers' seq_cst increment-then-check: either a
+    // reader sees the flag and backs out, or this sees the reader and waits.
+    shard_.writer_active_.store(true, std::memory_order_seq_cst);
+    for (Stripe& stripe : shard_.stripes_) {
+      while (stripe.readers.load(std::memory_order_seq_cst) != 0) {
+        std::this_thread::yield();
+      }
+    }
+    shard_.ReplayAccesses();
+  }
+
+  ~WriterSection() ABSL_UNLOCK_FUNCTION() {
+    shard_.writer_active_.store(false, std::memory_order_release);
+    shard_.writer_mu_.unlock();
+  }
+
+  WriterSection(const WriterSection&) = delete;
+  WriterSection& operator=(const WriterSection&) = delete;
+
+ private:
+  LruShard& shard_;
+};
+
 LruShard::LruShard(size_t capacity_bytes, EvictionListener on_evict)
     : capacity_(capacity_bytes), on_evict_(std::move(on_evict)) {
   // The sentinel carries no key or value; only its links are used.
@@ -85,6 +116,42 @@ LruShard::~LruShard() {
     entry = next;
   }
   head_->buffer.Unref();
+}
+
+LruShard::Stripe& LruShard::StripeOfThisThread() {
+  // Threads are told apart by their id; the multiplication spreads ids that
+  // differ only in high bits (thread stacks are megabytes apart).
+  const uint64_t id = std::hash<std::thread::id>()(std::this_thread::get_id());
+  return stripes_[((id * 0x9E3779B97F4A7C15ULL) >> 58) % kStripes];
+}
+
+void LruShard::EnterRead(Stripe& stripe) {
+  for (;;) {
+    stripe.readers.fetch_add(1, std::memory_order_seq_cst);
+    if (!writer_active_.load(std::memory_order_seq_cst)) return;
+    // A writer is in or coming: step out of its way until it is done.
+    stripe.readers.fetch_sub(1, std::memory_order_release);
+    while (writer_active_.load(std::memory_order_acquire)) {
+      std::this_thread::yield();
+    }
+  }
+}
+
+void LruShard::ReplayAccesses() {
+  for (Stripe& stripe : stripes_) {
+    const uint32_t recorded = stripe.recorded.load(std::memory_order_relaxed);
+    if (recorded == 0) continue;
+    const uint32_t count =
+        recorded < kAccessBufferSize ? recorded : kAccessBufferSize;
+    for (uint32_t i = 0; i < count; ++i) {
+      Entry* entry = stripe.accessed[i];
+      if (head_->next != entry) {
+        Unlink(entry);
+        LinkAtHead(entry);
+      }
+    }
+    stripe.recorded.store(0, std::memory_order_relaxed);
+  }
 }
 
 void LruShard::LinkAtHead(Entry* entry) {
@@ -109,19 +176,25 @@ void LruShard::Detach(Table::iterator it) {
 bool LruShard::Lookup(absl::string_view key, uint64_t hash, ByteView* value,
                       bool count) {
   const KeyRef ref{key, TableHashOf(hash)};
-  std::lock_guard<SpinLock> lock(mu_);
+  Stripe& stripe = StripeOfThisThread();
+  EnterRead(stripe);
   const auto it = table_.find(ref);
   if (it == table_.end()) {
-    if (count) ++counters_.misses;
+    ExitRead(stripe);
+    if (count) stripe.misses.fetch_add(1, std::memory_order_relaxed);
     return false;
   }
   Entry* entry = *it;
-  if (head_->next != entry) {
-    Unlink(entry);
-    LinkAtHead(entry);
-  }
-  if (count) ++counters_.hits;
   *value = ViewOf(entry);
+  // Entries recorded here stay valid until replayed: only writers remove
+  // entries, and every writer replays first.
+  const uint32_t slot = stripe.recorded.fetch_add(1, std::memory_order_relaxed);
+  if (slot < kAccessBufferSize) stripe.accessed[slot] = entry;
+  ExitRead(stripe);
+  if (count) stripe.hits.fetch_add(1, std::memory_order_relaxed);
+  if (slot == kAccessBufferSize - 1) {
+    WriterSection replay(*this);  // Full: replay now so no access is lost.
+  }
   return true;
 }
 
@@ -130,19 +203,19 @@ bool LruShard::Insert(absl::string_view key, uint64_t hash,
   const KeyRef ref{key, TableHashOf(hash)};
   const size_t charge = Charge(key.size(), value.size());
   const bool fits = charge <= capacity_ && value.size() <= kMaxValueSize;
-  // Allocate and copy before taking the lock.
+  // Allocate and copy before excluding the readers.
   Entry* entry = fits ? NewEntry(key, ref.table_hash, value) : nullptr;
   absl::InlinedVector<Entry*, 4> dropped;  // Replaced or evicted; unref later.
   size_t evicted_count = 0;
   {
-    std::lock_guard<SpinLock> lock(mu_);
+    WriterSection writer(*this);
     const auto old = table_.find(ref);
     if (old != table_.end()) {
       dropped.push_back(*old);
       Detach(old);
     }
     if (entry == nullptr) {
-      ++counters_.too_large;
+      ++too_large_;
     } else {
       while (usage_ + charge > capacity_) {
         Entry* victim = head_->prev;
@@ -150,7 +223,7 @@ bool LruShard::Insert(absl::string_view key, uint64_t hash,
         dropped.push_back(victim);
         ++evicted_count;
       }
-      counters_.evictions += evicted_count;
+      evictions_ += evicted_count;
       table_.insert(entry);
       LinkAtHead(entry);
       usage_ += charge;
@@ -172,7 +245,7 @@ bool LruShard::Insert(absl::string_view key, uint64_t hash,
 bool LruShard::Erase(absl::string_view key, uint64_t hash) {
   Entry* victim = nullptr;
   {
-    std::lock_guard<SpinLock> lock(mu_);
+    WriterSection writer(*this);
     const auto it = table_.find(KeyRef{key, TableHashOf(hash)});
     if (it == table_.end()) return false;
     victim = *it;
@@ -183,10 +256,18 @@ bool LruShard::Erase(absl::string_view key, uint64_t hash) {
 }
 
 LruShardStats LruShard::GetStats() const {
-  std::lock_guard<SpinLock> lock(mu_);
-  LruShardStats stats = counters_;
+  LruShardStats stats;
+  for (const Stripe& stripe : stripes_) {
+    stats.hits += stripe.hits.load(std::memory_order_relaxed);
+    stats.misses += stripe.misses.load(std::memory_order_relaxed);
+  }
+  // Only writers change these, and holding the writer lock keeps them out
+  // without stopping the readers.
+  std::lock_guard<SpinLock> lock(writer_mu_);
   stats.items = table_.size();
   stats.bytes = usage_;
+  stats.evictions = evictions_;
+  stats.too_large = too_large_;
   return stats;
 }
 

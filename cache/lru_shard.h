@@ -18,14 +18,28 @@
 // on the thread whose insert caused the eviction. Not called for Erase(), for
 // replacement of a key's value, or at destruction.
 //
-// Thread safety: all methods may be called concurrently. One SpinLock per
-// shard guards the table and the recency list; it is held for a table probe
-// and a few pointer updates: never while copying a value, never across the
-// listener. The entry's allocation and copy happen before the lock is taken.
+// Thread safety: all methods may be called concurrently.
+//
+// How a hit avoids a lock every reader contends on: lookups are readers and
+// run concurrently; inserts, erases and recency updates are writers and run
+// alone. A reader announces itself in one of kStripes per-shard stripes
+// picked by its thread, so concurrent readers write to different cache lines;
+// a writer raises a flag and waits until every stripe is empty. A hit cannot
+// move its entry to the front of the recency list (that would be a write), so
+// it records the entry in its stripe's access buffer, and the next writer
+// (or the reader that fills the buffer) replays those moves in order before
+// doing anything else. From one thread the order is exactly LRU; with several,
+// accesses recorded in different stripes are replayed stripe by stripe, and
+// when a buffer fills faster than it is replayed the excess accesses are not
+// recorded (their entries simply age as if not touched), as in Caffeine.
+//
+// Nothing slow happens inside a writer: the entry's allocation and copy come
+// before, the eviction listener after.
 
 #ifndef GOGOCACHE_CACHE_LRU_SHARD_H_
 #define GOGOCACHE_CACHE_LRU_SHARD_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -65,6 +79,11 @@ class alignas(64) LruShard {
   static constexpr size_t Charge(size_t key_size, size_t value_size) {
     return key_size + value_size + kEntryOverhead;
   }
+
+  // Reader stripes per shard, and accesses each stripe buffers between
+  // replays.
+  static constexpr int kStripes = 8;
+  static constexpr uint32_t kAccessBufferSize = 32;
 
   explicit LruShard(size_t capacity_bytes, EvictionListener on_evict = nullptr);
   ~LruShard();
@@ -118,21 +137,48 @@ class alignas(64) LruShard {
                          absl::string_view value);
   static ByteView ViewOf(Entry* entry);  // Adds a reference.
 
-  void LinkAtHead(Entry* entry) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // A reader stripe: one cache line of counters, then the access buffer.
+  struct alignas(64) Stripe {
+    std::atomic<uint32_t> readers{0};   // Readers inside, via this stripe.
+    std::atomic<uint32_t> recorded{0};  // Accesses claimed in `accessed`.
+    std::atomic<uint64_t> hits{0};
+    std::atomic<uint64_t> misses{0};
+    // Slots [0, min(recorded, size)) hold entries hit since the last replay;
+    // each is written by the reader that claimed it, read by writers.
+    Entry* accessed[kAccessBufferSize];
+  };
+
+  // Exclusive access to the table and the list for its lifetime: takes the
+  // writer lock, waits out the readers, then replays recorded accesses.
+  class WriterSection;
+
+  Stripe& StripeOfThisThread();
+  void EnterRead(Stripe& stripe);
+  static void ExitRead(Stripe& stripe) {
+    stripe.readers.fetch_sub(1, std::memory_order_release);
+  }
+  void ReplayAccesses() ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_);
+
+  void LinkAtHead(Entry* entry) ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_);
   static void Unlink(Entry* entry);
   // Takes `entry` out of the table and the list; the caller owns its reference.
-  void Detach(Table::iterator it) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Detach(Table::iterator it) ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_);
 
   const size_t capacity_;
   const EvictionListener on_evict_;
 
-  mutable SpinLock mu_;
-  Table table_ ABSL_GUARDED_BY(mu_);
+  Stripe stripes_[kStripes];
+  // Set by a writer that wants the readers out; read by every reader.
+  alignas(64) std::atomic<bool> writer_active_{false};
+  mutable SpinLock writer_mu_;
+  // Read by readers while no writer is active; changed only by writers.
+  Table table_;
   // Circular recency list through a sentinel: head_.next is the most recently
-  // used entry, head_.prev the least.
-  Entry* head_ ABSL_GUARDED_BY(mu_);
-  size_t usage_ ABSL_GUARDED_BY(mu_) = 0;
-  LruShardStats counters_ ABSL_GUARDED_BY(mu_);
+  // used entry, head_.prev the least. Only writers touch it.
+  Entry* head_ ABSL_GUARDED_BY(writer_mu_);
+  size_t usage_ ABSL_GUARDED_BY(writer_mu_) = 0;
+  uint64_t evictions_ ABSL_GUARDED_BY(writer_mu_) = 0;
+  uint64_t too_large_ ABSL_GUARDED_BY(writer_mu_) = 0;
 };
 
 }  // namespace gogocache

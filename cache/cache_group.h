@@ -102,7 +102,7 @@ struct CacheGroupStats {
 
 class CacheGroup {
  public:
-  static constexpr uint32_t kMaxShards = 1u << 16;
+  static constexpr uint32_t kMaxShards = 1u << 12;
   static constexpr size_t kMaxKeySize = 1u << 20;
   static constexpr size_t kMinShardCapacity = 4 * LruShard::kEntryOverhead;
 

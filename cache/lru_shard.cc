@@ -76,7 +76,8 @@ ByteView LruShard::ViewOf(Entry* entry) {
 
 class LruShard::WriterSection {
  public:
-  explicit WriterSection(LruShard& shard) ABSL_EXCLUSIVE_LOCK_FUNCTION(shard.writer_mu_)
+  explicit WriterSection(LruShard& shard)
+      ABSL_EXCLUSIVE_LOCK_FUNCTION(shard.writer_mu_)
       : shard_(shard) {
     shard_.writer_mu_.lock();
     // seq_cst pairs with the readers' seq_cst increment-then-check: either a
@@ -141,6 +142,7 @@ void LruShard::ReplayAccesses() {
   for (Stripe& stripe : stripes_) {
     const uint32_t recorded = stripe.recorded.load(std::memory_order_relaxed);
     if (recorded == 0) continue;
+    stripe.replayed_hits += recorded;
     const uint32_t count =
         recorded < kAccessBufferSize ? recorded : kAccessBufferSize;
     for (uint32_t i = 0; i < count; ++i) {
@@ -191,7 +193,7 @@ bool LruShard::Lookup(absl::string_view key, uint64_t hash, ByteView* value,
   const uint32_t slot = stripe.recorded.fetch_add(1, std::memory_order_relaxed);
   if (slot < kAccessBufferSize) stripe.accessed[slot] = entry;
   ExitRead(stripe);
-  if (count) stripe.hits.fetch_add(1, std::memory_order_relaxed);
+  if (!count) stripe.uncounted_hits.fetch_add(1, std::memory_order_relaxed);
   if (slot == kAccessBufferSize - 1) {
     WriterSection replay(*this);  // Full: replay now so no access is lost.
   }
@@ -257,13 +259,15 @@ bool LruShard::Erase(absl::string_view key, uint64_t hash) {
 
 LruShardStats LruShard::GetStats() const {
   LruShardStats stats;
+  // Only writers change what is read below, and holding the writer lock keeps
+  // them out without stopping the readers.
+  std::lock_guard<SpinLock> lock(writer_mu_);
   for (const Stripe& stripe : stripes_) {
-    stats.hits += stripe.hits.load(std::memory_order_relaxed);
+    stats.hits += stripe.replayed_hits +
+                  stripe.recorded.load(std::memory_order_relaxed) -
+                  stripe.uncounted_hits.load(std::memory_order_relaxed);
     stats.misses += stripe.misses.load(std::memory_order_relaxed);
   }
-  // Only writers change these, and holding the writer lock keeps them out
-  // without stopping the readers.
-  std::lock_guard<SpinLock> lock(writer_mu_);
   stats.items = table_.size();
   stats.bytes = usage_;
   stats.evictions = evictions_;

@@ -3,7 +3,6 @@
 #include "cache/cache_group.h"
 
 #include <atomic>
-#include <chrono>
 #include <memory>
 #include <random>
 #include <string>
@@ -16,10 +15,12 @@
 #include "gtest/gtest.h"
 #include "hash/hash_strategy.h"
 #include "loader/getter.h"
+#include "tests/wait_for.h"
 
 namespace gogocache {
 namespace {
 
+using ::gogocache::testing::WaitFor;
 using ::testing::HasSubstr;
 
 std::unique_ptr<CacheGroup> MakeGroup(CacheGroupOptions options) {
@@ -27,17 +28,6 @@ std::unique_ptr<CacheGroup> MakeGroup(CacheGroupOptions options) {
       CacheGroup::Create(std::move(options));
   EXPECT_TRUE(group.ok()) << group.status();
   return group.ok() ? std::move(*group) : nullptr;
-}
-
-template <typename Condition>
-bool WaitFor(Condition condition) {
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::yield();
-  }
-  return true;
 }
 
 TEST(CacheGroupCreateTest, RejectsEachBadOptionByName) {

@@ -3,7 +3,6 @@
 #include "loader/singleflight.h"
 
 #include <atomic>
-#include <chrono>
 #include <string>
 #include <thread>
 #include <vector>
@@ -11,23 +10,13 @@
 #include "absl/status/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/wait_for.h"
 
 namespace gogocache {
 namespace {
 
+using ::gogocache::testing::WaitFor;
 using ::testing::HasSubstr;
-
-// Spins until `condition` holds or ten seconds pass; returns whether it held.
-template <typename Condition>
-bool WaitFor(Condition condition) {
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::yield();
-  }
-  return true;
-}
 
 TEST(SingleFlightTest, RunsTheFunctionAndReturnsItsResult) {
   SingleFlight<std::string> flight;

@@ -1,0 +1,76 @@
+// Copyright 2026 The gogocache Authors.
+
+#include "persistence/file_util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+
+namespace gogocache {
+namespace file_util {
+
+absl::Status ErrnoError(int error_number, absl::string_view what,
+                        absl::string_view path) {
+  const std::string message =
+      absl::StrCat(what, " ", path, ": ", std::strerror(error_number));
+  if (error_number == ENOSPC || error_number == EDQUOT ||
+      error_number == EFBIG) {
+    return absl::ResourceExhaustedError(message);
+  }
+  return absl::Status(absl::ErrnoToStatusCode(error_number), message);
+}
+
+std::string DirName(absl::string_view path) {
+  const size_t slash = path.rfind('/');
+  if (slash == absl::string_view::npos) return ".";
+  if (slash == 0) return "/";
+  return std::string(path.substr(0, slash));
+}
+
+absl::Status CheckStorePath(absl::string_view path, bool must_be_directory) {
+  if (path.empty()) return absl::InvalidArgumentError("store path is empty");
+  const std::string dir = DirName(path);
+  struct stat st;
+  if (stat(dir.c_str(), &st) != 0) {
+    if (errno == ENOENT) {
+      return absl::NotFoundError(absl::StrCat("directory ", dir, " of store ",
+                                              path, " does not exist"));
+    }
+    return ErrnoError(errno, "cannot stat directory", dir);
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(dir, " (in store path ", path, ") is not a directory"));
+  }
+  const std::string file(path);
+  if (stat(file.c_str(), &st) == 0) {
+    if (must_be_directory && !S_ISDIR(st.st_mode)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("store path ", path, " is not a directory"));
+    }
+    if (!must_be_directory && S_ISDIR(st.st_mode)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "store path ", path, " is a directory; a file store needs a file"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SyncDirectory(absl::string_view dir) {
+  const std::string name(dir);
+  const int fd = open(name.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return ErrnoError(errno, "cannot open directory", dir);
+  const int rc = fsync(fd);
+  const int error_number = errno;
+  close(fd);
+  if (rc != 0) return ErrnoError(error_number, "cannot fsync directory", dir);
+  return absl::OkStatus();
+}
+
+}  // namespace file_util
+}  // namespace gogocache

@@ -1,0 +1,671 @@
+// Copyright 2026 The gogocache Authors.
+
+#include "persistence/flat_file_store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "persistence/file_util.h"
+#include "persistence/log_format.h"
+
+namespace gogocache {
+namespace {
+
+using file_util::ErrnoError;
+using log_format::RecordType;
+
+constexpr size_t kCopyBufferSize = size_t{1} << 20;
+
+absl::Status WriteAll(int fd, absl::string_view bytes, uint64_t offset,
+                      const std::string& path) {
+  while (!bytes.empty()) {
+    const ssize_t n = pwrite(fd, bytes.data(), bytes.size(), offset);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoError(errno, "cannot write to", path);
+    }
+    bytes.remove_prefix(static_cast<size_t>(n));
+    offset += static_cast<uint64_t>(n);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SyncFile(int fd, const std::string& path) {
+  if (fdatasync(fd) != 0) return ErrnoError(errno, "cannot fsync", path);
+  return absl::OkStatus();
+}
+
+// A read-only mapping of a file's first `size` bytes.
+class Mapping {
+ public:
+  static absl::StatusOr<Mapping> Map(int fd, uint64_t size,
+                                     const std::string& path) {
+    if (size == 0) return Mapping(nullptr, 0);
+    void* data = mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
+    if (data == MAP_FAILED) return ErrnoError(errno, "cannot map", path);
+    madvise(data, size, MADV_SEQUENTIAL);
+    return Mapping(data, size);
+  }
+  Mapping(Mapping&& other) noexcept
+      : data_(std::exchange(other.data_, nullptr)),
+        size_(std::exchange(other.size_, 0)) {}
+  Mapping& operator=(Mapping&&) = delete;
+  ~Mapping() {
+    if (data_ != nullptr) munmap(data_, size_);
+  }
+  absl::string_view bytes() const {
+    return {static_cast<const char*>(data_), size_};
+  }
+
+ private:
+  Mapping(void* data, uint64_t size) : data_(data), size_(size) {}
+  void* data_;
+  uint64_t size_;
+};
+
+// Takes the store's lock file: exclusive for a writer, shared for a reader.
+absl::StatusOr<int> LockStore(const std::string& path, bool exclusive) {
+  const std::string lock_path = path + ".lock";
+  int fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0 && !exclusive && (errno == EACCES || errno == EROFS)) {
+    fd = open(lock_path.c_str(), O_RDONLY | O_CLOEXEC);
+    // A reader of a log nobody ever opened for writing needs no lock.
+    if (fd < 0 && errno == ENOENT) return -1;
+  }
+  if (fd < 0) return ErrnoError(errno, "cannot open lock file", lock_path);
+  if (flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0) {
+    const int error_number = errno;
+    close(fd);
+    if (error_number == EWOULDBLOCK) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "store ", path, " is already open", exclusive ? "" : " for writing",
+          " (by this or another process; lock file ", lock_path, ")"));
+    }
+    return ErrnoError(error_number, "cannot lock", lock_path);
+  }
+  return fd;
+}
+
+// What a scan of a whole log file found, with the index of its live records.
+template <typename Index>
+absl::StatusOr<LogReport> IndexLog(
+    absl::string_view log, const std::string& path, Index* index,
+    const std::function<void(uint64_t, uint64_t)>& progress) {
+  LogReport report;
+  report.file_bytes = log.size();
+  std::function<void(uint64_t)> on_progress;
+  if (progress) {
+    on_progress = [&](uint64_t done) { progress(done, log.size()); };
+  }
+  const log_format::ScanResult scan = log_format::ScanLog(
+      log,
+      [&](const log_format::Record& record) {
+        auto it = index->find(record.key);
+        if (it != index->end()) {
+          report.live_bytes -= it->second.size;
+          if (record.type == RecordType::kDelete) {
+            index->erase(it);
+          } else {
+            it->second = {record.offset, record.size};
+          }
+        } else if (record.type == RecordType::kPut) {
+          index->emplace(
+              std::string(record.key),
+              typename Index::mapped_type{record.offset, record.size});
+        }
+        if (record.type == RecordType::kPut) {
+          report.live_bytes += record.size;
+          ++report.puts;
+        } else {
+          ++report.deletes;
+        }
+      },
+      [&](uint64_t offset, uint64_t size) {
+        report.corrupt.emplace_back(offset, size);
+      },
+      on_progress);
+  report.records = scan.records;
+  report.torn_tail_bytes = scan.torn_tail_bytes;
+  report.corrupt_regions = scan.corrupt_regions;
+  report.corrupt_bytes = scan.corrupt_bytes;
+  report.live_entries = index->size();
+  report.garbage_bytes =
+      scan.valid_end - log_format::kHeaderSize - report.live_bytes;
+  return report;
+}
+
+absl::Status WithPath(const absl::Status& status, const std::string& path) {
+  return absl::Status(status.code(),
+                      absl::StrCat("store ", path, ": ", status.message()));
+}
+
+}  // namespace
+
+class FlatFileStore::LogFile {
+ public:
+  explicit LogFile(int fd) : fd_(fd) {}
+  ~LogFile() { close(fd_); }
+  LogFile(const LogFile&) = delete;
+  LogFile& operator=(const LogFile&) = delete;
+  int fd() const { return fd_; }
+
+ private:
+  const int fd_;
+};
+
+absl::StatusOr<std::unique_ptr<FlatFileStore>> FlatFileStore::Open(
+    const std::string& path, FlatFileStoreOptions options) {
+  if (!(options.compaction_garbage_ratio > 0 &&
+        options.compaction_garbage_ratio <= 1)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("store ", path, ": compaction_garbage_ratio is ",
+                     options.compaction_garbage_ratio, ", must be in (0, 1]"));
+  }
+  if (options.durability == Durability::kPeriodic &&
+      options.sync_interval <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("store ", path, ": sync_interval must be positive"));
+  }
+  if (absl::Status status =
+          file_util::CheckStorePath(path, /*must_be_directory=*/false);
+      !status.ok()) {
+    return status;
+  }
+  absl::StatusOr<int> lock_fd = LockStore(path, !options.read_only);
+  if (!lock_fd.ok()) return lock_fd.status();
+  std::unique_ptr<FlatFileStore> store(
+      new FlatFileStore(path, std::move(options), *lock_fd));
+  if (absl::Status status = store->Recover(); !status.ok()) return status;
+  if (!store->options_.read_only) {
+    store->background_ =
+        std::thread([s = store.get()] { s->BackgroundLoop(); });
+  }
+  return store;
+}
+
+FlatFileStore::FlatFileStore(std::string path, FlatFileStoreOptions options,
+                             int lock_fd)
+    : path_(std::move(path)), options_(std::move(options)), lock_fd_(lock_fd) {}
+
+FlatFileStore::~FlatFileStore() {
+  Close().IgnoreError();
+  if (lock_fd_ >= 0) close(lock_fd_);  // Releases the flock.
+}
+
+absl::Status FlatFileStore::Recover() {
+  const bool read_only = options_.read_only;
+  if (!read_only) {
+    // Left by a compaction that was cut short: the log itself is intact.
+    unlink((path_ + ".compact").c_str());
+  }
+  const int fd = open(
+      path_.c_str(),
+      read_only ? O_RDONLY | O_CLOEXEC : O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return ErrnoError(errno, "cannot open store", path_);
+  auto file = std::make_shared<LogFile>(fd);
+  struct stat st;
+  if (fstat(fd, &st) != 0) return ErrnoError(errno, "cannot stat", path_);
+  uint64_t size = static_cast<uint64_t>(st.st_size);
+
+  absl::StatusOr<Mapping> mapping = Mapping::Map(fd, size, path_);
+  if (!mapping.ok()) return mapping.status();
+  absl::string_view log = mapping->bytes();
+  absl::Status header = log_format::CheckHeader(
+      log.substr(0, std::min<size_t>(log.size(), log_format::kHeaderSize)));
+  if (absl::IsOutOfRange(header)) {
+    // Empty, or created by a process that died before the header was whole:
+    // no record was ever acknowledged. Start the log afresh.
+    if (!read_only) {
+      if (ftruncate(fd, 0) != 0) return ErrnoError(errno, "cannot cut", path_);
+      const std::string bytes = log_format::EncodeHeader();
+      absl::Status status = WriteAll(fd, bytes, 0, path_);
+      if (status.ok()) status = SyncFile(fd, path_);
+      if (status.ok())
+        status = file_util::SyncDirectory(file_util::DirName(path_));
+      if (!status.ok()) {
+        ftruncate(fd, 0);
+        return status;
+      }
+      size = bytes.size();
+    }
+    log = absl::string_view();
+  } else if (!header.ok()) {
+    return WithPath(header, path_);
+  }
+
+  LogReport report;
+  if (!log.empty()) {
+    std::function<void(uint64_t, uint64_t)> progress = options_.progress;
+    absl::StatusOr<LogReport> scanned = IndexLog(log, path_, &index_, progress);
+    if (!scanned.ok()) return scanned.status();
+    report = *std::move(scanned);
+    if (options_.strict && report.corrupt_regions > 0) {
+      return absl::DataLossError(absl::StrCat(
+          "store ", path_, ": corrupt record at offset ",
+          report.corrupt.front().first, " (", report.corrupt_regions,
+          " damaged regions, ", report.corrupt_bytes,
+          " bytes); strict mode refuses to skip them"));
+    }
+    if (report.torn_tail_bytes > 0 && !read_only) {
+      size -= report.torn_tail_bytes;
+      if (ftruncate(fd, static_cast<off_t>(size)) != 0) {
+        return ErrnoError(errno, "cannot cut the torn tail of", path_);
+      }
+      if (absl::Status status = SyncFile(fd, path_); !status.ok()) {
+        return status;
+      }
+    }
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  file_ = std::move(file);
+  end_ = size;
+  live_bytes_ = report.live_bytes;
+  counters_.torn_tail_bytes = report.torn_tail_bytes;
+  counters_.corrupt_records = report.corrupt_regions;
+  counters_.corrupt_bytes = report.corrupt_bytes;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<LogReport> FlatFileStore::Verify(
+    const std::string& path,
+    std::function<void(uint64_t done, uint64_t total)> progress) {
+  if (absl::Status status =
+          file_util::CheckStorePath(path, /*must_be_directory=*/false);
+      !status.ok()) {
+    return status;
+  }
+  absl::StatusOr<int> lock_fd = LockStore(path, /*exclusive=*/false);
+  if (!lock_fd.ok()) return lock_fd.status();
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const absl::Status status = ErrnoError(errno, "cannot open store", path);
+    if (*lock_fd >= 0) close(*lock_fd);
+    return status;
+  }
+  LogFile file(fd);
+  struct stat st;
+  absl::StatusOr<LogReport> report;
+  if (fstat(fd, &st) != 0) {
+    report = ErrnoError(errno, "cannot stat", path);
+  } else {
+    absl::StatusOr<Mapping> mapping =
+        Mapping::Map(fd, static_cast<uint64_t>(st.st_size), path);
+    if (!mapping.ok()) {
+      report = mapping.status();
+    } else {
+      const absl::string_view log = mapping->bytes();
+      const absl::Status header = log_format::CheckHeader(
+          log.substr(0, std::min<size_t>(log.size(), log_format::kHeaderSize)));
+      if (absl::IsOutOfRange(header)) {
+        report = LogReport{};
+        report->file_bytes = log.size();
+        report->torn_tail_bytes = log.size();
+      } else if (!header.ok()) {
+        report = WithPath(header, path);
+      } else {
+        Index index;
+        report = IndexLog(log, path, &index, progress);
+      }
+    }
+  }
+  if (*lock_fd >= 0) close(*lock_fd);
+  return report;
+}
+
+absl::Status FlatFileStore::Writable() const {
+  if (closed_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("store ", path_, " is closed"));
+  }
+  if (options_.read_only) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("store ", path_, " is open read-only"));
+  }
+  if (!failed_.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("store ", path_, " refuses writes after a failed sync (",
+                     failed_.message(), "); reopen it"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status FlatFileStore::Put(absl::string_view key,
+                                absl::string_view value) {
+  return Append(/*tombstone=*/false, key, value);
+}
+
+absl::Status FlatFileStore::Delete(absl::string_view key) {
+  return Append(/*tombstone=*/true, key, absl::string_view());
+}
+
+absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
+                                   absl::string_view value) {
+  if (key.empty() || key.size() > log_format::kMaxKeySize) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("store ", path_, ": key is ", key.size(),
+                     " bytes, must be 1 to ", log_format::kMaxKeySize));
+  }
+  if (value.size() > log_format::kMaxValueSize) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("store ", path_, ": value is ", value.size(),
+                     " bytes, more than ", log_format::kMaxValueSize));
+  }
+  const RecordType type = tombstone ? RecordType::kDelete : RecordType::kPut;
+  std::string record;
+  record.reserve(log_format::RecordSize(key.size(), value.size()));
+  log_format::AppendRecord(type, key, value, &record);
+
+  std::unique_lock<std::mutex> lock(mu_);
+  // Backpressure: a writer faster than compaction waits for it rather than
+  // let the file grow without bound.
+  while (OverHardBound() && (compacting_ || compaction_requested_) &&
+         Writable().ok()) {
+    compaction_done_.wait(lock);
+  }
+  if (absl::Status status = Writable(); !status.ok()) return status;
+  auto it = index_.find(key);
+  if (tombstone && it == index_.end()) return absl::OkStatus();
+  if (absl::Status status = WriteAll(file_->fd(), record, end_, path_);
+      !status.ok()) {
+    // Cut off whatever part of the record reached the file, so the log ends
+    // at a whole record and the next write follows it.
+    if (ftruncate(file_->fd(), static_cast<off_t>(end_)) != 0) {
+      failed_ = ErrnoError(errno, "cannot cut a failed write from", path_);
+    }
+    return status;
+  }
+  if (it != index_.end()) live_bytes_ -= it->second.size;
+  if (tombstone) {
+    index_.erase(it);
+    ++counters_.deletes;
+  } else {
+    const Location location{end_, record.size()};
+    if (it != index_.end()) {
+      it->second = location;
+    } else {
+      index_.emplace(std::string(key), location);
+    }
+    live_bytes_ += record.size();
+    ++counters_.puts;
+  }
+  end_ += record.size();
+  appended_ += record.size();
+  if (CompactionDue()) {
+    compaction_requested_ = true;
+    wake_background_.notify_one();
+  }
+  if (options_.durability == Durability::kAlways) {
+    return SyncTo(lock, appended_);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status FlatFileStore::SyncTo(std::unique_lock<std::mutex>& lock,
+                                   uint64_t target) {
+  while (synced_ < target) {
+    if (!failed_.ok()) return Writable();
+    if (sync_running_) {
+      sync_done_.wait(lock);
+      continue;
+    }
+    sync_running_ = true;
+    const uint64_t covered = appended_;
+    const std::shared_ptr<LogFile> file = file_;
+    lock.unlock();
+    absl::Status status = SyncFile(file->fd(), path_);
+    lock.lock();
+    sync_running_ = false;
+    if (status.ok()) {
+      synced_ = std::max(synced_, covered);
+      ++counters_.syncs;
+    } else {
+      failed_ = status;
+    }
+    sync_done_.notify_all();
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status FlatFileStore::Sync() {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (closed_) return Writable();
+  if (options_.read_only) return absl::OkStatus();
+  return SyncTo(lock, appended_);
+}
+
+bool FlatFileStore::CompactionDue() const {
+  if (options_.read_only || end_ < options_.compaction_min_bytes ||
+      end_ < compaction_retry_end_) {
+    return false;
+  }
+  const uint64_t garbage = end_ - log_format::kHeaderSize - live_bytes_;
+  return static_cast<double>(garbage) >
+         options_.compaction_garbage_ratio * static_cast<double>(end_);
+}
+
+bool FlatFileStore::OverHardBound() const {
+  // Compaction starts at live / (1 - ratio); allow min_bytes beyond that.
+  const double ratio = options_.compaction_garbage_ratio;
+  if (ratio >= 1) return false;
+  return static_cast<double>(end_) >
+         static_cast<double>(live_bytes_) / (1 - ratio) +
+             static_cast<double>(options_.compaction_min_bytes);
+}
+
+absl::Status FlatFileStore::Replay(Visitor visitor) {
+  std::vector<Location> live;
+  std::shared_ptr<LogFile> file;
+  uint64_t end;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (closed_) return Writable();
+    live.reserve(index_.size());
+    for (const auto& [key, location] : index_) live.push_back(location);
+    file = file_;
+    end = end_;
+  }
+  std::sort(live.begin(), live.end(), [](const Location& a, const Location& b) {
+    return a.offset < b.offset;
+  });
+  absl::StatusOr<Mapping> mapping = Mapping::Map(file->fd(), end, path_);
+  if (!mapping.ok()) return mapping.status();
+  const absl::string_view log = mapping->bytes();
+  log_format::Record record;
+  for (const Location& location : live) {
+    if (!log_format::ParseRecordAt(log, location.offset, &record) ||
+        record.size != location.size) {
+      return absl::DataLossError(
+          absl::StrCat("store ", path_, ": record at offset ", location.offset,
+                       " changed on disk while the store was open"));
+    }
+    visitor(record.key, record.value);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status FlatFileStore::Compact() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (absl::Status status = Writable(); !status.ok()) return status;
+  }
+  return CompactOnce();
+}
+
+absl::Status FlatFileStore::CompactOnce() {
+  std::lock_guard<std::mutex> one_at_a_time(compaction_mu_);
+  // What to copy: the live records as of now. Records appended while the
+  // copy runs are carried over at the end, under the lock.
+  std::vector<Location> live;
+  std::shared_ptr<LogFile> old_file;
+  uint64_t copy_end;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (absl::Status status = Writable(); !status.ok()) return status;
+    live.reserve(index_.size());
+    for (const auto& [key, location] : index_) live.push_back(location);
+    old_file = file_;
+    copy_end = end_;
+  }
+  std::sort(live.begin(), live.end(), [](const Location& a, const Location& b) {
+    return a.offset < b.offset;
+  });
+
+  const std::string new_path = path_ + ".compact";
+  const int new_fd =
+      open(new_path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (new_fd < 0) return ErrnoError(errno, "cannot create", new_path);
+  auto new_file = std::make_shared<LogFile>(new_fd);
+  bool swapped = false;
+  auto fail = [&](absl::Status status) {
+    if (!swapped) unlink(new_path.c_str());
+    return status;
+  };
+
+  // old offset -> new offset, in the order of `live`.
+  std::vector<uint64_t> new_offsets;
+  new_offsets.reserve(live.size());
+  uint64_t new_end = 0;
+  {
+    absl::StatusOr<Mapping> mapping =
+        Mapping::Map(old_file->fd(), copy_end, path_);
+    if (!mapping.ok()) return fail(mapping.status());
+    const absl::string_view log = mapping->bytes();
+    std::string buffer = log_format::EncodeHeader();
+    buffer.reserve(kCopyBufferSize + log_format::kHeaderSize);
+    uint64_t flushed = 0;
+    for (const Location& location : live) {
+      new_offsets.push_back(flushed + buffer.size());
+      buffer.append(log.data() + location.offset, location.size);
+      if (buffer.size() >= kCopyBufferSize) {
+        if (absl::Status s = WriteAll(new_fd, buffer, flushed, new_path);
+            !s.ok()) {
+          return fail(s);
+        }
+        flushed += buffer.size();
+        buffer.clear();
+      }
+    }
+    if (absl::Status s = WriteAll(new_fd, buffer, flushed, new_path); !s.ok()) {
+      return fail(s);
+    }
+    new_end = flushed + buffer.size();
+  }
+  if (absl::Status s = SyncFile(new_fd, new_path); !s.ok()) return fail(s);
+
+  std::unique_lock<std::mutex> lock(mu_);
+  if (absl::Status status = Writable(); !status.ok()) return fail(status);
+  // Carry over what was appended during the copy.
+  const uint64_t tail_base = new_end;
+  if (end_ > copy_end) {
+    std::string tail(end_ - copy_end, '\0');
+    uint64_t done = 0;
+    while (done < tail.size()) {
+      const ssize_t n = pread(old_file->fd(), &tail[done], tail.size() - done,
+                              static_cast<off_t>(copy_end + done));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0)
+        return fail(ErrnoError(n < 0 ? errno : EIO, "cannot read", path_));
+      done += static_cast<uint64_t>(n);
+    }
+    if (absl::Status s = WriteAll(new_fd, tail, new_end, new_path); !s.ok()) {
+      return fail(s);
+    }
+    new_end += tail.size();
+    if (absl::Status s = SyncFile(new_fd, new_path); !s.ok()) return fail(s);
+  }
+  while (sync_running_) sync_done_.wait(lock);
+  if (rename(new_path.c_str(), path_.c_str()) != 0) {
+    return fail(ErrnoError(errno, "cannot rename compacted log over", path_));
+  }
+  swapped = true;
+  // The new log is whole and synced; if the directory sync fails, the old
+  // name may come back after a machine crash, which is the old log: whole.
+  absl::Status dir_status = file_util::SyncDirectory(file_util::DirName(path_));
+  for (auto& [key, location] : index_) {
+    if (location.offset >= copy_end) {
+      location.offset = location.offset - copy_end + tail_base;
+    } else {
+      const auto pos = std::lower_bound(
+          live.begin(), live.end(), location.offset,
+          [](const Location& a, uint64_t offset) { return a.offset < offset; });
+      location.offset = new_offsets[pos - live.begin()];
+    }
+  }
+  file_ = std::move(new_file);
+  end_ = new_end;
+  synced_ = appended_;
+  ++counters_.compactions;
+  return dir_status;
+}
+
+void FlatFileStore::BackgroundLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  const bool periodic = options_.durability == Durability::kPeriodic;
+  while (!stopping_) {
+    if (periodic) {
+      wake_background_.wait_for(
+          lock, absl::ToChronoNanoseconds(options_.sync_interval),
+          [this] { return stopping_ || compaction_requested_; });
+    } else {
+      wake_background_.wait(
+          lock, [this] { return stopping_ || compaction_requested_; });
+    }
+    if (stopping_) break;
+    if (periodic && synced_ < appended_ && failed_.ok()) {
+      SyncTo(lock, appended_).IgnoreError();  // Sticky in failed_.
+    }
+    if (compaction_requested_) {
+      compaction_requested_ = false;
+      compacting_ = true;
+      lock.unlock();
+      const absl::Status status = CompactOnce();
+      lock.lock();
+      compacting_ = false;
+      if (!status.ok()) {
+        ++counters_.compaction_errors;
+        compaction_retry_end_ = end_ + options_.compaction_min_bytes;
+      }
+      compaction_done_.notify_all();
+    }
+  }
+}
+
+StoreStats FlatFileStore::GetStats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  StoreStats stats = counters_;
+  stats.entries = index_.size();
+  stats.live_bytes = live_bytes_;
+  stats.garbage_bytes = end_ >= log_format::kHeaderSize + live_bytes_
+                            ? end_ - log_format::kHeaderSize - live_bytes_
+                            : 0;
+  return stats;
+}
+
+absl::Status FlatFileStore::Close() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (closed_) return absl::OkStatus();
+    stopping_ = true;
+    compaction_requested_ = false;
+  }
+  wake_background_.notify_all();
+  compaction_done_.notify_all();
+  if (background_.joinable()) background_.join();
+  std::unique_lock<std::mutex> lock(mu_);
+  absl::Status status;
+  if (!options_.read_only && failed_.ok()) status = SyncTo(lock, appended_);
+  closed_ = true;
+  file_.reset();
+  return status;
+}
+
+}  // namespace gogocache

@@ -1,0 +1,182 @@
+// Copyright 2026 The gogocache Authors.
+//
+// FlatFileStore: a Store kept in one append-only log file (format in
+// log_format.h), with an index of the live records in memory.
+//
+// Every Put() appends a record with the key, the value and a checksum; every
+// Delete() appends a tombstone. Overwritten and deleted records are garbage.
+// When garbage passes `compaction_garbage_ratio` of the file (and the file is
+// at least `compaction_min_bytes`), a background thread rewrites the live
+// records to `PATH.compact`, syncs it, renames it over PATH and syncs the
+// directory: at every instant PATH is either the old log or the new one, both
+// whole. Writers wait only while the records they appended during the copy are
+// carried over, or when they outrun the compaction by compaction_min_bytes;
+// nothing in the cache waits at all. The file therefore stays within
+// live_bytes / (1 - ratio) + compaction_min_bytes + one record.
+//
+// Opening recovers the log: the header is checked (a newer format version or
+// another kind of file is refused, FailedPrecondition), then every record's
+// checksum. A torn tail is cut off; damaged records in the middle are skipped
+// and counted, or, with `strict`, refused (DataLoss naming the offset). A
+// damaged record is never returned as data; but if it held a key's latest
+// value, Replay() returns that key's previous value, when one is intact.
+//
+// One writer: PATH.lock is held with flock() while the store is open, so a
+// second store object or process opening the same path gets
+// FailedPrecondition instead of interleaving writes. A read-only open (for
+// `gogocache verify` and friends) takes the lock shared: it coexists with other
+// readers only.
+//
+// After a crash, under each Durability (see store.h): kNone and kPeriodic
+// keep every acknowledged write if only the process died; after a machine
+// crash, kPeriodic keeps what was written up to about sync_interval before it,
+// kNone what the OS had written back; kAlways keeps every acknowledged write.
+// In no case is a partial or damaged record read back.
+//
+// A failed write (disk full, file-size limit) is rolled back (the file is cut
+// back to its previous end) and reported as ResourceExhausted; the store goes
+// on. A failed fsync cannot be rolled back: the store then refuses all writes
+// (FailedPrecondition naming the first error) until reopened.
+//
+// Thread safety: as Store. One mutex orders appends; fsyncs and compaction
+// copies run outside it.
+
+#ifndef GOGOCACHE_PERSISTENCE_FLAT_FILE_STORE_H_
+#define GOGOCACHE_PERSISTENCE_FLAT_FILE_STORE_H_
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "persistence/store.h"
+
+namespace gogocache {
+
+struct FlatFileStoreOptions {
+  Durability durability = Durability::kNone;
+  // kPeriodic: the longest a written record waits for its fsync.
+  absl::Duration sync_interval = absl::Milliseconds(100);
+  // Refuse to open a log with damaged records in the middle (DataLoss).
+  bool strict = false;
+  // Compact when garbage exceeds this fraction of the file, in (0, 1].
+  double compaction_garbage_ratio = 0.5;
+  // ... and the file is at least this large.
+  uint64_t compaction_min_bytes = uint64_t{4} << 20;
+  // Open without writing: no recovery cut, no compaction, writes refused.
+  bool read_only = false;
+  // Called while the log is scanned at open with (bytes done, total bytes).
+  std::function<void(uint64_t done, uint64_t total)> progress;
+};
+
+// What a scan of a log found; see FlatFileStore::Verify.
+struct LogReport {
+  uint64_t file_bytes = 0;
+  uint64_t records = 0;  // Valid records, puts and tombstones.
+  uint64_t puts = 0;
+  uint64_t deletes = 0;
+  uint64_t live_entries = 0;
+  uint64_t live_bytes = 0;
+  uint64_t garbage_bytes = 0;  // Everything else but the header.
+  uint64_t torn_tail_bytes = 0;
+  uint64_t corrupt_regions = 0;
+  uint64_t corrupt_bytes = 0;
+  std::vector<std::pair<uint64_t, uint64_t>> corrupt;  // (offset, size)
+  bool clean() const { return torn_tail_bytes == 0 && corrupt_regions == 0; }
+};
+
+class FlatFileStore : public Store {
+ public:
+  // Opens the log at `path`, creating it if absent. Errors: InvalidArgument
+  // for a bad option; NotFound when the directory does not exist;
+  // PermissionDenied; FailedPrecondition when `path` is a directory, not a
+  // gogocache log, of a newer version, or already open; DataLoss in strict
+  // mode; ResourceExhausted when the disk is full.
+  static absl::StatusOr<std::unique_ptr<FlatFileStore>> Open(
+      const std::string& path, FlatFileStoreOptions options = {});
+
+  // Scans the log at `path` without changing it (a shared lock is taken: it
+  // fails while a writer has the log open). Damage is reported, not an error.
+  static absl::StatusOr<LogReport> Verify(
+      const std::string& path,
+      std::function<void(uint64_t done, uint64_t total)> progress = nullptr);
+
+  ~FlatFileStore() override;
+
+  absl::Status Put(absl::string_view key, absl::string_view value) override;
+  absl::Status Delete(absl::string_view key) override;
+  absl::Status Replay(Visitor visitor) override;
+  absl::Status Sync() override;
+  absl::Status Compact() override;
+  StoreStats GetStats() const override;
+  absl::Status Close() override;
+  std::string spec() const override { return "file:" + path_; }
+
+  const std::string& path() const { return path_; }
+
+ private:
+  class LogFile;  // An open log file, shared with in-flight syncs and reads.
+  struct Location {
+    uint64_t offset;
+    uint64_t size;
+  };
+  using Index = absl::flat_hash_map<std::string, Location>;
+
+  FlatFileStore(std::string path, FlatFileStoreOptions options, int lock_fd);
+
+  absl::Status Recover();
+  absl::Status Append(bool tombstone, absl::string_view key,
+                      absl::string_view value);
+  // Waits until the first `target` bytes ever appended are synced, syncing
+  // them itself unless another thread's sync is under way (group commit).
+  absl::Status SyncTo(std::unique_lock<std::mutex>& lock, uint64_t target);
+  absl::Status Writable() const;  // Requires mu_.
+  bool CompactionDue() const;     // Requires mu_.
+  bool OverHardBound() const;     // Requires mu_.
+  absl::Status CompactOnce();
+  void BackgroundLoop();
+
+  const std::string path_;
+  const FlatFileStoreOptions options_;
+  const int lock_fd_;
+
+  // Serializes compactions (a requested one and the background one).
+  std::mutex compaction_mu_;
+
+  mutable std::mutex mu_;
+  std::condition_variable sync_done_;  // A sync finished.
+  std::condition_variable wake_background_;
+  std::shared_ptr<LogFile> file_ ABSL_GUARDED_BY(mu_);
+  uint64_t end_ ABSL_GUARDED_BY(mu_) = 0;  // Of the last record in file_.
+  Index index_ ABSL_GUARDED_BY(mu_);
+  uint64_t live_bytes_ ABSL_GUARDED_BY(mu_) = 0;
+  // Bytes ever appended, and how many of them are known synced; unlike
+  // offsets these survive compaction.
+  uint64_t appended_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t synced_ ABSL_GUARDED_BY(mu_) = 0;
+  bool sync_running_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Status failed_ ABSL_GUARDED_BY(mu_);  // Sticky, after a failed sync.
+  bool closed_ ABSL_GUARDED_BY(mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool compaction_requested_ ABSL_GUARDED_BY(mu_) = false;
+  bool compacting_ ABSL_GUARDED_BY(mu_) = false;  // In the background.
+  std::condition_variable compaction_done_;
+  // After a failed compaction, none is tried before the file reaches this.
+  uint64_t compaction_retry_end_ ABSL_GUARDED_BY(mu_) = 0;
+  StoreStats counters_ ABSL_GUARDED_BY(mu_);
+  std::thread background_;
+};
+
+}  // namespace gogocache
+
+#endif  // GOGOCACHE_PERSISTENCE_FLAT_FILE_STORE_H_

@@ -1,0 +1,499 @@
+// Copyright 2026 The gogocache Authors.
+
+#include "persistence/flat_file_store.h"
+
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <map>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "persistence/log_format.h"
+#include "persistence/test_util.h"
+
+namespace gogocache {
+namespace {
+
+using ::gogocache::testing::FileSize;
+using ::gogocache::testing::FreshTestDir;
+using ::gogocache::testing::ReadFileOrDie;
+using ::gogocache::testing::WriteFileOrDie;
+
+using Entries = std::vector<std::pair<std::string, std::string>>;
+
+Entries ReplayAll(Store& store) {
+  Entries entries;
+  const absl::Status status =
+      store.Replay([&](absl::string_view key, absl::string_view value) {
+        entries.emplace_back(std::string(key), std::string(value));
+      });
+  EXPECT_TRUE(status.ok()) << status;
+  return entries;
+}
+
+std::unique_ptr<FlatFileStore> OpenOrDie(const std::string& path,
+                                         FlatFileStoreOptions options = {}) {
+  absl::StatusOr<std::unique_ptr<FlatFileStore>> store =
+      FlatFileStore::Open(path, std::move(options));
+  EXPECT_TRUE(store.ok()) << store.status();
+  return store.ok() ? *std::move(store) : nullptr;
+}
+
+class FlatFileStoreTest : public ::testing::Test {
+ protected:
+  std::string dir_ = FreshTestDir();
+  std::string path_ = dir_ + "/cache.log";
+};
+
+TEST_F(FlatFileStoreTest, AnyBytesSurviveReopen) {
+  const std::string key(std::string("k\0\n\xff", 4));
+  const std::string value(std::string("line one\nline two\0\x80\xfe", 20));
+  {
+    auto store = OpenOrDie(path_);
+    ASSERT_TRUE(store->Put(key, value).ok());
+    ASSERT_TRUE(store->Put("empty", "").ok());
+  }
+  auto store = OpenOrDie(path_);
+  EXPECT_EQ(ReplayAll(*store), (Entries{{key, value}, {"empty", ""}}));
+}
+
+TEST_F(FlatFileStoreTest, ReplayKeepsLatestValuesInWriteOrder) {
+  {
+    auto store = OpenOrDie(path_);
+    ASSERT_TRUE(store->Put("a", "1").ok());
+    ASSERT_TRUE(store->Put("b", "2").ok());
+    ASSERT_TRUE(store->Put("c", "3").ok());
+    ASSERT_TRUE(store->Put("a", "4").ok());
+    ASSERT_TRUE(store->Delete("b").ok());
+    ASSERT_TRUE(store->Delete("never-there").ok());
+    EXPECT_EQ(ReplayAll(*store), (Entries{{"c", "3"}, {"a", "4"}}));
+  }
+  auto store = OpenOrDie(path_);
+  EXPECT_EQ(ReplayAll(*store), (Entries{{"c", "3"}, {"a", "4"}}));
+  const StoreStats stats = store->GetStats();
+  EXPECT_EQ(stats.entries, 2u);
+  EXPECT_EQ(stats.live_bytes, log_format::RecordSize(1, 1) * 2);
+  // Put a=1, put b=2 and the tombstone of b are garbage.
+  EXPECT_EQ(stats.garbage_bytes,
+            log_format::RecordSize(1, 1) * 2 + log_format::RecordSize(1, 0));
+}
+
+TEST_F(FlatFileStoreTest, BadKeysAreInvalidArgument) {
+  auto store = OpenOrDie(path_);
+  EXPECT_TRUE(absl::IsInvalidArgument(store->Put("", "v")));
+  EXPECT_TRUE(absl::IsInvalidArgument(
+      store->Put(std::string(log_format::kMaxKeySize + 1, 'k'), "v")));
+  EXPECT_TRUE(ReplayAll(*store).empty());
+}
+
+TEST_F(FlatFileStoreTest, TornTailIsCutAndCounted) {
+  {
+    auto store = OpenOrDie(path_);
+    ASSERT_TRUE(store->Put("kept", "value").ok());
+    ASSERT_TRUE(store->Put("torn", "this record loses its end").ok());
+  }
+  const std::string bytes = ReadFileOrDie(path_);
+  WriteFileOrDie(path_, bytes.substr(0, bytes.size() - 7));
+  const uint64_t torn = log_format::RecordSize(4, 25) - 7;
+  {
+    auto store = OpenOrDie(path_);
+    EXPECT_EQ(ReplayAll(*store), (Entries{{"kept", "value"}}));
+    EXPECT_EQ(store->GetStats().torn_tail_bytes, torn);
+    EXPECT_EQ(FileSize(path_), bytes.size() - 7 - torn);
+    // New records follow the last whole one.
+    ASSERT_TRUE(store->Put("after", "crash").ok());
+  }
+  auto store = OpenOrDie(path_);
+  EXPECT_EQ(ReplayAll(*store),
+            (Entries{{"kept", "value"}, {"after", "crash"}}));
+  EXPECT_EQ(store->GetStats().torn_tail_bytes, 0u);
+}
+
+TEST_F(FlatFileStoreTest, CorruptMiddleRecordIsSkippedOrRefusedInStrictMode) {
+  {
+    auto store = OpenOrDie(path_);
+    ASSERT_TRUE(store->Put("one", "1111").ok());
+    ASSERT_TRUE(store->Put("two", "2222").ok());
+    ASSERT_TRUE(store->Put("three", "3333").ok());
+  }
+  std::string bytes = ReadFileOrDie(path_);
+  const uint64_t second =
+      log_format::kHeaderSize + log_format::RecordSize(3, 4);
+  bytes[second + log_format::kRecordHeaderSize + 4] ^= 0x01;  // In "2222".
+  WriteFileOrDie(path_, bytes);
+
+  FlatFileStoreOptions strict;
+  strict.strict = true;
+  absl::StatusOr<std::unique_ptr<FlatFileStore>> refused =
+      FlatFileStore::Open(path_, strict);
+  ASSERT_TRUE(absl::IsDataLoss(refused.status())) << refused.status();
+  EXPECT_NE(refused.status().message().find(absl::StrCat("offset ", second)),
+            absl::string_view::npos)
+      << refused.status();
+
+  auto store = OpenOrDie(path_);
+  EXPECT_EQ(ReplayAll(*store), (Entries{{"one", "1111"}, {"three", "3333"}}));
+  EXPECT_EQ(store->GetStats().corrupt_records, 1u);
+  EXPECT_EQ(store->GetStats().corrupt_bytes, log_format::RecordSize(3, 4));
+  // Nothing was cut: the damage is left for `gogocache verify` to show, and
+  // compaction drops it.
+  EXPECT_EQ(FileSize(path_), bytes.size());
+  ASSERT_TRUE(store->Compact().ok());
+  EXPECT_EQ(ReplayAll(*store), (Entries{{"one", "1111"}, {"three", "3333"}}));
+  store.reset();
+  absl::StatusOr<LogReport> report = FlatFileStore::Verify(path_);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_TRUE(report->clean());
+}
+
+TEST_F(FlatFileStoreTest, VerifyReportsDamageWithoutChangingTheFile) {
+  {
+    auto store = OpenOrDie(path_);
+    ASSERT_TRUE(store->Put("one", "1111").ok());
+    ASSERT_TRUE(store->Put("two", "2222").ok());
+    ASSERT_TRUE(store->Put("three", "3333").ok());
+  }
+  std::string bytes = ReadFileOrDie(path_);
+  bytes[log_format::kHeaderSize + 2] ^= 0x10;  // The first record's crc.
+  bytes.resize(bytes.size() - 3);              // And a torn tail.
+  WriteFileOrDie(path_, bytes);
+  absl::StatusOr<LogReport> report = FlatFileStore::Verify(path_);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_FALSE(report->clean());
+  EXPECT_EQ(report->corrupt_regions, 1u);
+  ASSERT_EQ(report->corrupt.size(), 1u);
+  EXPECT_EQ(report->corrupt[0].first, log_format::kHeaderSize);
+  EXPECT_EQ(report->torn_tail_bytes, log_format::RecordSize(5, 4) - 3);
+  EXPECT_EQ(report->live_entries, 1u);
+  EXPECT_EQ(ReadFileOrDie(path_), bytes);
+}
+
+TEST_F(FlatFileStoreTest, NewerFormatVersionIsRefused) {
+  WriteFileOrDie(path_, log_format::EncodeHeader(7));
+  absl::StatusOr<std::unique_ptr<FlatFileStore>> store =
+      FlatFileStore::Open(path_);
+  ASSERT_TRUE(absl::IsFailedPrecondition(store.status())) << store.status();
+  EXPECT_NE(store.status().message().find("version 7"),
+            absl::string_view::npos);
+  EXPECT_EQ(ReadFileOrDie(path_), log_format::EncodeHeader(7));
+}
+
+TEST_F(FlatFileStoreTest, FileOfAnotherFormatIsRefusedAndKept) {
+  const std::string original = "user:1\nalice\nuser:2\nbob\n";  // Go's format.
+  WriteFileOrDie(path_, original);
+  absl::StatusOr<std::unique_ptr<FlatFileStore>> store =
+      FlatFileStore::Open(path_);
+  ASSERT_TRUE(absl::IsFailedPrecondition(store.status())) << store.status();
+  EXPECT_NE(store.status().message().find(path_), absl::string_view::npos);
+  EXPECT_NE(store.status().message().find("not a gogocache log"),
+            absl::string_view::npos);
+  EXPECT_EQ(ReadFileOrDie(path_), original);
+}
+
+TEST_F(FlatFileStoreTest, TruncatedFilesRecoverWhatIsWhole) {
+  {
+    auto store = OpenOrDie(path_);
+    for (int i = 0; i < 50; ++i) {
+      ASSERT_TRUE(
+          store->Put(absl::StrCat("key", i), std::string(100, 'v')).ok());
+    }
+  }
+  const std::string bytes = ReadFileOrDie(path_);
+  for (size_t size : {size_t{0}, size_t{5}, size_t{16}, size_t{17},
+                      bytes.size() / 2, bytes.size() - 1}) {
+    WriteFileOrDie(path_, bytes.substr(0, size));
+    auto store = OpenOrDie(path_);
+    ASSERT_NE(store, nullptr);
+    const size_t whole =
+        size < log_format::kHeaderSize
+            ? 0
+            : (size - log_format::kHeaderSize) / log_format::RecordSize(5, 100);
+    // Keys key0..key9 are 4 bytes, the rest 5: count by replaying instead.
+    const Entries entries = ReplayAll(*store);
+    EXPECT_LE(entries.size(), whole + 10) << size;
+    for (size_t i = 0; i < entries.size(); ++i) {
+      EXPECT_EQ(entries[i].first, absl::StrCat("key", i));
+      EXPECT_EQ(entries[i].second, std::string(100, 'v'));
+    }
+    if (size == bytes.size() - 1) EXPECT_EQ(entries.size(), 49u);
+  }
+}
+
+TEST_F(FlatFileStoreTest, MissingDirectoryIsNotFound) {
+  absl::StatusOr<std::unique_ptr<FlatFileStore>> store =
+      FlatFileStore::Open(dir_ + "/no/such/dir/cache.log");
+  ASSERT_TRUE(absl::IsNotFound(store.status())) << store.status();
+  EXPECT_NE(store.status().message().find("does not exist"),
+            absl::string_view::npos);
+}
+
+TEST_F(FlatFileStoreTest, DirectoryPathIsRefused) {
+  absl::StatusOr<std::unique_ptr<FlatFileStore>> store =
+      FlatFileStore::Open(dir_);
+  ASSERT_TRUE(absl::IsFailedPrecondition(store.status())) << store.status();
+  EXPECT_NE(store.status().message().find("is a directory"),
+            absl::string_view::npos);
+}
+
+TEST_F(FlatFileStoreTest, SecondOpenOfTheSamePathIsRefused) {
+  auto first = OpenOrDie(path_);
+  ASSERT_TRUE(first->Put("k", "v").ok());
+  absl::StatusOr<std::unique_ptr<FlatFileStore>> second =
+      FlatFileStore::Open(path_);
+  ASSERT_TRUE(absl::IsFailedPrecondition(second.status())) << second.status();
+  EXPECT_NE(second.status().message().find("already open"),
+            absl::string_view::npos);
+  // Nor may a reader look while a writer works.
+  EXPECT_TRUE(
+      absl::IsFailedPrecondition(FlatFileStore::Verify(path_).status()));
+
+  // Another process is refused too.
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    absl::StatusOr<std::unique_ptr<FlatFileStore>> other =
+        FlatFileStore::Open(path_);
+    _exit(absl::IsFailedPrecondition(other.status()) ? 0 : 1);
+  }
+  int wait_status = 0;
+  ASSERT_EQ(waitpid(child, &wait_status, 0), child);
+  EXPECT_TRUE(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0);
+
+  ASSERT_TRUE(first->Put("k2", "v2").ok());
+  first.reset();
+  auto reopened = OpenOrDie(path_);
+  EXPECT_EQ(ReplayAll(*reopened), (Entries{{"k", "v"}, {"k2", "v2"}}));
+}
+
+TEST_F(FlatFileStoreTest, NoPermissionIsPermissionDenied) {
+  {
+    auto store = OpenOrDie(path_);
+    ASSERT_TRUE(store->Put("k", "v").ok());
+  }
+  ASSERT_EQ(chmod(dir_.c_str(), 0700), 0);
+  ASSERT_EQ(chmod(path_.c_str(), 0600), 0);
+  // Root ignores permissions: check as an unprivileged user in a child.
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0)) _exit(2);
+    absl::StatusOr<std::unique_ptr<FlatFileStore>> store =
+        FlatFileStore::Open(path_);
+    _exit(absl::IsPermissionDenied(store.status()) &&
+                  store.status().message().find(dir_) != std::string::npos
+              ? 0
+              : 1);
+  }
+  int wait_status = 0;
+  ASSERT_EQ(waitpid(child, &wait_status, 0), child);
+  ASSERT_TRUE(WIFEXITED(wait_status));
+  EXPECT_EQ(WEXITSTATUS(wait_status), 0);
+  auto store = OpenOrDie(path_);
+  EXPECT_EQ(ReplayAll(*store), (Entries{{"k", "v"}}));
+}
+
+TEST_F(FlatFileStoreTest, FullDiskFailsTheWriteAndLosesNothing) {
+  auto store = OpenOrDie(path_);
+  ASSERT_TRUE(store->Put("before", std::string(1000, 'b')).ok());
+  const uint64_t size_before = FileSize(path_);
+
+  signal(SIGXFSZ, SIG_IGN);  // Let write() fail with EFBIG instead.
+  struct rlimit old_limit;
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old_limit), 0);
+  struct rlimit limit = old_limit;
+  limit.rlim_cur = size_before + 500;  // Half of the next record fits.
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &limit), 0);
+  const absl::Status status = store->Put("during", std::string(1000, 'd'));
+  const absl::Status overwrite = store->Put("before", std::string(1000, 'x'));
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &old_limit), 0);
+
+  EXPECT_TRUE(absl::IsResourceExhausted(status)) << status;
+  EXPECT_NE(status.message().find(path_), absl::string_view::npos) << status;
+  EXPECT_TRUE(absl::IsResourceExhausted(overwrite)) << overwrite;
+  EXPECT_EQ(FileSize(path_), size_before);  // The partial record is cut.
+  EXPECT_EQ(ReplayAll(*store), (Entries{{"before", std::string(1000, 'b')}}));
+  ASSERT_TRUE(store->Put("after", "ok").ok());
+  store.reset();
+  auto reopened = OpenOrDie(path_);
+  EXPECT_EQ(ReplayAll(*reopened),
+            (Entries{{"before", std::string(1000, 'b')}, {"after", "ok"}}));
+  EXPECT_EQ(reopened->GetStats().torn_tail_bytes, 0u);
+}
+
+TEST_F(FlatFileStoreTest, CompactionKeepsLiveEntriesAndShrinksTheFile) {
+  FlatFileStoreOptions options;
+  options.compaction_min_bytes = uint64_t{1} << 40;  // Only when asked.
+  auto store = OpenOrDie(path_, options);
+  for (int round = 0; round < 10; ++round) {
+    for (int i = 0; i < 100; ++i) {
+      ASSERT_TRUE(
+          store->Put(absl::StrCat("k", i), absl::StrCat(round, ":", i)).ok());
+    }
+  }
+  for (int i = 0; i < 100; i += 2)
+    ASSERT_TRUE(store->Delete(absl::StrCat("k", i)).ok());
+  const Entries before = ReplayAll(*store);
+  const uint64_t size_before = FileSize(path_);
+  ASSERT_TRUE(store->Compact().ok());
+  EXPECT_EQ(ReplayAll(*store), before);
+  const StoreStats stats = store->GetStats();
+  EXPECT_EQ(stats.garbage_bytes, 0u);
+  EXPECT_EQ(stats.compactions, 1u);
+  EXPECT_EQ(FileSize(path_), log_format::kHeaderSize + stats.live_bytes);
+  EXPECT_LT(FileSize(path_), size_before / 10);
+  ASSERT_TRUE(store->Put("k1", "new").ok());
+  store.reset();
+  auto reopened = OpenOrDie(path_);
+  Entries expected = before;
+  expected.erase(expected.begin());  // k1 moved to the end.
+  expected.emplace_back("k1", "new");
+  EXPECT_EQ(ReplayAll(*reopened), expected);
+}
+
+TEST_F(FlatFileStoreTest, BackgroundCompactionRacesWritersAndLosesNothing) {
+  FlatFileStoreOptions options;
+  options.compaction_min_bytes = 64 << 10;
+  options.compaction_garbage_ratio = 0.3;
+  auto store = OpenOrDie(path_, options);
+  constexpr int kThreads = 4;
+  constexpr int kKeysPerThread = 200;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 40; ++round) {
+        for (int i = 0; i < kKeysPerThread; ++i) {
+          const std::string key = absl::StrCat("t", t, "k", i);
+          if ((i + round) % 7 == 0) {
+            ASSERT_TRUE(store->Delete(key).ok());
+          } else {
+            ASSERT_TRUE(
+                store->Put(key, absl::StrCat(round, std::string(100, 'v')))
+                    .ok());
+          }
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_GT(store->GetStats().compactions, 0u);
+  std::map<std::string, std::string> expected;
+  for (int t = 0; t < kThreads; ++t) {
+    for (int i = 0; i < kKeysPerThread; ++i) {
+      if ((i + 39) % 7 != 0) {
+        expected[absl::StrCat("t", t, "k", i)] =
+            absl::StrCat(39, std::string(100, 'v'));
+      }
+    }
+  }
+  auto as_map = [](const Entries& entries) {
+    return std::map<std::string, std::string>(entries.begin(), entries.end());
+  };
+  EXPECT_EQ(as_map(ReplayAll(*store)), expected);
+  store.reset();
+  auto reopened = OpenOrDie(path_);
+  EXPECT_EQ(as_map(ReplayAll(*reopened)), expected);
+  EXPECT_EQ(reopened->GetStats().corrupt_records, 0u);
+}
+
+TEST_F(FlatFileStoreTest, ChurnKeepsTheFileWithinItsBound) {
+  FlatFileStoreOptions options;
+  options.compaction_min_bytes = 256 << 10;
+  options.compaction_garbage_ratio = 0.5;
+  auto store = OpenOrDie(path_, options);
+  // A cache's pattern: new keys keep coming, the oldest are evicted.
+  constexpr int kLive = 500;
+  const std::string value(1000, 'v');
+  uint64_t peak = 0;
+  uint64_t live_at_peak = 0;
+  for (int i = 0; i < 20000; ++i) {
+    ASSERT_TRUE(store->Put(absl::StrCat("key", i), value).ok());
+    if (i >= kLive)
+      ASSERT_TRUE(store->Delete(absl::StrCat("key", i - kLive)).ok());
+    const uint64_t size = FileSize(path_);
+    if (size > peak) {
+      peak = size;
+      live_at_peak = store->GetStats().live_bytes;
+    }
+  }
+  const uint64_t live = store->GetStats().live_bytes;
+  EXPECT_GT(store->GetStats().compactions, 10u);
+  // Documented bound: live / (1 - ratio) + compaction_min_bytes + a record.
+  const uint64_t bound = 2 * live + options.compaction_min_bytes + 2048;
+  EXPECT_LE(peak, 2 * live_at_peak + options.compaction_min_bytes + 2048);
+  // 20 MB went through the store.
+  EXPECT_LT(FileSize(path_), bound);
+}
+
+TEST_F(FlatFileStoreTest, AlwaysPolicyGroupCommitsConcurrentWriters) {
+  FlatFileStoreOptions options;
+  options.durability = Durability::kAlways;
+  auto store = OpenOrDie(path_, options);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        ASSERT_TRUE(store->Put(absl::StrCat(t, ":", i), "v").ok());
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  const StoreStats stats = store->GetStats();
+  EXPECT_EQ(stats.puts, 200u);
+  EXPECT_GE(stats.syncs, 1u);
+  EXPECT_LE(stats.syncs, 200u);  // Never more syncs than writes.
+}
+
+TEST_F(FlatFileStoreTest, PeriodicPolicySyncsInTheBackground) {
+  FlatFileStoreOptions options;
+  options.durability = Durability::kPeriodic;
+  options.sync_interval = absl::Milliseconds(5);
+  auto store = OpenOrDie(path_, options);
+  ASSERT_TRUE(store->Put("k", "v").ok());
+  for (int i = 0; i < 2000 && store->GetStats().syncs == 0; ++i) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  EXPECT_GE(store->GetStats().syncs, 1u);
+}
+
+TEST_F(FlatFileStoreTest, ClosedStoreRefusesCalls) {
+  auto store = OpenOrDie(path_);
+  ASSERT_TRUE(store->Close().ok());
+  EXPECT_TRUE(absl::IsFailedPrecondition(store->Put("k", "v")));
+  EXPECT_TRUE(absl::IsFailedPrecondition(
+      store->Replay([](absl::string_view, absl::string_view) {})));
+  EXPECT_TRUE(store->Close().ok());
+}
+
+TEST_F(FlatFileStoreTest, ReadOnlyOpenChangesNothing) {
+  {
+    auto store = OpenOrDie(path_);
+    ASSERT_TRUE(store->Put("k", "v").ok());
+  }
+  std::string bytes = ReadFileOrDie(path_);
+  bytes += "torn";
+  WriteFileOrDie(path_, bytes);
+  FlatFileStoreOptions options;
+  options.read_only = true;
+  auto store = OpenOrDie(path_, options);
+  EXPECT_EQ(ReplayAll(*store), (Entries{{"k", "v"}}));
+  EXPECT_TRUE(absl::IsFailedPrecondition(store->Put("k2", "v")));
+  auto second_reader = OpenOrDie(path_, options);
+  EXPECT_NE(second_reader, nullptr);
+  EXPECT_TRUE(absl::IsFailedPrecondition(FlatFileStore::Open(path_).status()));
+  store.reset();
+  second_reader.reset();
+  EXPECT_EQ(ReadFileOrDie(path_), bytes);
+}
+
+}  // namespace
+}  // namespace gogocache

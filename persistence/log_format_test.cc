@@ -1,0 +1,125 @@
+// Copyright 2026 The gogocache Authors.
+
+#include "persistence/log_format.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "gtest/gtest.h"
+
+namespace gogocache {
+namespace log_format {
+namespace {
+
+struct Seen {
+  std::vector<Record> records;
+  std::vector<std::pair<uint64_t, uint64_t>> corrupt;
+};
+
+Seen Scan(const std::string& log, ScanResult* result) {
+  Seen seen;
+  *result = ScanLog(
+      log, [&](const Record& record) { seen.records.push_back(record); },
+      [&](uint64_t offset, uint64_t size) {
+        seen.corrupt.emplace_back(offset, size);
+      });
+  return seen;
+}
+
+std::string ThreeRecords() {
+  std::string log = EncodeHeader();
+  AppendRecord(RecordType::kPut, "a", "first", &log);
+  AppendRecord(RecordType::kPut, std::string("b\0\n", 3),
+               std::string("\xff\xfe\n\0 value", 10), &log);
+  AppendRecord(RecordType::kDelete, "a", "", &log);
+  return log;
+}
+
+TEST(LogFormatTest, HeaderRoundTrips) {
+  EXPECT_EQ(EncodeHeader().size(), kHeaderSize);
+  EXPECT_TRUE(CheckHeader(EncodeHeader()).ok());
+}
+
+TEST(LogFormatTest, NewerVersionIsRefusedByNumber) {
+  const absl::Status status = CheckHeader(EncodeHeader(2));
+  EXPECT_TRUE(absl::IsFailedPrecondition(status)) << status;
+  EXPECT_NE(status.message().find("version 2"), absl::string_view::npos)
+      << status;
+}
+
+TEST(LogFormatTest, OtherFilesAreNotLogs) {
+  const absl::Status status = CheckHeader("key\nvalue\nkey2\nvalue2\n");
+  EXPECT_TRUE(absl::IsFailedPrecondition(status)) << status;
+  EXPECT_NE(status.message().find("not a gogocache log"),
+            absl::string_view::npos);
+}
+
+TEST(LogFormatTest, HeaderPrefixIsACutShortCreation) {
+  const std::string header = EncodeHeader();
+  for (size_t n = 0; n < kHeaderSize; ++n) {
+    EXPECT_TRUE(absl::IsOutOfRange(CheckHeader(header.substr(0, n)))) << n;
+  }
+}
+
+TEST(LogFormatTest, RecordsRoundTripAnyBytes) {
+  const std::string log = ThreeRecords();
+  ScanResult result;
+  const Seen seen = Scan(log, &result);
+  ASSERT_EQ(seen.records.size(), 3u);
+  EXPECT_EQ(seen.records[0].key, "a");
+  EXPECT_EQ(seen.records[0].value, "first");
+  EXPECT_EQ(seen.records[1].key, std::string("b\0\n", 3));
+  EXPECT_EQ(seen.records[1].value, std::string("\xff\xfe\n\0 value", 10));
+  EXPECT_EQ(seen.records[2].type, RecordType::kDelete);
+  EXPECT_EQ(result.valid_end, log.size());
+  EXPECT_EQ(result.torn_tail_bytes, 0u);
+  EXPECT_EQ(result.corrupt_regions, 0u);
+}
+
+TEST(LogFormatTest, EveryCutOfTheLastRecordIsATornTail) {
+  const std::string log = ThreeRecords();
+  const uint64_t last_size = RecordSize(1, 0);
+  for (uint64_t cut = 1; cut < last_size; ++cut) {
+    ScanResult result;
+    const Seen seen = Scan(log.substr(0, log.size() - cut), &result);
+    EXPECT_EQ(seen.records.size(), 2u) << cut;
+    EXPECT_EQ(result.torn_tail_bytes, last_size - cut) << cut;
+    EXPECT_EQ(result.valid_end, log.size() - last_size) << cut;
+    EXPECT_TRUE(seen.corrupt.empty()) << cut;
+  }
+}
+
+TEST(LogFormatTest, EveryFlippedByteOfAMiddleRecordIsSkippedNotServed) {
+  const std::string log = ThreeRecords();
+  const uint64_t first_end = kHeaderSize + RecordSize(1, 5);
+  const uint64_t second_end = first_end + RecordSize(3, 10);
+  for (uint64_t at = first_end; at < second_end; ++at) {
+    std::string damaged = log;
+    damaged[at] ^= 0x20;
+    ScanResult result;
+    const Seen seen = Scan(damaged, &result);
+    ASSERT_EQ(seen.records.size(), 2u) << at;
+    EXPECT_EQ(seen.records[0].value, "first");
+    EXPECT_EQ(seen.records[1].type, RecordType::kDelete);
+    ASSERT_EQ(seen.corrupt.size(), 1u) << at;
+    EXPECT_EQ(seen.corrupt[0].first, first_end);
+    EXPECT_EQ(seen.corrupt[0].second, second_end - first_end);
+    EXPECT_EQ(result.first_corrupt_offset, first_end);
+  }
+}
+
+TEST(LogFormatTest, ZeroFilledTailIsTorn) {
+  std::string log = ThreeRecords();
+  const size_t size = log.size();
+  log.append(4096, '\0');
+  ScanResult result;
+  const Seen seen = Scan(log, &result);
+  EXPECT_EQ(seen.records.size(), 3u);
+  EXPECT_EQ(result.valid_end, size);
+  EXPECT_EQ(result.torn_tail_bytes, 4096u);
+}
+
+}  // namespace
+}  // namespace log_format
+}  // namespace gogocache

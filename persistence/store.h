@@ -1,0 +1,105 @@
+// Copyright 2026 The gogocache Authors.
+//
+// Store: where a CacheGroup keeps a copy of its contents so that a restarted
+// process comes back warm. Every backend (the flat-file log, RocksDB)
+// implements this interface; which one a program uses is a configuration
+// string handed to OpenStore() (persistence/open.h), not a code change.
+//
+// A store holds at most one value per key. Put() replaces, Delete() removes,
+// Replay() hands back what is held, each key once with its latest value,
+// oldest write first, so that inserting them in that order into an LRU cache
+// leaves the most recently written entries as the most recently used.
+//
+// Durability: what a successful Put() or Delete() promises after a crash
+// depends on the store's Durability (below); it is the same for every backend.
+//
+// Errors: every call returns an absl::Status naming the store's path and what
+// went wrong. A failed Put() or Delete() leaves the store as it was before the
+// call (the value held for the key is the old one). After Close(), every call
+// but Close() fails with FailedPrecondition.
+//
+// Thread safety: every method may be called from any number of threads at
+// once. Replay() may run concurrently with writes; it then sees each key's
+// value as of some moment during the call.
+
+#ifndef GOGOCACHE_PERSISTENCE_STORE_H_
+#define GOGOCACHE_PERSISTENCE_STORE_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+
+namespace gogocache {
+
+// When an acknowledged write reaches stable storage.
+enum class Durability {
+  // Each write is handed to the operating system before it returns: it
+  // survives the process crashing (even SIGKILL) but not the machine losing
+  // power, which may drop the most recent writes.
+  kNone,
+  // As kNone, and a background thread syncs at most every sync_interval:
+  // a machine crash loses at most about that much time of writes.
+  kPeriodic,
+  // A write returns only after it is on stable storage (fdatasync, or
+  // RocksDB's synced WAL). Concurrent writers share one sync (group commit).
+  kAlways,
+};
+
+// Parses "none", "periodic" or "always".
+bool ParseDurability(absl::string_view text, Durability* durability);
+absl::string_view DurabilityName(Durability durability);
+
+struct StoreStats {
+  uint64_t entries = 0;            // Keys held.
+  uint64_t live_bytes = 0;         // Bytes of the records of those keys.
+  uint64_t garbage_bytes = 0;      // Bytes on disk that compaction would drop.
+  uint64_t puts = 0;               // Successful Put() calls since open.
+  uint64_t deletes = 0;            // Successful Delete() calls since open.
+  uint64_t syncs = 0;              // Syncs to stable storage since open.
+  uint64_t compactions = 0;        // Compactions completed since open.
+  uint64_t compaction_errors = 0;  // Background compactions that failed.
+  // Found while recovering at open (flat file only).
+  uint64_t torn_tail_bytes = 0;  // A partly written last record, cut.
+  uint64_t corrupt_records = 0;  // Damaged regions skipped.
+  uint64_t corrupt_bytes = 0;    // Their total size.
+};
+
+class Store {
+ public:
+  using Visitor =
+      absl::FunctionRef<void(absl::string_view key, absl::string_view value)>;
+
+  virtual ~Store() = default;
+
+  // Stores `value` under `key` (non-empty), replacing any older value.
+  virtual absl::Status Put(absl::string_view key, absl::string_view value) = 0;
+
+  // Removes `key`; deleting an absent key is OK.
+  virtual absl::Status Delete(absl::string_view key) = 0;
+
+  // Calls `visitor` once for every key held, with its latest value, in the
+  // order the values were written (oldest first). The views are valid only
+  // during the call. `visitor` must not call back into this store.
+  virtual absl::Status Replay(Visitor visitor) = 0;
+
+  // Puts every acknowledged write on stable storage, whatever the policy.
+  virtual absl::Status Sync() = 0;
+
+  // Drops garbage now (overwritten and deleted records) and waits for it.
+  virtual absl::Status Compact() = 0;
+
+  virtual StoreStats GetStats() const = 0;
+
+  // Syncs and releases the files. Idempotent; the destructor calls it.
+  virtual absl::Status Close() = 0;
+
+  // The spec this store was opened from ("file:/path", "rocksdb:/path").
+  virtual std::string spec() const = 0;
+};
+
+}  // namespace gogocache
+
+#endif  // GOGOCACHE_PERSISTENCE_STORE_H_

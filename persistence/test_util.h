@@ -1,0 +1,59 @@
+// Copyright 2026 The gogocache Authors.
+//
+// Test helpers for stores: a fresh directory per test under Bazel's
+// TEST_TMPDIR, and whole-file reads and writes for damaging logs by hand.
+
+#ifndef GOGOCACHE_PERSISTENCE_TEST_UTIL_H_
+#define GOGOCACHE_PERSISTENCE_TEST_UTIL_H_
+
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+
+namespace gogocache {
+namespace testing {
+
+// A new, empty directory for the running test.
+inline std::string FreshTestDir() {
+  const char* base = getenv("TEST_TMPDIR");
+  std::string dir = absl::StrCat(
+      base != nullptr ? base : "/tmp", "/",
+      ::testing::UnitTest::GetInstance()
+          ->current_test_info()
+          ->test_suite_name(),
+      ".", ::testing::UnitTest::GetInstance()->current_test_info()->name(),
+      ".XXXXXX");
+  if (mkdtemp(dir.data()) == nullptr) ADD_FAILURE() << "mkdtemp " << dir;
+  return dir;
+}
+
+inline std::string ReadFileOrDie(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  EXPECT_TRUE(in.good()) << path;
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+inline void WriteFileOrDie(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  EXPECT_TRUE(out.good()) << path;
+}
+
+inline uint64_t FileSize(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+}
+
+}  // namespace testing
+}  // namespace gogocache
+
+#endif  // GOGOCACHE_PERSISTENCE_TEST_UTIL_H_

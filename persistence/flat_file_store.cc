@@ -97,7 +97,7 @@ absl::StatusOr<int> LockStore(const std::string& path, bool exclusive) {
 // What a scan of a whole log file found, with the index of its live records.
 template <typename Index>
 absl::StatusOr<LogReport> IndexLog(
-    absl::string_view log, const std::string& path, Index* index,
+    absl::string_view log, Index* index,
     const std::function<void(uint64_t, uint64_t)>& progress) {
   LogReport report;
   report.file_bytes = log.size();
@@ -195,10 +195,7 @@ FlatFileStore::FlatFileStore(std::string path, FlatFileStoreOptions options,
                              int lock_fd)
     : path_(std::move(path)), options_(std::move(options)), lock_fd_(lock_fd) {}
 
-FlatFileStore::~FlatFileStore() {
-  Close().IgnoreError();
-  if (lock_fd_ >= 0) close(lock_fd_);  // Releases the flock.
-}
+FlatFileStore::~FlatFileStore() { Close().IgnoreError(); }
 
 absl::Status FlatFileStore::Recover() {
   const bool read_only = options_.read_only;
@@ -244,7 +241,7 @@ absl::Status FlatFileStore::Recover() {
   LogReport report;
   if (!log.empty()) {
     std::function<void(uint64_t, uint64_t)> progress = options_.progress;
-    absl::StatusOr<LogReport> scanned = IndexLog(log, path_, &index_, progress);
+    absl::StatusOr<LogReport> scanned = IndexLog(log, &index_, progress);
     if (!scanned.ok()) return scanned.status();
     report = *std::move(scanned);
     if (options_.strict && report.corrupt_regions > 0) {
@@ -312,7 +309,7 @@ absl::StatusOr<LogReport> FlatFileStore::Verify(
         report = WithPath(header, path);
       } else {
         Index index;
-        report = IndexLog(log, path, &index, progress);
+        report = IndexLog(log, &index, progress);
       }
     }
   }
@@ -665,6 +662,10 @@ absl::Status FlatFileStore::Close() {
   if (!options_.read_only && failed_.ok()) status = SyncTo(lock, appended_);
   closed_ = true;
   file_.reset();
+  if (lock_fd_ >= 0) {
+    close(lock_fd_);  // Releases the flock: the path may be opened again.
+    lock_fd_ = -1;
+  }
   return status;
 }
 

@@ -148,7 +148,7 @@ class FlatFileStore : public Store {
 
   const std::string path_;
   const FlatFileStoreOptions options_;
-  const int lock_fd_;
+  int lock_fd_;  // Held from Open() to Close(); -1 after.
 
   // Serializes compactions (a requested one and the background one).
   std::mutex compaction_mu_;

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -30,6 +31,11 @@ inline std::string FreshTestDir() {
           ->test_suite_name(),
       ".", ::testing::UnitTest::GetInstance()->current_test_info()->name(),
       ".XXXXXX");
+  // Parameterized tests have '/' in their names.
+  for (size_t i = (base != nullptr ? strlen(base) : 4) + 1; i < dir.size();
+       ++i) {
+    if (dir[i] == '/') dir[i] = '_';
+  }
   if (mkdtemp(dir.data()) == nullptr) ADD_FAILURE() << "mkdtemp " << dir;
   return dir;
 }

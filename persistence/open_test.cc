@@ -1,0 +1,226 @@
+// Copyright 2026 The gogocache Authors.
+//
+// The Store contract, checked on every backend through OpenStore(): what a
+// user relies on when swapping `file:` for `rocksdb:` in a configuration.
+
+#include "persistence/open.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <map>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "persistence/test_util.h"
+
+namespace gogocache {
+namespace {
+
+using ::gogocache::testing::FreshTestDir;
+using ::gogocache::testing::WriteFileOrDie;
+using Entries = std::vector<std::pair<std::string, std::string>>;
+
+Entries ReplayAll(Store& store) {
+  Entries entries;
+  const absl::Status status =
+      store.Replay([&](absl::string_view key, absl::string_view value) {
+        entries.emplace_back(std::string(key), std::string(value));
+      });
+  EXPECT_TRUE(status.ok()) << status;
+  return entries;
+}
+
+class StoreContractTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  std::unique_ptr<Store> OpenOrDie(StoreOptions options = {}) {
+    absl::StatusOr<std::unique_ptr<Store>> store = OpenStore(spec_, options);
+    EXPECT_TRUE(store.ok()) << store.status();
+    return store.ok() ? *std::move(store) : nullptr;
+  }
+
+  std::string dir_ = FreshTestDir();
+  std::string path_ = dir_ + "/store";
+  std::string spec_ = absl::StrCat(GetParam(), ":", path_);
+};
+
+TEST_P(StoreContractTest, ReplayIsLatestValuesInWriteOrderAcrossReopen) {
+  const std::string binary_key("k\0\n\xff", 4);
+  const std::string binary_value("a\nb\0c\x80", 6);
+  {
+    auto store = OpenOrDie();
+    ASSERT_TRUE(store->Put("z", "1").ok());
+    ASSERT_TRUE(store->Put("a", "2").ok());
+    ASSERT_TRUE(store->Put(binary_key, binary_value).ok());
+    ASSERT_TRUE(store->Put("z", "3").ok());
+    ASSERT_TRUE(store->Put("m", "").ok());
+    ASSERT_TRUE(store->Delete("a").ok());
+    ASSERT_TRUE(store->Delete("absent").ok());
+    EXPECT_EQ(store->spec(), spec_);
+  }
+  const Entries expected = {{binary_key, binary_value}, {"z", "3"}, {"m", ""}};
+  {
+    auto store = OpenOrDie();
+    EXPECT_EQ(ReplayAll(*store), expected);
+    // Writes after a reopen come after the old ones.
+    ASSERT_TRUE(store->Put(binary_key, "again").ok());
+  }
+  auto store = OpenOrDie();
+  EXPECT_EQ(ReplayAll(*store),
+            (Entries{{"z", "3"}, {"m", ""}, {binary_key, "again"}}));
+}
+
+TEST_P(StoreContractTest, EmptyKeyIsInvalidArgument) {
+  auto store = OpenOrDie();
+  EXPECT_TRUE(absl::IsInvalidArgument(store->Put("", "v")));
+  EXPECT_TRUE(absl::IsInvalidArgument(store->Delete("")));
+}
+
+TEST_P(StoreContractTest, SecondOpenIsRefusedUntilClosed) {
+  auto first = OpenOrDie();
+  ASSERT_TRUE(first->Put("k", "v").ok());
+  absl::StatusOr<std::unique_ptr<Store>> second = OpenStore(spec_);
+  EXPECT_TRUE(absl::IsFailedPrecondition(second.status())) << second.status();
+  EXPECT_NE(second.status().message().find("already open"),
+            absl::string_view::npos)
+      << second.status();
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    _exit(absl::IsFailedPrecondition(OpenStore(spec_).status()) ? 0 : 1);
+  }
+  int wait_status = 0;
+  ASSERT_EQ(waitpid(child, &wait_status, 0), child);
+  EXPECT_TRUE(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0);
+  ASSERT_TRUE(first->Close().ok());
+  EXPECT_TRUE(absl::IsFailedPrecondition(first->Put("k", "v")));
+  auto reopened = OpenOrDie();
+  EXPECT_EQ(ReplayAll(*reopened), (Entries{{"k", "v"}}));
+}
+
+TEST_P(StoreContractTest, MissingDirectoryIsNotFound) {
+  absl::StatusOr<std::unique_ptr<Store>> store =
+      OpenStore(absl::StrCat(GetParam(), ":", dir_, "/missing/store"));
+  EXPECT_TRUE(absl::IsNotFound(store.status())) << store.status();
+}
+
+TEST_P(StoreContractTest, WrongKindOfPathIsRefusedAndKept) {
+  // A file store given a directory, a RocksDB store given a file.
+  std::string path = dir_ + "/other";
+  if (GetParam() == "file") {
+    ASSERT_EQ(mkdir(path.c_str(), 0755), 0);
+  } else {
+    WriteFileOrDie(path, "not a database");
+  }
+  absl::StatusOr<std::unique_ptr<Store>> store =
+      OpenStore(absl::StrCat(GetParam(), ":", path));
+  EXPECT_TRUE(absl::IsFailedPrecondition(store.status())) << store.status();
+  EXPECT_NE(store.status().message().find(path), absl::string_view::npos);
+}
+
+TEST_P(StoreContractTest, ConcurrentWritersUnderEveryPolicy) {
+  for (const char* policy : {"none", "periodic", "always"}) {
+    SCOPED_TRACE(policy);
+    Durability durability;
+    ASSERT_TRUE(ParseDurability(policy, &durability));
+    StoreOptions options;
+    options.durability = durability;
+    options.sync_interval = absl::Milliseconds(2);
+    {
+      auto store = OpenOrDie(options);
+      std::vector<std::thread> threads;
+      for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&, t] {
+          for (int i = 0; i < 100; ++i) {
+            ASSERT_TRUE(
+                store
+                    ->Put(absl::StrCat(policy, t, ":", i % 40), absl::StrCat(i))
+                    .ok());
+          }
+        });
+      }
+      for (std::thread& thread : threads) thread.join();
+      EXPECT_EQ(store->GetStats().puts, 400u);
+      ASSERT_TRUE(store->Sync().ok());
+    }
+    auto store = OpenOrDie();
+    std::map<std::string, std::string> seen;
+    for (auto& [key, value] : ReplayAll(*store)) seen[key] = value;
+    for (int t = 0; t < 4; ++t) {
+      for (int k = 0; k < 40; ++k) {
+        EXPECT_EQ(seen[absl::StrCat(policy, t, ":", k)],
+                  absl::StrCat(k + (k < 20 ? 80 : 40)));
+      }
+    }
+  }
+}
+
+TEST_P(StoreContractTest, CompactKeepsLiveEntries) {
+  auto store = OpenOrDie();
+  for (int round = 0; round < 5; ++round) {
+    for (int i = 0; i < 200; ++i) {
+      ASSERT_TRUE(store->Put(absl::StrCat("k", i), absl::StrCat(round)).ok());
+    }
+  }
+  for (int i = 0; i < 200; i += 2) {
+    ASSERT_TRUE(store->Delete(absl::StrCat("k", i)).ok());
+  }
+  const Entries before = ReplayAll(*store);
+  ASSERT_EQ(before.size(), 100u);
+  ASSERT_TRUE(store->Compact().ok());
+  EXPECT_EQ(ReplayAll(*store), before);
+  EXPECT_EQ(store->GetStats().compactions, 1u);
+}
+
+TEST_P(StoreContractTest, ReadOnlyOpenRefusesWrites) {
+  {
+    auto store = OpenOrDie();
+    ASSERT_TRUE(store->Put("k", "v").ok());
+  }
+  StoreOptions options;
+  options.read_only = true;
+  auto store = OpenOrDie(options);
+  EXPECT_EQ(ReplayAll(*store), (Entries{{"k", "v"}}));
+  EXPECT_TRUE(absl::IsFailedPrecondition(store->Put("k2", "v")));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest,
+                         ::testing::Values("file", "rocksdb"));
+
+TEST(ParseStoreSpecTest, ReadsSchemePathAndParameters) {
+  absl::StatusOr<StoreSpec> spec = ParseStoreSpec(
+      "file:/var/cache/a.log?durability=always&strict=true&compact_ratio=0.25"
+      "&sync_ms=7&compact_min_bytes=1024");
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  EXPECT_EQ(spec->scheme, "file");
+  EXPECT_EQ(spec->path, "/var/cache/a.log");
+  EXPECT_EQ(spec->options.durability, Durability::kAlways);
+  EXPECT_TRUE(spec->options.strict);
+  EXPECT_EQ(spec->options.compaction_garbage_ratio, 0.25);
+  EXPECT_EQ(spec->options.sync_interval, absl::Milliseconds(7));
+  EXPECT_EQ(spec->options.compaction_min_bytes, 1024u);
+  spec = ParseStoreSpec("rocksdb:relative/dir");
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  EXPECT_EQ(spec->scheme, "rocksdb");
+  EXPECT_EQ(spec->path, "relative/dir");
+}
+
+TEST(ParseStoreSpecTest, BadSpecsAreInvalidArgumentNamingThem) {
+  for (const char* bad :
+       {"redis:/tmp/x", "/tmp/no-scheme", "file:", "file:/x?durability=often",
+        "file:/x?colour=red", "rocksdb:/x?strict=true", "file:/x?sync_ms=-5",
+        "file:/x?compact_ratio=1.5"}) {
+    absl::StatusOr<std::unique_ptr<Store>> store = OpenStore(bad);
+    EXPECT_TRUE(absl::IsInvalidArgument(store.status())) << bad;
+    EXPECT_NE(store.status().message().find(bad), absl::string_view::npos)
+        << store.status();
+  }
+}
+
+}  // namespace
+}  // namespace gogocache

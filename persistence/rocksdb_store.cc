@@ -1,0 +1,303 @@
+// Copyright 2026 The gogocache Authors.
+
+#include "persistence/rocksdb_store.h"
+
+#include <algorithm>
+#include <shared_mutex>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "persistence/file_util.h"
+#include "rocksdb/db.h"
+#include "rocksdb/options.h"
+#include "rocksdb/write_batch.h"
+
+namespace gogocache {
+namespace {
+
+constexpr size_t kSequenceSize = 8;
+
+void EncodeSequence(uint64_t sequence, char* out) {
+  for (size_t i = 0; i < kSequenceSize; ++i) {
+    out[i] = static_cast<char>(sequence >> (8 * i));
+  }
+}
+
+uint64_t DecodeSequence(const char* in) {
+  uint64_t sequence = 0;
+  for (size_t i = 0; i < kSequenceSize; ++i) {
+    sequence |= uint64_t{static_cast<unsigned char>(in[i])} << (8 * i);
+  }
+  return sequence;
+}
+
+absl::Status FromRocksDb(const rocksdb::Status& status, absl::string_view what,
+                         const std::string& path) {
+  if (status.ok()) return absl::OkStatus();
+  const std::string message =
+      absl::StrCat("rocksdb store ", path, ": ", what, ": ", status.ToString());
+  if (status.IsNoSpace()) return absl::ResourceExhaustedError(message);
+  if (status.IsCorruption()) return absl::DataLossError(message);
+  if (status.IsNotFound()) return absl::NotFoundError(message);
+  if (status.IsInvalidArgument()) return absl::InvalidArgumentError(message);
+  if (status.IsIOError()) {
+    const std::string text = status.ToString();
+    if (absl::StrContains(text, "lock")) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "rocksdb store ", path,
+          " is already open (by this or another process): ", text));
+    }
+    if (absl::StrContains(text, "Permission denied")) {
+      return absl::PermissionDeniedError(message);
+    }
+    if (absl::StrContains(text, "No space") ||
+        absl::StrContains(text, "File too large")) {
+      return absl::ResourceExhaustedError(message);
+    }
+  }
+  return absl::InternalError(message);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
+    const std::string& path, RocksDbStoreOptions options) {
+  if (options.durability == Durability::kPeriodic &&
+      options.sync_interval <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "rocksdb store ", path, ": sync_interval must be positive"));
+  }
+  if (absl::Status status =
+          file_util::CheckStorePath(path, /*must_be_directory=*/true);
+      !status.ok()) {
+    return status;
+  }
+  rocksdb::Options db_options;
+  db_options.create_if_missing = !options.read_only;
+  db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  db_options.max_background_jobs = 2;
+  db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  db_options.keep_log_file_num = 2;
+  rocksdb::DB* raw = nullptr;
+  const rocksdb::Status status =
+      options.read_only ? rocksdb::DB::OpenForReadOnly(db_options, path, &raw)
+                        : rocksdb::DB::Open(db_options, path, &raw);
+  if (!status.ok()) return FromRocksDb(status, "cannot open", path);
+  std::unique_ptr<RocksDbStore> store(
+      new RocksDbStore(path, options, std::unique_ptr<rocksdb::DB>(raw)));
+  if (!options.read_only && options.durability == Durability::kPeriodic) {
+    store->sync_thread_ =
+        std::thread([s = store.get()] { s->PeriodicSyncLoop(); });
+  }
+  return store;
+}
+
+RocksDbStore::RocksDbStore(std::string path, RocksDbStoreOptions options,
+                           std::unique_ptr<rocksdb::DB> db)
+    : path_(std::move(path)),
+      options_(options),
+      db_(std::move(db)),
+      // Above every number written before: each write took one of RocksDB's.
+      next_sequence_(db_->GetLatestSequenceNumber() + 1) {}
+
+RocksDbStore::~RocksDbStore() { Close().IgnoreError(); }
+
+absl::Status RocksDbStore::Usable() const {
+  if (closed_.load(std::memory_order_acquire)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("rocksdb store ", path_, " is closed"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RocksDbStore::Writable() const {
+  if (options_.read_only) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("rocksdb store ", path_, " is open read-only"));
+  }
+  if (write_failed_.load(std::memory_order_acquire)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("rocksdb store ", path_,
+                     " refuses writes after a failed write; reopen it"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RocksDbStore::Written(const rocksdb::Status& status,
+                                   absl::string_view what) {
+  if (!status.ok()) write_failed_.store(true, std::memory_order_release);
+  return FromRocksDb(status, what, path_);
+}
+
+absl::Status RocksDbStore::Put(absl::string_view key, absl::string_view value) {
+  std::shared_lock<std::shared_mutex> alive(lifetime_mu_);
+  if (absl::Status status = Usable(); !status.ok()) return status;
+  if (key.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("rocksdb store ", path_, ": key is empty"));
+  }
+  if (absl::Status status = Writable(); !status.ok()) return status;
+  std::string stored(kSequenceSize + value.size(), '\0');
+  EncodeSequence(next_sequence_.fetch_add(1, std::memory_order_relaxed),
+                 stored.data());
+  std::copy(value.begin(), value.end(), stored.begin() + kSequenceSize);
+  rocksdb::WriteOptions write_options;
+  write_options.sync = options_.durability == Durability::kAlways;
+  absl::Status status = Written(
+      db_->Put(write_options, rocksdb::Slice(key.data(), key.size()), stored),
+      "put");
+  if (status.ok()) puts_.fetch_add(1, std::memory_order_relaxed);
+  return status;
+}
+
+absl::Status RocksDbStore::Delete(absl::string_view key) {
+  std::shared_lock<std::shared_mutex> alive(lifetime_mu_);
+  if (absl::Status status = Usable(); !status.ok()) return status;
+  if (key.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("rocksdb store ", path_, ": key is empty"));
+  }
+  if (absl::Status status = Writable(); !status.ok()) return status;
+  rocksdb::WriteOptions write_options;
+  write_options.sync = options_.durability == Durability::kAlways;
+  absl::Status status = Written(
+      db_->Delete(write_options, rocksdb::Slice(key.data(), key.size())),
+      "delete");
+  if (status.ok()) deletes_.fetch_add(1, std::memory_order_relaxed);
+  return status;
+}
+
+absl::Status RocksDbStore::Replay(Visitor visitor) {
+  std::shared_lock<std::shared_mutex> alive(lifetime_mu_);
+  if (absl::Status status = Usable(); !status.ok()) return status;
+  struct Entry {
+    uint64_t sequence;
+    std::string key;
+    std::string value;
+  };
+  std::vector<Entry> entries;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const rocksdb::Slice value = it->value();
+    if (value.size() < kSequenceSize) {
+      return absl::DataLossError(absl::StrCat(
+          "rocksdb store ", path_, ": value of key \"",
+          absl::CEscape(it->key().ToString()),
+          "\" is too short to be gogocache's; is this another program's "
+          "database?"));
+    }
+    entries.push_back({DecodeSequence(value.data()), it->key().ToString(),
+                       std::string(value.data() + kSequenceSize,
+                                   value.size() - kSequenceSize)});
+  }
+  if (absl::Status status = FromRocksDb(it->status(), "replay", path_);
+      !status.ok()) {
+    return status;
+  }
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    return a.sequence < b.sequence;
+  });
+  for (const Entry& entry : entries) visitor(entry.key, entry.value);
+  return absl::OkStatus();
+}
+
+absl::Status RocksDbStore::Sync() {
+  std::shared_lock<std::shared_mutex> alive(lifetime_mu_);
+  if (absl::Status status = Usable(); !status.ok()) return status;
+  if (options_.read_only) return absl::OkStatus();
+  if (absl::Status status = Writable(); !status.ok()) return status;
+  absl::Status status = Written(db_->SyncWAL(), "sync");
+  if (status.ok()) syncs_.fetch_add(1, std::memory_order_relaxed);
+  return status;
+}
+
+absl::Status RocksDbStore::Compact() {
+  std::shared_lock<std::shared_mutex> alive(lifetime_mu_);
+  if (absl::Status status = Usable(); !status.ok()) return status;
+  if (options_.read_only) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("rocksdb store ", path_, " is open read-only"));
+  }
+  if (absl::Status status =
+          FromRocksDb(db_->Flush(rocksdb::FlushOptions()), "flush", path_);
+      !status.ok()) {
+    return status;
+  }
+  rocksdb::CompactRangeOptions compact_options;
+  compact_options.bottommost_level_compaction =
+      rocksdb::BottommostLevelCompaction::kForce;
+  absl::Status status = FromRocksDb(
+      db_->CompactRange(compact_options, nullptr, nullptr), "compact", path_);
+  if (status.ok()) compactions_.fetch_add(1, std::memory_order_relaxed);
+  return status;
+}
+
+absl::Status RocksDbStore::VerifyChecksums() {
+  std::shared_lock<std::shared_mutex> alive(lifetime_mu_);
+  if (absl::Status status = Usable(); !status.ok()) return status;
+  return FromRocksDb(db_->VerifyChecksum(), "verify", path_);
+}
+
+StoreStats RocksDbStore::GetStats() const {
+  StoreStats stats;
+  std::shared_lock<std::shared_mutex> alive(lifetime_mu_);
+  if (closed_.load(std::memory_order_acquire)) return stats;
+  uint64_t value = 0;
+  if (db_->GetIntProperty("rocksdb.estimate-num-keys", &value)) {
+    stats.entries = value;
+  }
+  uint64_t live = 0;
+  uint64_t total = 0;
+  uint64_t memtable = 0;
+  db_->GetIntProperty("rocksdb.estimate-live-data-size", &live);
+  db_->GetIntProperty("rocksdb.total-sst-files-size", &total);
+  db_->GetIntProperty("rocksdb.cur-size-all-mem-tables", &memtable);
+  stats.live_bytes = live + memtable;
+  stats.garbage_bytes = total > live ? total - live : 0;
+  stats.puts = puts_.load(std::memory_order_relaxed);
+  stats.deletes = deletes_.load(std::memory_order_relaxed);
+  stats.syncs = syncs_.load(std::memory_order_relaxed);
+  stats.compactions = compactions_.load(std::memory_order_relaxed);
+  return stats;
+}
+
+void RocksDbStore::PeriodicSyncLoop() {
+  std::unique_lock<std::mutex> lock(sync_mu_);
+  while (!stopping_) {
+    stop_sync_.wait_for(lock, absl::ToChronoNanoseconds(options_.sync_interval),
+                        [this] { return stopping_; });
+    if (stopping_) break;
+    lock.unlock();
+    if (!write_failed_.load(std::memory_order_acquire)) {
+      if (Written(db_->SyncWAL(), "sync").ok()) {
+        syncs_.fetch_add(1, std::memory_order_relaxed);
+      }
+    }
+    lock.lock();
+  }
+}
+
+absl::Status RocksDbStore::Close() {
+  {
+    std::lock_guard<std::mutex> lock(sync_mu_);
+    stopping_ = true;
+  }
+  stop_sync_.notify_all();
+  std::unique_lock<std::shared_mutex> exclusive(lifetime_mu_);
+  if (closed_.load(std::memory_order_acquire)) return absl::OkStatus();
+  if (sync_thread_.joinable()) sync_thread_.join();
+  absl::Status status;
+  if (Writable().ok()) status = FromRocksDb(db_->SyncWAL(), "sync", path_);
+  closed_.store(true, std::memory_order_release);
+  if (absl::Status close = FromRocksDb(db_->Close(), "close", path_);
+      status.ok()) {
+    status = close;
+  }
+  return status;
+}
+
+}  // namespace gogocache

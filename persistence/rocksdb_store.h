@@ -1,0 +1,120 @@
+// Copyright 2026 The gogocache Authors.
+//
+// RocksDbStore: a Store on RocksDB (the system library), for stores larger
+// than memory or users who already run RocksDB.
+//
+// Each value is stored behind an 8-byte sequence number so that Replay() can
+// hand entries back in write order (RocksDB iterates in key order); the
+// numbers continue from RocksDB's own sequence after a reopen. Overwritten and
+// deleted values are dropped by RocksDB's own compactions; Compact() forces
+// one over the whole key range.
+//
+// Durability maps onto RocksDB's write-ahead log: kNone writes the WAL
+// without syncing it (it reaches the OS on every write, so a killed process
+// loses nothing acknowledged); kAlways sets WriteOptions::sync, and RocksDB's
+// write group shares one WAL sync among concurrent writers; kPeriodic syncs
+// the WAL from a background thread every sync_interval.
+//
+// One writer: RocksDB's LOCK file refuses a second open of the same directory
+// from this or another process (FailedPrecondition here). A read-only open
+// (RocksDB's OpenForReadOnly) takes no lock and changes nothing.
+//
+// Recovery is RocksDB's: the WAL is replayed at open, with its checksums;
+// a torn WAL tail is dropped (WALRecoveryMode::kPointInTimeRecovery, so no
+// write after a damaged one is applied out of order).
+//
+// A failed write (a full disk, a file-size limit) is ResourceExhausted, and
+// RocksDB stops accepting writes: the store refuses them (FailedPrecondition)
+// until it is reopened; what was acknowledged before stays.
+//
+// Thread safety: as Store.
+
+#ifndef GOGOCACHE_PERSISTENCE_ROCKSDB_STORE_H_
+#define GOGOCACHE_PERSISTENCE_ROCKSDB_STORE_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "persistence/store.h"
+
+namespace rocksdb {
+class DB;
+class Status;
+}  // namespace rocksdb
+
+namespace gogocache {
+
+struct RocksDbStoreOptions {
+  Durability durability = Durability::kNone;
+  absl::Duration sync_interval = absl::Milliseconds(100);
+  bool read_only = false;
+};
+
+class RocksDbStore : public Store {
+ public:
+  // Opens (creating if absent) the RocksDB database in directory `path`.
+  // Errors: NotFound when the parent directory does not exist;
+  // FailedPrecondition when `path` is a file, or the database is already open;
+  // PermissionDenied; DataLoss when RocksDB finds corruption it cannot skip.
+  static absl::StatusOr<std::unique_ptr<RocksDbStore>> Open(
+      const std::string& path, RocksDbStoreOptions options = {});
+
+  ~RocksDbStore() override;
+
+  absl::Status Put(absl::string_view key, absl::string_view value) override;
+  absl::Status Delete(absl::string_view key) override;
+  absl::Status Replay(Visitor visitor) override;
+  absl::Status Sync() override;
+  absl::Status Compact() override;
+  StoreStats GetStats() const override;
+  absl::Status Close() override;
+  std::string spec() const override { return "rocksdb:" + path_; }
+
+  // RocksDB's own check of every block and WAL checksum.
+  absl::Status VerifyChecksums();
+
+ private:
+  RocksDbStore(std::string path, RocksDbStoreOptions options,
+               std::unique_ptr<rocksdb::DB> db);
+
+  absl::Status Usable() const;
+  absl::Status Writable() const;
+  // Converts a write's status, remembering a failure.
+  absl::Status Written(const rocksdb::Status& status, absl::string_view what);
+  void PeriodicSyncLoop();
+
+  const std::string path_;
+  const RocksDbStoreOptions options_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::atomic<uint64_t> next_sequence_;
+  std::atomic<bool> closed_{false};
+  // Set by the first failed write: RocksDB then holds the error (and its
+  // WAL writer must not be synced again), so writes are refused until reopen.
+  std::atomic<bool> write_failed_{false};
+  std::atomic<uint64_t> puts_{0};
+  std::atomic<uint64_t> deletes_{0};
+  std::atomic<uint64_t> syncs_{0};
+  std::atomic<uint64_t> compactions_{0};
+
+  // Calls hold it shared; Close() holds it exclusive, so the database is
+  // never closed under a call in flight.
+  mutable std::shared_mutex lifetime_mu_;
+  std::mutex sync_mu_;
+  std::condition_variable stop_sync_;
+  bool stopping_ = false;  // Guarded by sync_mu_.
+  std::thread sync_thread_;
+};
+
+}  // namespace gogocache
+
+#endif  // GOGOCACHE_PERSISTENCE_ROCKSDB_STORE_H_

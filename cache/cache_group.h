@@ -36,6 +36,27 @@
 // value: it is cached and returned like any other. A loaded value too large for
 // a shard is returned to its callers but not cached (counted in too_large).
 //
+// Persistence (optional, CacheGroupOptions::store): the store mirrors what
+// the group holds. Every insert (a Set or a getter fill) is written through
+// to it; Remove and eviction delete from it. Create() replays the store, in
+// write order, into the shards before the group serves, so a restarted
+// process comes back warm with the most recently written entries that fit.
+// Writes and deletes of one key are ordered by a per-key lock (one of
+// kKeyLocks, taken by key hash) so the store and the memory agree on its
+// value; no shard lock is held during store I/O, and hits never touch the
+// store or the key locks.
+//   - A Set whose store write fails returns that error and changes nothing
+//     (memory keeps the older value, as does the store); counted in
+//     store_write_errors.
+//   - A getter fill whose store write fails is still cached and returned;
+//     the entry is then simply absent after a restart. Counted.
+//   - A Remove whose store delete fails returns the error and changes nothing.
+//   - An eviction whose store delete fails is counted; the entry then comes
+//     back at the next start, where it is evicted again if it does not fit.
+// What survives a crash is what the store's Durability promises for the
+// writes the group made (persistence/store.h): with kAlways, every
+// acknowledged Set; with kNone, everything written before a process crash.
+//
 // Thread safety: every method may be called from any number of threads.
 // No lock is held while the getter runs.
 
@@ -46,6 +67,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -58,6 +80,7 @@
 #include "hash/shard_selector.h"
 #include "loader/getter.h"
 #include "loader/singleflight.h"
+#include "persistence/store.h"
 
 namespace gogocache {
 
@@ -82,6 +105,11 @@ struct CacheGroupOptions {
 
   // Longest key accepted, 1 to kMaxKeySize bytes.
   size_t max_key_size = 4096;
+
+  // Optional persistent copy of the contents (see above), e.g. from
+  // OpenStore("file:/var/cache/app.log"). Shared: the group uses it from
+  // Create() until destruction, and does not close it.
+  std::shared_ptr<Store> store;
 };
 
 struct CacheGroupStats {
@@ -98,6 +126,11 @@ struct CacheGroupStats {
   uint64_t evictions = 0;  // entries dropped to make room
   uint64_t too_large = 0;  // values larger than a shard, not cached
   uint64_t capacity_bytes = 0;
+  // Persistence (all zero without a store).
+  uint64_t store_replayed = 0;      // entries loaded from the store at Create
+  uint64_t store_writes = 0;        // successful writes through
+  uint64_t store_deletes = 0;       // successful deletes (Remove, eviction)
+  uint64_t store_write_errors = 0;  // failed writes and deletes
 };
 
 class CacheGroup {
@@ -105,8 +138,10 @@ class CacheGroup {
   static constexpr uint32_t kMaxShards = 1u << 12;
   static constexpr size_t kMaxKeySize = 1u << 20;
   static constexpr size_t kMinShardCapacity = 4 * LruShard::kEntryOverhead;
+  static constexpr size_t kKeyLocks = 256;
 
-  // A group with `options`, or InvalidArgument naming the bad option.
+  // A group with `options`, or InvalidArgument naming the bad option. With a
+  // store, its contents are loaded first; a failure to read it is returned.
   static absl::StatusOr<std::unique_ptr<CacheGroup>> Create(
       CacheGroupOptions options);
 
@@ -138,6 +173,20 @@ class CacheGroup {
   }
   absl::StatusOr<ByteView> Load(absl::string_view key, uint64_t hash,
                                 LruShard& shard);
+  absl::Status ReplayStore();
+  std::mutex& KeyLock(uint64_t hash) const {
+    // The low bits: the shard was chosen by the high ones.
+    return key_locks_[hash % kKeyLocks].mu;
+  }
+  // Inserts into memory and writes through to the store, under the key's
+  // lock; returns the store's status (OK without a store). Evicted keys are
+  // appended to `evicted`, for DeleteEvicted() once the lock is released.
+  absl::Status InsertWithStore(absl::string_view key, uint64_t hash,
+                               LruShard& shard, absl::string_view value,
+                               ByteView* inserted, bool* cached,
+                               std::vector<std::string>* evicted);
+  // Deletes from the store the evicted keys that are still not in memory.
+  void DeleteEvicted(const std::vector<std::string>& evicted);
 
   const CacheGroupOptions options_;
   const ShardSelector selector_;
@@ -146,6 +195,14 @@ class CacheGroup {
   std::atomic<uint64_t> loads_{0};
   std::atomic<uint64_t> local_loads_{0};
   std::atomic<uint64_t> local_load_errors_{0};
+  struct alignas(64) PaddedMutex {
+    std::mutex mu;
+  };
+  std::unique_ptr<PaddedMutex[]> key_locks_;  // Only with a store.
+  std::atomic<uint64_t> store_replayed_{0};
+  std::atomic<uint64_t> store_writes_{0};
+  std::atomic<uint64_t> store_deletes_{0};
+  std::atomic<uint64_t> store_write_errors_{0};
 };
 
 }  // namespace gogocache

@@ -200,8 +200,18 @@ bool LruShard::Lookup(absl::string_view key, uint64_t hash, ByteView* value,
   return true;
 }
 
+bool LruShard::Contains(absl::string_view key, uint64_t hash) {
+  const KeyRef ref{key, TableHashOf(hash)};
+  Stripe& stripe = StripeOfThisThread();
+  EnterRead(stripe);
+  const bool found = table_.find(ref) != table_.end();
+  ExitRead(stripe);
+  return found;
+}
+
 bool LruShard::Insert(absl::string_view key, uint64_t hash,
-                      absl::string_view value, ByteView* inserted) {
+                      absl::string_view value, ByteView* inserted,
+                      std::vector<std::string>* evicted_keys) {
   const KeyRef ref{key, TableHashOf(hash)};
   const size_t charge = Charge(key.size(), value.size());
   const bool fits = charge <= capacity_ && value.size() <= kMaxValueSize;
@@ -236,8 +246,9 @@ bool LruShard::Insert(absl::string_view key, uint64_t hash,
   const size_t first_evicted = dropped.size() - evicted_count;
   for (size_t i = 0; i < dropped.size(); ++i) {
     Entry* victim = dropped[i];
-    if (i >= first_evicted && on_evict_) {
-      on_evict_(victim->key(), ViewOf(victim));
+    if (i >= first_evicted) {
+      if (evicted_keys != nullptr) evicted_keys->emplace_back(victim->key());
+      if (on_evict_) on_evict_(victim->key(), ViewOf(victim));
     }
     victim->buffer.Unref();
   }

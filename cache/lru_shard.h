@@ -44,6 +44,8 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_set.h"
@@ -101,8 +103,14 @@ class alignas(64) LruShard {
   // nothing and drops any older value of `key` when the entry's charge exceeds
   // the whole capacity (or value is over kMaxValueSize). When `inserted` is
   // not null and the insert succeeds, it receives a view of the stored copy.
+  // When `evicted_keys` is not null, the keys of entries evicted to make room
+  // are appended to it (as well as passed to the eviction listener).
   bool Insert(absl::string_view key, uint64_t hash, absl::string_view value,
-              ByteView* inserted = nullptr);
+              ByteView* inserted = nullptr,
+              std::vector<std::string>* evicted_keys = nullptr);
+
+  // Whether `key` is present. Unlike Lookup, neither counted nor an access.
+  bool Contains(absl::string_view key, uint64_t hash);
 
   // Removes `key`; returns whether it was present.
   bool Erase(absl::string_view key, uint64_t hash);

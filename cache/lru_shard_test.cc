@@ -139,6 +139,19 @@ TEST(LruShardTest, NotifiesEvictionsOutsideTheLock) {
   EXPECT_EQ(evicted[0].second, "2");
 }
 
+TEST(LruShardTest, ReportsEvictedKeysAndContainsIsNotAnAccess) {
+  LruShard shard(2 * LruShard::Charge(1, 1));
+  Put(shard, "a", "1");
+  Put(shard, "b", "2");
+  EXPECT_TRUE(shard.Contains("a", H("a")));  // Must not make "a" recent.
+  EXPECT_FALSE(shard.Contains("z", H("z")));
+  std::vector<std::string> evicted;
+  ASSERT_TRUE(shard.Insert("c", H("c"), "3", nullptr, &evicted));
+  EXPECT_EQ(evicted, std::vector<std::string>{"a"});
+  EXPECT_EQ(shard.GetStats().hits, 0u);
+  EXPECT_EQ(shard.GetStats().misses, 0u);
+}
+
 // A plain, obviously correct LRU to compare the shard against.
 class ModelLru {
  public:

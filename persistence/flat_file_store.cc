@@ -559,6 +559,9 @@ absl::Status FlatFileStore::CompactOnce() {
   if (absl::Status s = SyncFile(new_fd, new_path); !s.ok()) return fail(s);
 
   std::unique_lock<std::mutex> lock(mu_);
+  // Wait out a sync of the old file first: waiting releases the lock, and
+  // from the tail copy to the swap no writer may slip in.
+  while (sync_running_) sync_done_.wait(lock);
   if (absl::Status status = Writable(); !status.ok()) return fail(status);
   // Carry over what was appended during the copy.
   const uint64_t tail_base = new_end;
@@ -579,7 +582,6 @@ absl::Status FlatFileStore::CompactOnce() {
     new_end += tail.size();
     if (absl::Status s = SyncFile(new_fd, new_path); !s.ok()) return fail(s);
   }
-  while (sync_running_) sync_done_.wait(lock);
   if (rename(new_path.c_str(), path_.c_str()) != 0) {
     return fail(ErrnoError(errno, "cannot rename compacted log over", path_));
   }

@@ -132,6 +132,71 @@ absl::Status RocksDbStore::Written(const rocksdb::Status& status,
   return FromRocksDb(status, what, path_);
 }
 
+struct RocksDbStore::PendingWrite {
+  bool is_delete;
+  absl::string_view key;
+  absl::string_view value;
+  bool done = false;
+  absl::Status status;
+};
+
+void RocksDbStore::AcquireWriter(std::unique_lock<std::mutex>& lock) {
+  write_done_.wait(lock, [this] { return !writer_busy_; });
+  writer_busy_ = true;
+}
+
+void RocksDbStore::ReleaseWriter(std::unique_lock<std::mutex>& lock) {
+  writer_busy_ = false;
+  lock.unlock();
+  write_done_.notify_all();
+}
+
+absl::Status RocksDbStore::Commit(PendingWrite& write) {
+  std::unique_lock<std::mutex> lock(write_mu_);
+  queue_.push_back(&write);
+  write_done_.wait(lock, [&] { return write.done || !writer_busy_; });
+  if (write.done) return write.status;
+  // Lead: write everything queued so far as one batch.
+  writer_busy_ = true;
+  std::vector<PendingWrite*> batch;
+  batch.swap(queue_);
+  lock.unlock();
+
+  rocksdb::WriteBatch write_batch;
+  std::string stored;
+  for (PendingWrite* pending : batch) {
+    const rocksdb::Slice key(pending->key.data(), pending->key.size());
+    if (pending->is_delete) {
+      write_batch.Delete(key);
+      continue;
+    }
+    stored.assign(kSequenceSize, '\0');
+    EncodeSequence(next_sequence_++, stored.data());
+    stored.append(pending->value.data(), pending->value.size());
+    write_batch.Put(key, stored);
+  }
+  rocksdb::WriteOptions write_options;
+  write_options.sync = options_.durability == Durability::kAlways;
+  const absl::Status status = Written(
+      db_->Write(write_options, &write_batch),
+      batch.size() == 1 ? "write" : absl::StrCat("write of ", batch.size()));
+  if (status.ok()) {
+    if (write_options.sync) syncs_.fetch_add(1, std::memory_order_relaxed);
+    for (PendingWrite* pending : batch) {
+      (pending->is_delete ? deletes_ : puts_)
+          .fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+
+  lock.lock();
+  for (PendingWrite* pending : batch) {
+    pending->status = status;
+    pending->done = true;
+  }
+  ReleaseWriter(lock);
+  return status;
+}
+
 absl::Status RocksDbStore::Put(absl::string_view key, absl::string_view value) {
   std::shared_lock<std::shared_mutex> alive(lifetime_mu_);
   if (absl::Status status = Usable(); !status.ok()) return status;
@@ -140,17 +205,8 @@ absl::Status RocksDbStore::Put(absl::string_view key, absl::string_view value) {
         absl::StrCat("rocksdb store ", path_, ": key is empty"));
   }
   if (absl::Status status = Writable(); !status.ok()) return status;
-  std::string stored(kSequenceSize + value.size(), '\0');
-  EncodeSequence(next_sequence_.fetch_add(1, std::memory_order_relaxed),
-                 stored.data());
-  std::copy(value.begin(), value.end(), stored.begin() + kSequenceSize);
-  rocksdb::WriteOptions write_options;
-  write_options.sync = options_.durability == Durability::kAlways;
-  absl::Status status = Written(
-      db_->Put(write_options, rocksdb::Slice(key.data(), key.size()), stored),
-      "put");
-  if (status.ok()) puts_.fetch_add(1, std::memory_order_relaxed);
-  return status;
+  PendingWrite write{/*is_delete=*/false, key, value};
+  return Commit(write);
 }
 
 absl::Status RocksDbStore::Delete(absl::string_view key) {
@@ -161,14 +217,27 @@ absl::Status RocksDbStore::Delete(absl::string_view key) {
         absl::StrCat("rocksdb store ", path_, ": key is empty"));
   }
   if (absl::Status status = Writable(); !status.ok()) return status;
-  rocksdb::WriteOptions write_options;
-  write_options.sync = options_.durability == Durability::kAlways;
-  absl::Status status = Written(
-      db_->Delete(write_options, rocksdb::Slice(key.data(), key.size())),
-      "delete");
-  if (status.ok()) deletes_.fetch_add(1, std::memory_order_relaxed);
-  return status;
+  PendingWrite write{/*is_delete=*/true, key, absl::string_view()};
+  return Commit(write);
 }
+
+// Holds the writer role for its lifetime.
+class RocksDbStore::WriterToken {
+ public:
+  explicit WriterToken(RocksDbStore& store) : store_(store) {
+    std::unique_lock<std::mutex> lock(store_.write_mu_);
+    store_.AcquireWriter(lock);
+  }
+  ~WriterToken() {
+    std::unique_lock<std::mutex> lock(store_.write_mu_);
+    store_.ReleaseWriter(lock);
+  }
+  WriterToken(const WriterToken&) = delete;
+  WriterToken& operator=(const WriterToken&) = delete;
+
+ private:
+  RocksDbStore& store_;
+};
 
 absl::Status RocksDbStore::Replay(Visitor visitor) {
   std::shared_lock<std::shared_mutex> alive(lifetime_mu_);
@@ -179,24 +248,29 @@ absl::Status RocksDbStore::Replay(Visitor visitor) {
     std::string value;
   };
   std::vector<Entry> entries;
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions()));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    const rocksdb::Slice value = it->value();
-    if (value.size() < kSequenceSize) {
-      return absl::DataLossError(absl::StrCat(
-          "rocksdb store ", path_, ": value of key \"",
-          absl::CEscape(it->key().ToString()),
-          "\" is too short to be gogocache's; is this another program's "
-          "database?"));
+  {
+    // Read as the writer, so no write runs inside RocksDB meanwhile (see the
+    // header on why); the visitor runs after.
+    WriterToken writer(*this);
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions()));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      const rocksdb::Slice value = it->value();
+      if (value.size() < kSequenceSize) {
+        return absl::DataLossError(absl::StrCat(
+            "rocksdb store ", path_, ": value of key \"",
+            absl::CEscape(it->key().ToString()),
+            "\" is too short to be gogocache's; is this another program's "
+            "database?"));
+      }
+      entries.push_back({DecodeSequence(value.data()), it->key().ToString(),
+                         std::string(value.data() + kSequenceSize,
+                                     value.size() - kSequenceSize)});
     }
-    entries.push_back({DecodeSequence(value.data()), it->key().ToString(),
-                       std::string(value.data() + kSequenceSize,
-                                   value.size() - kSequenceSize)});
-  }
-  if (absl::Status status = FromRocksDb(it->status(), "replay", path_);
-      !status.ok()) {
-    return status;
+    if (absl::Status status = FromRocksDb(it->status(), "replay", path_);
+        !status.ok()) {
+      return status;
+    }
   }
   std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
     return a.sequence < b.sequence;
@@ -210,6 +284,7 @@ absl::Status RocksDbStore::Sync() {
   if (absl::Status status = Usable(); !status.ok()) return status;
   if (options_.read_only) return absl::OkStatus();
   if (absl::Status status = Writable(); !status.ok()) return status;
+  WriterToken writer(*this);
   absl::Status status = Written(db_->SyncWAL(), "sync");
   if (status.ok()) syncs_.fetch_add(1, std::memory_order_relaxed);
   return status;
@@ -273,6 +348,7 @@ void RocksDbStore::PeriodicSyncLoop() {
     if (stopping_) break;
     lock.unlock();
     if (!write_failed_.load(std::memory_order_acquire)) {
+      WriterToken writer(*this);
       if (Written(db_->SyncWAL(), "sync").ok()) {
         syncs_.fetch_add(1, std::memory_order_relaxed);
       }

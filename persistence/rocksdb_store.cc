@@ -81,6 +81,11 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
   db_options.max_background_jobs = 2;
   db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   db_options.keep_log_file_num = 2;
+  // No periodic statistics dumps into RocksDB's LOG: nobody reads them here,
+  // and the dump thread's first use of RocksDB's lazily built tables races
+  // (to ThreadSanitizer's eye; the library is uninstrumented) with our calls.
+  db_options.stats_dump_period_sec = 0;
+  db_options.stats_persist_period_sec = 0;
   rocksdb::DB* raw = nullptr;
   const rocksdb::Status status =
       options.read_only ? rocksdb::DB::OpenForReadOnly(db_options, path, &raw)

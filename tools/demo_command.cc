@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "cache/cache_group.h"
 #include "hash/hash_strategy.h"
 #include "loader/getter.h"
+#include "persistence/open.h"
 #include "tools/latency_histogram.h"
 
 namespace gogocache {
@@ -60,7 +62,8 @@ std::string ProgressLine(const CacheGroupStats& stats, double elapsed,
 }  // namespace
 
 absl::Status RunDemo(const DemoOptions& options, std::ostream& out,
-                     std::ostream& progress, bool progress_is_terminal) {
+                     std::ostream& progress, bool progress_is_terminal,
+                     DemoResult* result) {
   if (options.threads < 1 || options.threads > 1024) {
     return absl::InvalidArgumentError(absl::StrCat(
         "demo: --threads must be in [1, 1024], got ", options.threads));
@@ -97,13 +100,29 @@ absl::Status RunDemo(const DemoOptions& options, std::ostream& out,
     std::this_thread::sleep_for(source_latency);  // The slow source.
     return SourceValue(key, value_size);
   });
+  std::shared_ptr<Store> store;
+  if (!options.store.empty()) {
+    absl::StatusOr<std::unique_ptr<Store>> opened = OpenStore(options.store);
+    if (!opened.ok()) {
+      return absl::Status(
+          opened.status().code(),
+          absl::StrCat("demo: --store: ", opened.status().message()));
+    }
+    store = *std::move(opened);
+    group_options.store = store;
+  }
+  const auto create_start = std::chrono::steady_clock::now();
   absl::StatusOr<std::unique_ptr<CacheGroup>> created =
       CacheGroup::Create(std::move(group_options));
   if (!created.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("demo: ", created.status().message()));
+    return absl::Status(created.status().code(),
+                        absl::StrCat("demo: ", created.status().message()));
   }
   CacheGroup& group = **created;
+  const double create_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                    create_start)
+          .count();
 
   bench::WorkloadOptions workload_options;
   workload_options.num_keys = options.keys;
@@ -118,6 +137,13 @@ absl::Status RunDemo(const DemoOptions& options, std::ostream& out,
       Bytes(options.capacity_bytes), options.shards, hash->name(), options.keys,
       options.zipf_exponent, options.value_size,
       absl::FormatDuration(options.source_latency));
+  if (store != nullptr) {
+    const uint64_t replayed = group.GetStats().store_replayed;
+    out << absl::StrFormat("store %s: %s (%d entries loaded in %.0f ms)\n",
+                           store->spec(),
+                           replayed > 0 ? "warm start" : "cold start, empty",
+                           replayed, create_seconds * 1000);
+  }
 
   std::atomic<bool> stop{false};
   std::atomic<uint64_t> wrong_values{0};
@@ -149,9 +175,14 @@ absl::Status RunDemo(const DemoOptions& options, std::ostream& out,
   const double total = absl::ToDoubleSeconds(options.duration);
   const auto deadline = start + absl::ToChronoNanoseconds(options.duration);
   auto next_line = start;
+  const auto first_second = start + std::chrono::seconds(1);
+  std::optional<CacheGroupStats> after_first_second;
   while (std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     const auto now = std::chrono::steady_clock::now();
+    if (!after_first_second.has_value() && now >= first_second) {
+      after_first_second = group.GetStats();
+    }
     const double elapsed = std::chrono::duration<double>(now - start).count();
     if (progress_is_terminal) {
       progress << "\r" << ProgressLine(group.GetStats(), elapsed, total)
@@ -171,11 +202,22 @@ absl::Status RunDemo(const DemoOptions& options, std::ostream& out,
   LatencyHistogram latency;
   for (const LatencyHistogram& h : latencies) latency.Merge(h);
   const CacheGroupStats stats = group.GetStats();
+  if (!after_first_second.has_value()) after_first_second = stats;
+  const double first_second_hit_ratio =
+      Ratio(after_first_second->hits, after_first_second->gets);
+  if (result != nullptr) {
+    result->replayed = stats.store_replayed;
+    result->first_second_hit_ratio = first_second_hit_ratio;
+    result->hit_ratio = Ratio(stats.hits, stats.gets);
+  }
   const uint64_t getter_calls = stats.local_loads + stats.local_load_errors;
   out << absl::StrFormat("%-20s %12d  (%.0f/s)\n", "gets", stats.gets,
                          stats.gets / elapsed);
   out << absl::StrFormat("%-20s %12d  hit ratio %.2f%%\n", "hits", stats.hits,
                          100 * Ratio(stats.hits, stats.gets));
+  out << absl::StrFormat("%-20s %11.2f%%  %s\n", "first-second hits",
+                         100 * first_second_hit_ratio,
+                         "hit ratio of the first second alone");
   out << absl::StrFormat("%-20s %12d  misses that went to the getter path\n",
                          "loads", stats.loads);
   out << absl::StrFormat(
@@ -198,6 +240,18 @@ absl::Status RunDemo(const DemoOptions& options, std::ostream& out,
   out << absl::StrFormat(
       "%-20s %12.1fx  the source alone would have taken %d calls\n",
       "load reduction", Ratio(stats.gets, getter_calls), stats.gets);
+  if (store != nullptr) {
+    const StoreStats store_stats = store->GetStats();
+    out << absl::StrFormat(
+        "%-20s %12d  writes through; %d deletes, %d errors; %d live entries "
+        "(%s), %s garbage\n",
+        "store", stats.store_writes, stats.store_deletes,
+        stats.store_write_errors, store_stats.entries,
+        Bytes(store_stats.live_bytes), Bytes(store_stats.garbage_bytes));
+    created->reset();
+    if (absl::Status status = store->Close(); !status.ok()) return status;
+    out << "run again with the same --store to start warm\n";
+  }
   if (wrong_values.load() > 0 || errors.load() > 0) {
     return absl::InternalError(absl::StrCat("demo: ", wrong_values.load(),
                                             " wrong values and ", errors.load(),

@@ -2,9 +2,11 @@
 
 #include "tools/demo_command.h"
 
+#include <cstdlib>
 #include <sstream>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -28,6 +30,33 @@ TEST(DemoCommandTest, RunsAndReportsTheFigures) {
     EXPECT_THAT(out.str(), HasSubstr(figure));
   }
   EXPECT_THAT(progress.str(), HasSubstr("gets"));
+}
+
+TEST(DemoCommandTest, SecondRunWithAStoreStartsWarm) {
+  for (const char* scheme : {"file", "rocksdb"}) {
+    SCOPED_TRACE(scheme);
+    const char* tmp = getenv("TEST_TMPDIR");
+    DemoOptions options;
+    options.threads = 2;
+    options.duration = absl::Milliseconds(1500);
+    options.keys = 2000;
+    options.capacity_bytes = 4 << 20;  // Holds every key.
+    options.source_latency = absl::Microseconds(500);
+    options.store = absl::StrCat(scheme, ":", tmp != nullptr ? tmp : "/tmp",
+                                 "/demo_store.", scheme);
+    std::ostringstream out, progress;
+    DemoResult cold, warm;
+    ASSERT_TRUE(RunDemo(options, out, progress, false, &cold).ok())
+        << out.str();
+    EXPECT_THAT(out.str(), HasSubstr("cold start"));
+    out.str("");
+    ASSERT_TRUE(RunDemo(options, out, progress, false, &warm).ok())
+        << out.str();
+    EXPECT_THAT(out.str(), HasSubstr("warm start"));
+    EXPECT_GT(warm.replayed, 0u);
+    EXPECT_GT(warm.first_second_hit_ratio, cold.first_second_hit_ratio);
+    EXPECT_GT(warm.first_second_hit_ratio, 0.9);
+  }
 }
 
 TEST(DemoCommandTest, RejectsBadOptions) {

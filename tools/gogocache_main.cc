@@ -3,6 +3,8 @@
 // The `gogocache` command. Usage: gogocache SUBCOMMAND [--flags] [ARGS...]
 //   demo          a CacheGroup in front of a slow source, under load
 //   hash KEY...   each strategy's hash, shard and peer bucket for the keys
+//   inspect, verify, compact, convert, dump: work on a store (see
+//                 tools/store_commands.h)
 
 #include <unistd.h>
 
@@ -15,9 +17,11 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "tools/demo_command.h"
 #include "tools/hash_command.h"
+#include "tools/store_commands.h"
 
 ABSL_FLAG(uint32_t, shards, 16, "number of cache shards (demo, hash)");
 ABSL_FLAG(int32_t, buckets, 8, "hash: number of peers for jump hashing");
@@ -30,6 +34,11 @@ ABSL_FLAG(double, zipf, 0.99, "demo: Zipf exponent of key popularity");
 ABSL_FLAG(uint64_t, value_size, 512, "demo: bytes per value");
 ABSL_FLAG(absl::Duration, source_latency, absl::Milliseconds(2),
           "demo: time the slow source takes per load");
+ABSL_FLAG(std::string, store, "",
+          "demo: write the cache through to this store and start warm from "
+          "it (file:PATH or rocksdb:PATH)");
+ABSL_FLAG(bool, quiet, false, "store commands: no progress bar");
+ABSL_FLAG(bool, values, false, "dump: print values too");
 
 namespace {
 
@@ -40,6 +49,12 @@ constexpr char kUsage[] =
     "               Zipf keys; prints statistics and latency percentiles\n"
     "  hash KEY...  print each strategy's hash, shard (--shards) and peer\n"
     "               bucket (--buckets) for the keys\n"
+    "  inspect SPEC       entries, live and garbage bytes of a store\n"
+    "  verify SPEC        check every checksum; exit 1 on damage\n"
+    "  compact SPEC       drop garbage now\n"
+    "  convert SRC DST    copy every entry between stores (any backends)\n"
+    "  dump SPEC          keys (--values: and values), C-escaped\n"
+    "  SPEC is file:PATH or rocksdb:PATH (see persistence/open.h)\n"
     "Run `gogocache SUBCOMMAND --help` for the flags.";
 
 int Fail(const absl::Status& status) {
@@ -84,7 +99,32 @@ int main(int argc, char** argv) {
     options.zipf_exponent = absl::GetFlag(FLAGS_zipf);
     options.value_size = absl::GetFlag(FLAGS_value_size);
     options.source_latency = absl::GetFlag(FLAGS_source_latency);
+    options.store = absl::GetFlag(FLAGS_store);
     status = RunDemo(options, std::cout, std::cerr, isatty(STDERR_FILENO) == 1);
+  } else if (subcommand == "inspect" || subcommand == "verify" ||
+             subcommand == "compact" || subcommand == "dump" ||
+             subcommand == "convert") {
+    const size_t wanted = subcommand == "convert" ? 2 : 1;
+    if (args.size() != wanted) {
+      return Fail(absl::InvalidArgumentError(absl::StrCat(
+          subcommand, " takes ", wanted == 2 ? "SRC and DST specs" : "one spec",
+          ", e.g. file:/var/cache/app.log")));
+    }
+    gogocache::StoreCommandOptions options;
+    options.show_progress =
+        !absl::GetFlag(FLAGS_quiet) && isatty(STDERR_FILENO) == 1;
+    options.values = absl::GetFlag(FLAGS_values);
+    if (subcommand == "inspect") {
+      status = RunInspect(args[0], options, std::cout, std::cerr);
+    } else if (subcommand == "verify") {
+      status = RunVerify(args[0], options, std::cout, std::cerr);
+    } else if (subcommand == "compact") {
+      status = RunCompact(args[0], options, std::cout, std::cerr);
+    } else if (subcommand == "dump") {
+      status = RunDump(args[0], options, std::cout, std::cerr);
+    } else {
+      status = RunConvert(args[0], args[1], options, std::cout, std::cerr);
+    }
   } else {
     std::cerr << "gogocache: unknown subcommand \"" << subcommand << "\"\n"
               << kUsage << "\n";

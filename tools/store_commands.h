@@ -1,0 +1,50 @@
+// Copyright 2026 The gogocache Authors.
+//
+// The `gogocache` subcommands that work on a store, named by its spec
+// (persistence/open.h: file:PATH or rocksdb:PATH):
+//   inspect SPEC          entries, live and garbage bytes, damage found
+//   verify SPEC           checks every checksum; DataLoss on any damage
+//   compact SPEC          drops garbage now; prints sizes before and after
+//   convert SRC DST       copies every entry of SRC into DST, oldest first
+//   dump SPEC             one line per entry: the key, C-escaped, and with
+//                         `values` a tab and the value, C-escaped
+// inspect, verify and dump open the store read-only and change nothing;
+// they fail (FailedPrecondition) while a writer has it open.
+
+#ifndef GOGOCACHE_TOOLS_STORE_COMMANDS_H_
+#define GOGOCACHE_TOOLS_STORE_COMMANDS_H_
+
+#include <ostream>
+#include <string>
+
+#include "absl/status/status.h"
+
+namespace gogocache {
+
+struct StoreCommandOptions {
+  // Draw progress bars on `progress` (only sensible on a terminal).
+  bool show_progress = false;
+  // dump: print values too.
+  bool values = false;
+};
+
+absl::Status RunInspect(const std::string& spec,
+                        const StoreCommandOptions& options, std::ostream& out,
+                        std::ostream& progress);
+absl::Status RunVerify(const std::string& spec,
+                       const StoreCommandOptions& options, std::ostream& out,
+                       std::ostream& progress);
+absl::Status RunCompact(const std::string& spec,
+                        const StoreCommandOptions& options, std::ostream& out,
+                        std::ostream& progress);
+absl::Status RunConvert(const std::string& source,
+                        const std::string& destination,
+                        const StoreCommandOptions& options, std::ostream& out,
+                        std::ostream& progress);
+absl::Status RunDump(const std::string& spec,
+                     const StoreCommandOptions& options, std::ostream& out,
+                     std::ostream& progress);
+
+}  // namespace gogocache
+
+#endif  // GOGOCACHE_TOOLS_STORE_COMMANDS_H_

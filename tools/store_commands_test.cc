@@ -1,0 +1,135 @@
+// Copyright 2026 The gogocache Authors.
+
+#include "tools/store_commands.h"
+
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "persistence/log_format.h"
+#include "persistence/open.h"
+#include "persistence/test_util.h"
+
+namespace gogocache {
+namespace {
+
+using ::gogocache::testing::FileSize;
+using ::gogocache::testing::FreshTestDir;
+using ::gogocache::testing::ReadFileOrDie;
+using ::gogocache::testing::WriteFileOrDie;
+using ::testing::HasSubstr;
+
+class StoreCommandsTest : public ::testing::Test {
+ protected:
+  // A flat file with 100 live entries, 100 overwritten and 10 deleted.
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<Store>> store = OpenStore(file_spec_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    for (int round = 0; round < 2; ++round) {
+      for (int i = 0; i < 110; ++i) {
+        ASSERT_TRUE((*store)
+                        ->Put(absl::StrCat("key", i),
+                              absl::StrCat("value ", round, "\n", i))
+                        .ok());
+      }
+    }
+    for (int i = 100; i < 110; ++i) {
+      ASSERT_TRUE((*store)->Delete(absl::StrCat("key", i)).ok());
+    }
+    ASSERT_TRUE((*store)->Put(std::string("bin\0key", 7), "\x01\xff").ok());
+  }
+
+  std::string dir_ = FreshTestDir();
+  std::string path_ = dir_ + "/cache.log";
+  std::string file_spec_ = "file:" + path_;
+  std::string rocksdb_spec_ = "rocksdb:" + dir_ + "/cache.db";
+  StoreCommandOptions options_;
+  std::ostringstream out_, progress_;
+};
+
+TEST_F(StoreCommandsTest, InspectShowsEntriesLiveAndGarbage) {
+  ASSERT_TRUE(RunInspect(file_spec_, options_, out_, progress_).ok());
+  EXPECT_THAT(out_.str(), HasSubstr("entries          101"));
+  EXPECT_THAT(out_.str(), HasSubstr("(221 puts, 10 deletes)"));
+  EXPECT_THAT(out_.str(), HasSubstr("garbage bytes"));
+  EXPECT_EQ(progress_.str(), "");  // Not asked for.
+}
+
+TEST_F(StoreCommandsTest, VerifyPassesCleanAndFailsDamagedNamingTheOffset) {
+  ASSERT_TRUE(RunVerify(file_spec_, options_, out_, progress_).ok());
+  EXPECT_THAT(out_.str(), HasSubstr("ok"));
+  std::string bytes = ReadFileOrDie(path_);
+  const size_t offset = log_format::kHeaderSize + 3 * 30;
+  bytes[offset] ^= 0x40;
+  WriteFileOrDie(path_, bytes);
+  const absl::Status status = RunVerify(file_spec_, options_, out_, progress_);
+  EXPECT_TRUE(absl::IsDataLoss(status)) << status;
+  EXPECT_THAT(status.message(), HasSubstr("1 corrupt regions"));
+  EXPECT_THAT(out_.str(), HasSubstr("damaged: offset"));
+  EXPECT_EQ(ReadFileOrDie(path_), bytes);  // Verify changes nothing.
+}
+
+TEST_F(StoreCommandsTest, CompactShrinksTheFile) {
+  const uint64_t before = FileSize(path_);
+  ASSERT_TRUE(RunCompact(file_spec_, options_, out_, progress_).ok());
+  EXPECT_LT(FileSize(path_), before * 6 / 10);
+  EXPECT_THAT(out_.str(), HasSubstr("compacted"));
+  std::ostringstream dump;
+  ASSERT_TRUE(RunDump(file_spec_, options_, dump, progress_).ok());
+  EXPECT_THAT(dump.str(), HasSubstr("key5\n"));
+}
+
+TEST_F(StoreCommandsTest, ConvertBetweenBackendsKeepsEveryEntryInOrder) {
+  options_.values = true;
+  std::ostringstream file_dump, rocksdb_dump, back_dump;
+  ASSERT_TRUE(RunDump(file_spec_, options_, file_dump, progress_).ok());
+  ASSERT_TRUE(
+      RunConvert(file_spec_, rocksdb_spec_, options_, out_, progress_).ok());
+  EXPECT_THAT(out_.str(), HasSubstr("converted 101 entries"));
+  ASSERT_TRUE(RunDump(rocksdb_spec_, options_, rocksdb_dump, progress_).ok());
+  EXPECT_EQ(rocksdb_dump.str(), file_dump.str());
+  const std::string back = "file:" + dir_ + "/back.log";
+  ASSERT_TRUE(RunConvert(rocksdb_spec_, back, options_, out_, progress_).ok());
+  ASSERT_TRUE(RunDump(back, options_, back_dump, progress_).ok());
+  EXPECT_EQ(back_dump.str(), file_dump.str());
+  ASSERT_TRUE(RunVerify(rocksdb_spec_, options_, out_, progress_).ok());
+  ASSERT_TRUE(RunInspect(rocksdb_spec_, options_, out_, progress_).ok());
+  EXPECT_THAT(out_.str(), HasSubstr("entries          101"));
+}
+
+TEST_F(StoreCommandsTest, DumpEscapesKeysAndValues) {
+  options_.values = true;
+  ASSERT_TRUE(RunDump(file_spec_, options_, out_, progress_).ok());
+  EXPECT_THAT(out_.str(), HasSubstr("key7\tvalue 1\\n7\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("bin\\x00key\t\\x01\\xff\n"));
+  EXPECT_THAT(out_.str(), ::testing::Not(HasSubstr("key105")));
+}
+
+TEST_F(StoreCommandsTest, ProgressBarWhenAskedFor) {
+  options_.show_progress = true;
+  ASSERT_TRUE(RunVerify(file_spec_, options_, out_, progress_).ok());
+  EXPECT_THAT(progress_.str(), HasSubstr("verify ["));
+  EXPECT_THAT(progress_.str(), HasSubstr("100%"));
+}
+
+TEST_F(StoreCommandsTest, ReadersAreRefusedWhileAWriterHasTheStore) {
+  absl::StatusOr<std::unique_ptr<Store>> writer = OpenStore(file_spec_);
+  ASSERT_TRUE(writer.ok());
+  const absl::Status status = RunVerify(file_spec_, options_, out_, progress_);
+  EXPECT_TRUE(absl::IsFailedPrecondition(status)) << status;
+  EXPECT_THAT(status.message(), HasSubstr("already open"));
+}
+
+TEST_F(StoreCommandsTest, BadSpecsAndSamePathsAreRefused) {
+  EXPECT_TRUE(
+      absl::IsInvalidArgument(RunInspect("ftp:/x", options_, out_, progress_)));
+  EXPECT_TRUE(absl::IsInvalidArgument(
+      RunConvert(file_spec_, file_spec_, options_, out_, progress_)));
+}
+
+}  // namespace
+}  // namespace gogocache

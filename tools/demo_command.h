@@ -5,7 +5,7 @@
 // live progress line while it runs and, at the end, the group's statistics,
 // the hit ratio, the loads saved by deduplication and Get latency percentiles.
 // With a store (--store=file:demo.log), the cache is written through to it
-// and the next run starts warm from it: the hit ratio of its first second
+// and the next run starts warm from it: the hit ratio of its first 250 ms
 // shows the difference.
 
 #ifndef GOGOCACHE_TOOLS_DEMO_COMMAND_H_
@@ -39,7 +39,7 @@ struct DemoOptions {
 // Figures of a finished run, for callers that check them.
 struct DemoResult {
   uint64_t replayed = 0;  // Entries loaded from the store at start.
-  double first_second_hit_ratio = 0;
+  double early_hit_ratio = 0;
   double hit_ratio = 0;
 };
 

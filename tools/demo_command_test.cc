@@ -54,8 +54,8 @@ TEST(DemoCommandTest, SecondRunWithAStoreStartsWarm) {
         << out.str();
     EXPECT_THAT(out.str(), HasSubstr("warm start"));
     EXPECT_GT(warm.replayed, 0u);
-    EXPECT_GT(warm.first_second_hit_ratio, cold.first_second_hit_ratio);
-    EXPECT_GT(warm.first_second_hit_ratio, 0.9);
+    EXPECT_GT(warm.early_hit_ratio, cold.early_hit_ratio);
+    EXPECT_GT(warm.early_hit_ratio, 0.9);
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include "persistence/open.h"
 
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -101,6 +102,28 @@ TEST_P(StoreContractTest, SecondOpenIsRefusedUntilClosed) {
   EXPECT_TRUE(absl::IsFailedPrecondition(first->Put("k", "v")));
   auto reopened = OpenOrDie();
   EXPECT_EQ(ReplayAll(*reopened), (Entries{{"k", "v"}}));
+}
+
+TEST_P(StoreContractTest, NoPermissionIsPermissionDeniedAndLosesNothing) {
+  {
+    auto store = OpenOrDie();
+    ASSERT_TRUE(store->Put("k", "v").ok());
+  }
+  ASSERT_EQ(chmod(dir_.c_str(), 0700), 0);
+  // Root ignores permissions: try as an unprivileged user, in a child.
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0)) _exit(2);
+    absl::StatusOr<std::unique_ptr<Store>> store = OpenStore(spec_);
+    _exit(absl::IsPermissionDenied(store.status()) ? 0 : 1);
+  }
+  int wait_status = 0;
+  ASSERT_EQ(waitpid(child, &wait_status, 0), child);
+  ASSERT_TRUE(WIFEXITED(wait_status));
+  EXPECT_EQ(WEXITSTATUS(wait_status), 0);
+  auto store = OpenOrDie();
+  EXPECT_EQ(ReplayAll(*store), (Entries{{"k", "v"}}));
 }
 
 TEST_P(StoreContractTest, MissingDirectoryIsNotFound) {

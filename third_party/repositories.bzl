@@ -12,6 +12,7 @@ gogocache BUILD file:
     @com_github_google_benchmark//:benchmark, :benchmark_main
     @com_github_cyan4973_xxhash//:xxhash
     @zlib//:zlib
+    @org_tukaani_xz//:lzma               liblzma-dev (xz-compressed traces)
 
 A workspace that depends on gogocache calls `gogocache_dependencies()` after
 declaring `@gogocache` (see examples/consumer/WORKSPACE).
@@ -192,6 +193,12 @@ def gogocache_dependencies():
         build_file = Label("//third_party:rocksdb.BUILD"),
         debian_package = "librocksdb-dev",
         header = "/usr/include/rocksdb/db.h",
+    )
+    _system_library(
+        name = "org_tukaani_xz",
+        build_file = Label("//third_party:xz.BUILD"),
+        debian_package = "liblzma-dev",
+        header = "/usr/include/lzma.h",
     )
     _system_library(
         name = "com_google_googletest",

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -17,11 +18,14 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/status/status.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "tools/demo_command.h"
 #include "tools/hash_command.h"
+#include "tools/simulate_command.h"
 #include "tools/store_commands.h"
+#include "tools/trace.h"
 
 ABSL_FLAG(uint32_t, shards, 16, "number of cache shards (demo, hash)");
 ABSL_FLAG(int32_t, buckets, 8, "hash: number of peers for jump hashing");
@@ -38,6 +42,16 @@ ABSL_FLAG(std::string, store, "",
           "demo: write the cache through to this store and start warm from "
           "it (file:PATH or rocksdb:PATH)");
 ABSL_FLAG(bool, quiet, false, "store commands: no progress bar");
+ABSL_FLAG(std::string, format, "lirs",
+          "simulate: trace format, lirs (text) or cache2k (binary); gzip or "
+          "xz compression is recognised");
+ABSL_FLAG(std::vector<std::string>, sizes, {},
+          "simulate: cache sizes in entries, e.g. 500,1000");
+ABSL_FLAG(bool, sweep, false,
+          "simulate: sweep sizes up to the distinct keys and plot them");
+ABSL_FLAG(int, points, 12, "simulate: sizes in a sweep");
+ABSL_FLAG(std::string, plot, "",
+          "simulate: PNG path of the sweep's plot (default TRACE.png)");
 ABSL_FLAG(bool, values, false, "dump: print values too");
 
 namespace {
@@ -55,6 +69,8 @@ constexpr char kUsage[] =
     "  convert SRC DST    copy every entry between stores (any backends)\n"
     "  dump SPEC          keys (--values: and values), C-escaped\n"
     "  SPEC is file:PATH or rocksdb:PATH (see persistence/open.h)\n"
+    "  simulate TRACE     hit ratio of the shard code, exact LRU and OPT on\n"
+    "                     a key trace (--format, --sizes, --sweep, --plot)\n"
     "Run `gogocache SUBCOMMAND --help` for the flags.";
 
 int Fail(const absl::Status& status) {
@@ -66,6 +82,14 @@ int Fail(const absl::Status& status) {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(kUsage);
+  // Under `bazel run`, relative paths (traces, stores, plots) mean the
+  // directory the user ran it from, not the runfiles tree.
+  if (const char* dir = getenv("BUILD_WORKING_DIRECTORY")) {
+    if (chdir(dir) != 0) {
+      std::cerr << "gogocache: cannot enter " << dir << "\n";
+      return 1;
+    }
+  }
   if (argc < 2 || argv[1][0] == '-') {
     std::cerr << kUsage << "\n";
     return 2;
@@ -101,6 +125,28 @@ int main(int argc, char** argv) {
     options.source_latency = absl::GetFlag(FLAGS_source_latency);
     options.store = absl::GetFlag(FLAGS_store);
     status = RunDemo(options, std::cout, std::cerr, isatty(STDERR_FILENO) == 1);
+  } else if (subcommand == "simulate") {
+    if (args.size() != 1) {
+      return Fail(absl::InvalidArgumentError(
+          "simulate takes one trace file (see --help)"));
+    }
+    gogocache::SimulateOptions options;
+    absl::StatusOr<gogocache::TraceFormat> format =
+        gogocache::ParseTraceFormat(absl::GetFlag(FLAGS_format));
+    if (!format.ok()) return Fail(format.status());
+    options.format = *format;
+    for (const std::string& size : absl::GetFlag(FLAGS_sizes)) {
+      size_t entries = 0;
+      if (!absl::SimpleAtoi(size, &entries) || entries == 0) {
+        return Fail(absl::InvalidArgumentError(
+            absl::StrCat("--sizes: \"", size, "\" is not a positive count")));
+      }
+      options.sizes.push_back(entries);
+    }
+    options.sweep = absl::GetFlag(FLAGS_sweep);
+    options.sweep_points = absl::GetFlag(FLAGS_points);
+    options.plot = absl::GetFlag(FLAGS_plot);
+    status = RunSimulate(args[0], options, std::cout);
   } else if (subcommand == "inspect" || subcommand == "verify" ||
              subcommand == "compact" || subcommand == "dump" ||
              subcommand == "convert") {

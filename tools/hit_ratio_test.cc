@@ -1,0 +1,77 @@
+// Copyright 2026 The gogocache Authors.
+
+#include "tools/hit_ratio.h"
+
+#include <cmath>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "tools/trace.h"
+
+namespace gogocache {
+namespace {
+
+TEST(HitRatioTest, LruOfALoopLargerThanTheCacheIsZero) {
+  const std::vector<uint64_t> loop = {1, 2, 3, 1, 2, 3, 1, 2, 3};
+  EXPECT_EQ(ExactLruHits(loop, 2), 0u);
+  EXPECT_EQ(ShardHits(loop, 2), 0u);
+  EXPECT_EQ(ExactLruHits(loop, 3), 6u);
+}
+
+TEST(HitRatioTest, OptKeepsWhatIsNeededSoonest) {
+  // Worked by hand, room for two: each miss brings its key in and evicts
+  // the held key used last; accesses 4, 6 and 8 hit where LRU hits none.
+  const std::vector<uint64_t> loop = {1, 2, 3, 1, 2, 3, 1, 2, 3};
+  EXPECT_EQ(OptimalHits(loop, 2), 3u);
+  EXPECT_EQ(OptimalHits(loop, 3), 6u);
+  EXPECT_EQ(OptimalHits(loop, 1), 0u);
+}
+
+TEST(HitRatioTest, ShardIsExactLruAndOptBoundsBoth) {
+  std::mt19937_64 random(42);
+  for (int round = 0; round < 20; ++round) {
+    std::vector<uint64_t> keys(5000);
+    // Skewed: small keys far more often.
+    std::geometric_distribution<uint64_t> skew(0.02 + 0.01 * round);
+    for (uint64_t& key : keys) key = skew(random);
+    const size_t capacity = 5 + round * 3;
+    const uint64_t lru = ExactLruHits(keys, capacity);
+    EXPECT_EQ(ShardHits(keys, capacity), lru) << round;
+    EXPECT_GE(OptimalHits(keys, capacity), lru) << round;
+  }
+}
+
+// The published reference figures of ../shared/traces/README.md, for the
+// traces kept in tools/testdata.
+struct Reference {
+  const char* trace;
+  size_t size;
+  double lru;
+  double opt;
+};
+
+TEST(HitRatioTest, MatchesPublishedLruAndOptToFourDecimals) {
+  const Reference references[] = {
+      {"cs", 500, 0.0183, 0.3132},   {"cs", 1000, 0.0183, 0.6082},
+      {"gli", 500, 0.0095, 0.3426},  {"gli", 1000, 0.1121, 0.5313},
+      {"loop", 256, 0.0000, 0.2522}, {"loop", 512, 0.0000, 0.5054},
+      {"loop", 768, 0.0000, 0.7581},
+  };
+  for (const Reference& ref : references) {
+    SCOPED_TRACE(std::string(ref.trace) + " " + std::to_string(ref.size));
+    absl::StatusOr<std::vector<uint64_t>> keys =
+        ReadTrace(std::string("tools/testdata/lirs-") + ref.trace + ".trace.gz",
+                  TraceFormat::kLirs);
+    ASSERT_TRUE(keys.ok()) << keys.status();
+    const double n = static_cast<double>(keys->size());
+    const auto round4 = [](double x) { return std::round(x * 1e4) / 1e4; };
+    EXPECT_EQ(round4(ExactLruHits(*keys, ref.size) / n), ref.lru);
+    EXPECT_EQ(round4(ShardHits(*keys, ref.size) / n), ref.lru);
+    EXPECT_EQ(round4(OptimalHits(*keys, ref.size) / n), ref.opt);
+  }
+}
+
+}  // namespace
+}  // namespace gogocache

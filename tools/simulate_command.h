@@ -1,0 +1,46 @@
+// Copyright 2026 The gogocache Authors.
+//
+// `gogocache simulate TRACE`: replays a key trace through gogocache's own
+// shard code and prints its hit ratio beside exact LRU and Belady's OPT
+// (both computed here), for each cache size (counted in entries).
+//
+// With `sweep`, the sizes run from a twentieth of the distinct keys to all of
+// them, and a PNG plot of hit ratio against size, one line per policy, is
+// written with gnuplot.
+
+#ifndef GOGOCACHE_TOOLS_SIMULATE_COMMAND_H_
+#define GOGOCACHE_TOOLS_SIMULATE_COMMAND_H_
+
+#include <cstddef>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "tools/trace.h"
+
+namespace gogocache {
+
+struct SimulateOptions {
+  TraceFormat format = TraceFormat::kLirs;
+  std::vector<size_t> sizes;  // Empty: 500 and 1000, or the sweep's.
+  bool sweep = false;
+  int sweep_points = 12;
+  std::string plot;  // Sweep: where the PNG goes; empty for TRACE.png.
+};
+
+struct SimulateRow {
+  size_t size = 0;
+  double shard = 0;
+  double lru = 0;
+  double opt = 0;
+};
+
+// Runs the simulation; the rows are also returned through `rows` when set.
+absl::Status RunSimulate(const std::string& trace_path,
+                         const SimulateOptions& options, std::ostream& out,
+                         std::vector<SimulateRow>* rows = nullptr);
+
+}  // namespace gogocache
+
+#endif  // GOGOCACHE_TOOLS_SIMULATE_COMMAND_H_

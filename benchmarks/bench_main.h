@@ -1,0 +1,64 @@
+// Copyright 2026 The gogocache Authors.
+//
+// What every gogocache benchmark binary shares:
+//
+//   --threads=1,2,4   thread counts for the multi-threaded benchmarks
+//                     (default 1,2); read before Google Benchmark's flags.
+//   --bench_dir=DIR   where benchmarks that write files put them (default
+//                     $TMPDIR, else /tmp).
+//
+// RatioReporter prints, after Google Benchmark's own table, each result's
+// throughput as a ratio to a named baseline measured in the same run, e.g.
+// "gogocache / HyperClockCache = 1.12x", so targets stated as ratios are read
+// off one run on one machine.
+
+#ifndef GOGOCACHE_BENCHMARKS_BENCH_MAIN_H_
+#define GOGOCACHE_BENCHMARKS_BENCH_MAIN_H_
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "benchmark/benchmark.h"
+
+namespace gogocache {
+namespace bench {
+
+struct BenchFlags {
+  std::vector<int> threads = {1, 2};
+  std::string dir;
+};
+
+// Removes gogocache's flags from argv (before benchmark::Initialize).
+BenchFlags ParseBenchFlags(int* argc, char** argv);
+
+// One ratio line: for each run whose name starts with `subject` + "/", the
+// run of `baseline` + the same suffix, compared on `counter`.
+struct RatioSpec {
+  std::string subject;
+  std::string baseline;
+  std::string counter = "items_per_second";
+};
+
+class RatioReporter : public benchmark::ConsoleReporter {
+ public:
+  explicit RatioReporter(std::vector<RatioSpec> specs)
+      : specs_(std::move(specs)) {}
+  void ReportRuns(const std::vector<Run>& runs) override;
+  void Finalize() override;
+
+ private:
+  std::vector<RatioSpec> specs_;
+  // Run name -> counter name -> value.
+  std::map<std::string, std::map<std::string, double>> results_;
+};
+
+// Initializes Google Benchmark, runs every registered benchmark with a
+// RatioReporter for `specs` on the console, and shuts down.
+int RunBenchmarks(int argc, char** argv, std::vector<RatioSpec> specs);
+
+}  // namespace bench
+}  // namespace gogocache
+
+#endif  // GOGOCACHE_BENCHMARKS_BENCH_MAIN_H_

@@ -2,6 +2,8 @@
 
 #include "benchmarks/bench_main.h"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -55,6 +57,30 @@ void RatioReporter::ReportRuns(const std::vector<Run>& runs) {
 
 void RatioReporter::Finalize() {
   ConsoleReporter::Finalize();
+  // Thread scaling: every multi-threaded run against its one-thread run.
+  bool scaling_header = false;
+  for (const auto& [name, counters] : results_) {
+    const size_t at = name.rfind("threads:");
+    if (at == std::string::npos || name.substr(at) == "threads:1") continue;
+    auto one = results_.find(name.substr(0, at) + "threads:1");
+    if (one == results_.end()) continue;
+    for (const char* counter : {"items_per_second", "bytes_per_second"}) {
+      auto value = counters.find(counter);
+      auto base = one->second.find(counter);
+      if (value == counters.end() || base == one->second.end() ||
+          base->second == 0) {
+        continue;
+      }
+      if (!scaling_header) {
+        GetOutputStream() << "\nThread scaling in this run (" << counter
+                          << " against the same benchmark on 1 thread):\n";
+        scaling_header = true;
+      }
+      GetOutputStream() << absl::StrFormat("  %-60s %6.2fx\n", name,
+                                           value->second / base->second);
+      break;
+    }
+  }
   bool header = false;
   for (const RatioSpec& spec : specs_) {
     const std::string prefix = spec.subject + "/";
@@ -84,7 +110,7 @@ void RatioReporter::Finalize() {
 int RunBenchmarks(int argc, char** argv, std::vector<RatioSpec> specs) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  RatioReporter reporter(std::move(specs));
+  RatioReporter reporter(std::move(specs), isatty(STDOUT_FILENO) == 1);
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
   return 0;

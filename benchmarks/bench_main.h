@@ -9,8 +9,9 @@
 //
 // RatioReporter prints, after Google Benchmark's own table, each result's
 // throughput as a ratio to a named baseline measured in the same run, e.g.
-// "gogocache / HyperClockCache = 1.12x", so targets stated as ratios are read
-// off one run on one machine.
+// "gogocache / HyperClockCache = 1.12x", and every multi-threaded result as
+// a ratio to the same benchmark on one thread, so targets stated as ratios are
+// read off one run on one machine.
 
 #ifndef GOGOCACHE_BENCHMARKS_BENCH_MAIN_H_
 #define GOGOCACHE_BENCHMARKS_BENCH_MAIN_H_
@@ -43,8 +44,9 @@ struct RatioSpec {
 
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
-  explicit RatioReporter(std::vector<RatioSpec> specs)
-      : specs_(std::move(specs)) {}
+  RatioReporter(std::vector<RatioSpec> specs, bool color)
+      : ConsoleReporter(color ? OO_ColorTabular : OO_Tabular),
+        specs_(std::move(specs)) {}
   void ReportRuns(const std::vector<Run>& runs) override;
   void Finalize() override;
 

@@ -12,7 +12,8 @@
 // whole. Writers wait only while the records they appended during the copy are
 // carried over, or when they outrun the compaction by compaction_min_bytes;
 // nothing in the cache waits at all. The file therefore stays within
-// live_bytes / (1 - ratio) + compaction_min_bytes + one record.
+// live_bytes / (1 - ratio) + compaction_min_bytes + one record, plus the disk
+// space reserved ahead for appends (below: 1/16 of that, at least 64 KiB).
 //
 // Opening recovers the log: the header is checked (a newer format version or
 // another kind of file is refused, FailedPrecondition), then every record's
@@ -38,12 +39,27 @@
 // on. A failed fsync cannot be rolled back: the store then refuses all writes
 // (FailedPrecondition naming the first error) until reopened.
 //
+// Appends go through a shared memory mapping of the log: a record is copied
+// into the OS page cache with no system call, which is what lets a single
+// writer approach the device's sequential bandwidth. Disk space is reserved
+// ahead with posix_fallocate (up to 1/16 of the file, at most 16 MiB), so a
+// full disk fails the reservation with an error rather than the copy with a
+// fault; Close() returns the unused space. A crash leaves it as zeros after
+// the last record, which recovery recognises and drops (zero_tail_bytes,
+// not damage).
+//
+// Group commit under kAlways: a thread that is about to fsync while other
+// writers were active in the previous round first waits, briefly (at most half
+// the last fsync's time), for them to append, so that one fsync covers them
+// all instead of writers taking turns at their own.
+//
 // Thread safety: as Store. One mutex orders appends; fsyncs and compaction
 // copies run outside it.
 
 #ifndef GOGOCACHE_PERSISTENCE_FLAT_FILE_STORE_H_
 #define GOGOCACHE_PERSISTENCE_FLAT_FILE_STORE_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -89,6 +105,7 @@ struct LogReport {
   uint64_t live_bytes = 0;
   uint64_t garbage_bytes = 0;  // Everything else but the header.
   uint64_t torn_tail_bytes = 0;
+  uint64_t zero_tail_bytes = 0;  // Preallocated, never written: not damage.
   uint64_t corrupt_regions = 0;
   uint64_t corrupt_bytes = 0;
   std::vector<std::pair<uint64_t, uint64_t>> corrupt;  // (offset, size)
@@ -139,7 +156,8 @@ class FlatFileStore : public Store {
                       absl::string_view value);
   // Waits until the first `target` bytes ever appended are synced, syncing
   // them itself unless another thread's sync is under way (group commit).
-  absl::Status SyncTo(std::unique_lock<std::mutex>& lock, uint64_t target);
+  absl::Status SyncTo(std::unique_lock<std::mutex>& lock, uint64_t target,
+                      bool group_commit = false);
   absl::Status Writable() const;  // Requires mu_.
   bool CompactionDue() const;     // Requires mu_.
   bool OverHardBound() const;     // Requires mu_.
@@ -165,6 +183,16 @@ class FlatFileStore : public Store {
   uint64_t appended_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t synced_ ABSL_GUARDED_BY(mu_) = 0;
   bool sync_running_ ABSL_GUARDED_BY(mu_) = false;
+  // Group commit: records appended and synced, threads inside SyncTo now and
+  // at most during the current fsync, writers seen in the last round, and
+  // how long the last fsync took.
+  // Written under mu_; read without it by a leader waiting for appends.
+  std::atomic<uint64_t> appended_records_{0};
+  uint64_t synced_records_ ABSL_GUARDED_BY(mu_) = 0;
+  int in_sync_ ABSL_GUARDED_BY(mu_) = 0;
+  int peak_in_sync_ ABSL_GUARDED_BY(mu_) = 0;
+  int round_writers_ ABSL_GUARDED_BY(mu_) = 1;
+  absl::Duration last_sync_ ABSL_GUARDED_BY(mu_);
   absl::Status failed_ ABSL_GUARDED_BY(mu_);  // Sticky, after a failed sync.
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

@@ -79,18 +79,26 @@ absl::Status CheckHeader(absl::string_view bytes) {
   return absl::OkStatus();
 }
 
+void EncodeRecord(RecordType type, absl::string_view key,
+                  absl::string_view value, char* out) {
+  out[4] = static_cast<char>(type);
+  StoreFixed32(out + 5, static_cast<uint32_t>(key.size()));
+  StoreFixed32(out + 9, static_cast<uint32_t>(value.size()));
+  if (!key.empty())
+    std::memcpy(out + kRecordHeaderSize, key.data(), key.size());
+  if (!value.empty()) {
+    std::memcpy(out + kRecordHeaderSize + key.size(), value.data(),
+                value.size());
+  }
+  const size_t size = RecordSize(key.size(), value.size());
+  StoreFixed32(out, Crc(absl::string_view(out + 4, size - 4)));
+}
+
 void AppendRecord(RecordType type, absl::string_view key,
                   absl::string_view value, std::string* out) {
   const size_t start = out->size();
-  PutFixed32(out, 0);  // The crc, filled in below.
-  out->push_back(static_cast<char>(type));
-  PutFixed32(out, static_cast<uint32_t>(key.size()));
-  PutFixed32(out, static_cast<uint32_t>(value.size()));
-  out->append(key.data(), key.size());
-  out->append(value.data(), value.size());
-  const uint32_t crc =
-      Crc(absl::string_view(*out).substr(start + 4, out->size() - start - 4));
-  StoreFixed32(&(*out)[start], crc);
+  out->resize(start + RecordSize(key.size(), value.size()));
+  EncodeRecord(type, key, value, &(*out)[start]);
 }
 
 bool ParseRecordAt(absl::string_view log, uint64_t offset, Record* record) {
@@ -155,7 +163,12 @@ ScanResult ScanLog(
       next_progress = offset + kProgressEvery;
     }
   }
-  result.torn_tail_bytes = log.size() - result.valid_end;
+  uint64_t last_nonzero = log.size();
+  while (last_nonzero > result.valid_end && log[last_nonzero - 1] == '\0') {
+    --last_nonzero;
+  }
+  result.torn_tail_bytes = last_nonzero - result.valid_end;
+  result.zero_tail_bytes = log.size() - last_nonzero;
   if (on_progress) on_progress(log.size());
   return result;
 }

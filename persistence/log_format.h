@@ -57,6 +57,10 @@ std::string EncodeHeader(uint32_t version = kVersion);
 //                       (a log whose creation was cut short: nothing in it)
 absl::Status CheckHeader(absl::string_view bytes);
 
+// Writes one record, RecordSize(key.size(), value.size()) bytes, at `out`.
+void EncodeRecord(RecordType type, absl::string_view key,
+                  absl::string_view value, char* out);
+
 // Appends one record to `out`.
 void AppendRecord(RecordType type, absl::string_view key,
                   absl::string_view value, std::string* out);
@@ -73,9 +77,12 @@ struct Record {
 };
 
 struct ScanResult {
-  uint64_t records = 0;          // Valid records seen.
-  uint64_t valid_end = 0;        // Where the last valid record ends.
-  uint64_t torn_tail_bytes = 0;  // Bytes after valid_end.
+  uint64_t records = 0;    // Valid records seen.
+  uint64_t valid_end = 0;  // Where the last valid record ends.
+  // After valid_end: a torn tail up to the last non-zero byte, then zeros
+  // (space preallocated for records that were never written).
+  uint64_t torn_tail_bytes = 0;
+  uint64_t zero_tail_bytes = 0;
   uint64_t corrupt_regions = 0;  // Damaged regions before valid_end.
   uint64_t corrupt_bytes = 0;
   uint64_t first_corrupt_offset = 0;  // Meaningful when corrupt_regions > 0.

@@ -84,7 +84,9 @@ TEST(LogFormatTest, EveryCutOfTheLastRecordIsATornTail) {
     ScanResult result;
     const Seen seen = Scan(log.substr(0, log.size() - cut), &result);
     EXPECT_EQ(seen.records.size(), 2u) << cut;
-    EXPECT_EQ(result.torn_tail_bytes, last_size - cut) << cut;
+    // Zero bytes at the very end (a length field) count as zero tail.
+    EXPECT_EQ(result.torn_tail_bytes + result.zero_tail_bytes, last_size - cut)
+        << cut;
     EXPECT_EQ(result.valid_end, log.size() - last_size) << cut;
     EXPECT_TRUE(seen.corrupt.empty()) << cut;
   }
@@ -109,15 +111,25 @@ TEST(LogFormatTest, EveryFlippedByteOfAMiddleRecordIsSkippedNotServed) {
   }
 }
 
-TEST(LogFormatTest, ZeroFilledTailIsTorn) {
+TEST(LogFormatTest, ZeroTailIsPreallocationNotATornRecord) {
   std::string log = ThreeRecords();
   const size_t size = log.size();
   log.append(4096, '\0');
   ScanResult result;
-  const Seen seen = Scan(log, &result);
+  Seen seen = Scan(log, &result);
   EXPECT_EQ(seen.records.size(), 3u);
   EXPECT_EQ(result.valid_end, size);
-  EXPECT_EQ(result.torn_tail_bytes, 4096u);
+  EXPECT_EQ(result.torn_tail_bytes, 0u);
+  EXPECT_EQ(result.zero_tail_bytes, 4096u);
+  // A record cut short before the zeros is torn, up to its last byte.
+  std::string torn = ThreeRecords();
+  torn.resize(torn.size() - 2);
+  torn.append(100, '\0');
+  seen = Scan(torn, &result);
+  EXPECT_EQ(seen.records.size(), 2u);
+  EXPECT_EQ(result.torn_tail_bytes + result.zero_tail_bytes,
+            torn.size() - result.valid_end);
+  EXPECT_GT(result.torn_tail_bytes, 0u);
 }
 
 }  // namespace

@@ -72,8 +72,9 @@ void ScanPromises(absl::string_view log) {
         corrupt_bytes += size;
         last_end = offset + size;
       });
-  Check(result.valid_end + result.torn_tail_bytes == log.size(),
-        "valid end and torn tail cover the file");
+  Check(result.valid_end + result.torn_tail_bytes + result.zero_tail_bytes ==
+            log.size(),
+        "valid end, torn tail and zero tail cover the file");
   Check(result.corrupt_bytes == corrupt_bytes, "corrupt bytes counted");
 }
 

@@ -42,6 +42,7 @@
 #define GOGOCACHE_PERSISTENCE_ROCKSDB_STORE_H_
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -131,6 +132,11 @@ class RocksDbStore : public Store {
   std::condition_variable write_done_;
   bool writer_busy_ = false;          // Guarded by write_mu_.
   std::vector<PendingWrite*> queue_;  // Guarded by write_mu_.
+  // Group commit: writers in the last batch (and queued behind it), and how
+  // long its write took. Guarded by write_mu_.
+  int round_writers_ = 1;
+  std::chrono::steady_clock::duration last_write_{};
+  const bool write_options_sync_ = options_.durability == Durability::kAlways;
 
   std::mutex sync_mu_;
   std::condition_variable stop_sync_;

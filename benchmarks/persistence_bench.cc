@@ -1,0 +1,266 @@
+// Copyright 2026 The gogocache Authors.
+//
+// Persistence throughput, each figure also as a fraction of the device's own
+// sequential write bandwidth measured in the same run (plain write() of 1 MiB
+// blocks, then one fdatasync, of as many bytes as the largest store here):
+//
+//   BM_DeviceWrite                     the baseline itself (the median of
+//                                      three measurements)
+//   BM_Write/BACKEND/POLICY/value:V    Put of new keys (16 bytes) with V-byte
+//                                      values (100, 4096), per backend
+//                                      (file, rocksdb) and durability policy;
+//                                      1 and 2 writer threads (group commit
+//                                      shows in the 2-thread "always" rows)
+//   BM_Recovery/BACKEND                open + replay of a store of at least
+//                                      256 MiB from the page cache
+//   BM_Compaction/file                 compaction of a log half garbage
+//
+// Counters: items_per_second (operations), bytes_per_second (key and value
+// bytes), of_device (bytes_per_second / the baseline). Files go under
+// --bench_dir (default $TMPDIR or /tmp) and are removed afterwards.
+// GOGOCACHE_BENCH_QUICK=1 shrinks the stores to a few MiB (for CI).
+//
+//   ./bazelw run --config=bench //benchmarks:persistence_bench
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "benchmark/benchmark.h"
+#include "benchmarks/bench_main.h"
+#include "persistence/open.h"
+
+namespace gogocache {
+namespace bench {
+namespace {
+
+std::string g_dir;  // From --bench_dir.
+
+bool Quick() {
+  const char* quick = getenv("GOGOCACHE_BENCH_QUICK");
+  return quick != nullptr && std::string(quick) == "1";
+}
+
+uint64_t RecoveryBytes() { return Quick() ? (8 << 20) : (uint64_t{288} << 20); }
+
+std::string FreshPath(const std::string& name) {
+  static std::atomic<int> counter{0};
+  const std::string path = absl::StrCat(g_dir, "/gogocache_bench.", getpid(),
+                                        ".", counter++, ".", name);
+  std::filesystem::remove_all(path);
+  return path;
+}
+
+// Sequential write bandwidth of the device under --bench_dir, bytes/s.
+double MeasureDevice(uint64_t bytes) {
+  const std::string path = FreshPath("device");
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) std::abort();
+  const std::string block(1 << 20, 'd');
+  const auto start = std::chrono::steady_clock::now();
+  for (uint64_t done = 0; done < bytes; done += block.size()) {
+    if (write(fd, block.data(), block.size()) !=
+        static_cast<ssize_t>(block.size())) {
+      std::abort();
+    }
+  }
+  if (fdatasync(fd) != 0) std::abort();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  close(fd);
+  unlink(path.c_str());
+  return static_cast<double>(bytes) / seconds;
+}
+
+// The median of three measurements, taken once, before anything is timed:
+// every of_device figure of the run divides by this same number.
+double DeviceBandwidth() {
+  static const double bandwidth = [] {
+    double runs[3];
+    for (double& run : runs) run = MeasureDevice(RecoveryBytes());
+    std::sort(runs, runs + 3);
+    return runs[1];
+  }();
+  return bandwidth;
+}
+
+void ReportBytes(benchmark::State& state, uint64_t bytes) {
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+  state.counters["of_device"] =
+      benchmark::Counter(static_cast<double>(bytes) / DeviceBandwidth(),
+                         benchmark::Counter::kIsRate);
+}
+
+// Reports the baseline every other figure is divided by.
+void BM_DeviceWrite(benchmark::State& state) {
+  const double bandwidth = DeviceBandwidth();
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(bandwidth);
+  }
+  state.counters["device_bytes_per_second"] = bandwidth;
+}
+
+std::string Key(int thread, uint64_t i) {
+  std::string key(16, '0');
+  const std::string digits = absl::StrCat(thread, ":", i);
+  key.replace(16 - digits.size(), digits.size(), digits);
+  return key;
+}
+
+void BM_Write(benchmark::State& state, std::string scheme, std::string policy,
+              size_t value_size) {
+  static std::unique_ptr<Store> store;
+  static std::string path;
+  if (state.thread_index() == 0) {
+    path = FreshPath(scheme);
+    StoreOptions options;
+    options.compaction_min_bytes = uint64_t{1} << 40;  // New keys: no garbage.
+    absl::StatusOr<std::unique_ptr<Store>> opened = OpenStore(
+        absl::StrCat(scheme, ":", path, "?durability=", policy), options);
+    if (!opened.ok()) {
+      state.SkipWithError(opened.status().ToString().c_str());
+      return;
+    }
+    store = *std::move(opened);
+    DeviceBandwidth();  // Measured before any timing.
+  }
+  const std::string value(value_size, 'v');
+  uint64_t i = 0;
+  for (auto _ : state) {
+    if (store == nullptr ||
+        !store->Put(Key(state.thread_index(), i++), value).ok()) {
+      state.SkipWithError("put failed");
+      break;
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+  ReportBytes(state, state.iterations() * (16 + value_size));
+  if (state.thread_index() == 0 && store != nullptr) {
+    state.counters["syncs"] = store->GetStats().syncs;
+  }
+  // The last thread out cleans up: Google Benchmark joins threads after this.
+  static std::atomic<int> done{0};
+  if (++done == state.threads()) {
+    done = 0;
+    store.reset();
+    std::filesystem::remove_all(path);
+  }
+}
+
+// A store of RecoveryBytes() of 4 KiB values, for the recovery benchmark.
+std::string BuildStore(const std::string& scheme) {
+  const std::string path = FreshPath(scheme);
+  StoreOptions options;
+  options.compaction_min_bytes = uint64_t{1} << 40;
+  std::unique_ptr<Store> store = *OpenStore(scheme + ":" + path, options);
+  const std::string value(4096, 'r');
+  for (uint64_t i = 0; i * (16 + value.size()) < RecoveryBytes(); ++i) {
+    if (!store->Put(Key(0, i), value).ok()) std::abort();
+  }
+  if (!store->Close().ok()) std::abort();
+  return path;
+}
+
+void BM_Recovery(benchmark::State& state, std::string scheme) {
+  const std::string path = BuildStore(scheme);
+  uint64_t bytes = 0;
+  for (auto _ : state) {
+    absl::StatusOr<std::unique_ptr<Store>> store =
+        OpenStore(scheme + ":" + path);
+    if (!store.ok()) {
+      state.SkipWithError(store.status().ToString().c_str());
+      break;
+    }
+    uint64_t entries = 0;
+    if (!(*store)
+             ->Replay([&](absl::string_view key, absl::string_view value) {
+               bytes += key.size() + value.size();
+               ++entries;
+             })
+             .ok()) {
+      state.SkipWithError("replay failed");
+      break;
+    }
+    state.counters["entries"] = entries;
+  }
+  ReportBytes(state, bytes);
+  std::filesystem::remove_all(path);
+}
+
+void BM_Compaction(benchmark::State& state) {
+  const uint64_t live = RecoveryBytes() / 2;
+  const std::string value(4096, 'c');
+  uint64_t bytes = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    const std::string path = FreshPath("compact");
+    StoreOptions options;
+    options.compaction_min_bytes = uint64_t{1} << 40;  // Only when asked.
+    std::unique_ptr<Store> store = *OpenStore("file:" + path, options);
+    // Every key written twice: half the log is garbage.
+    for (int round = 0; round < 2; ++round) {
+      for (uint64_t i = 0; i * (16 + value.size()) < live; ++i) {
+        if (!store->Put(Key(0, i), value).ok()) std::abort();
+      }
+    }
+    state.ResumeTiming();
+    if (!store->Compact().ok()) state.SkipWithError("compaction failed");
+    state.PauseTiming();
+    bytes += store->GetStats().live_bytes;
+    store.reset();
+    std::filesystem::remove_all(path);
+    state.ResumeTiming();
+  }
+  ReportBytes(state, bytes);
+}
+
+void Register(const std::vector<int>& threads) {
+  benchmark::RegisterBenchmark("BM_DeviceWrite", BM_DeviceWrite)->Iterations(1);
+  for (const char* scheme : {"file", "rocksdb"}) {
+    for (const char* policy : {"none", "periodic", "always"}) {
+      for (size_t value_size : {size_t{100}, size_t{4096}}) {
+        auto* b = benchmark::RegisterBenchmark(
+            absl::StrCat("BM_Write/", scheme, "/", policy,
+                         "/value:", value_size)
+                .c_str(),
+            BM_Write, scheme, policy, value_size);
+        for (int n : threads) b->Threads(n);
+        b->UseRealTime();
+      }
+    }
+  }
+  for (const char* scheme : {"file", "rocksdb"}) {
+    benchmark::RegisterBenchmark(absl::StrCat("BM_Recovery/", scheme).c_str(),
+                                 BM_Recovery, scheme)
+        ->Iterations(3)
+        ->UseRealTime()
+        ->Unit(benchmark::kMillisecond);
+  }
+  benchmark::RegisterBenchmark("BM_Compaction/file", BM_Compaction)
+      ->Iterations(3)
+      ->UseRealTime()
+      ->Unit(benchmark::kMillisecond);
+}
+
+}  // namespace
+}  // namespace bench
+}  // namespace gogocache
+
+int main(int argc, char** argv) {
+  namespace bench = gogocache::bench;
+  const bench::BenchFlags flags = bench::ParseBenchFlags(&argc, argv);
+  bench::g_dir = flags.dir;
+  bench::Register(flags.threads);
+  return bench::RunBenchmarks(argc, argv, {});
+}

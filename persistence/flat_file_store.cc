@@ -26,6 +26,14 @@ using log_format::RecordType;
 
 constexpr size_t kCopyBufferSize = size_t{1} << 20;
 
+// MADV_POPULATE_WRITE (Linux 5.14); older kernels answer EINVAL, and the
+// pages then fault in one by one as before.
+#ifdef MADV_POPULATE_WRITE
+constexpr int kPopulateWrite = MADV_POPULATE_WRITE;
+#else
+constexpr int kPopulateWrite = 23;
+#endif
+
 absl::Status WriteAll(int fd, absl::string_view bytes, uint64_t offset,
                       const std::string& path) {
   while (!bytes.empty()) {
@@ -169,6 +177,7 @@ class FlatFileStore::LogFile {
   // space is allocated for them (and some beyond, so this is rare) before
   // anything is copied, so a full disk is an error here, never a fault later.
   absl::Status Reserve(uint64_t end, const std::string& path) {
+    const uint64_t before = allocated_;
     if (end > allocated_) {
       constexpr uint64_t kMinGrowth = 64 << 10;
       constexpr uint64_t kMaxGrowth = 16 << 20;
@@ -204,6 +213,13 @@ class FlatFileStore::LogFile {
       if (map == MAP_FAILED) return ErrnoError(errno, "cannot map", path);
       map_ = static_cast<char*>(map);
       map_size_ = size;
+    }
+    if (allocated_ > before) {
+      // Fault the new pages in with one call rather than one fault per page
+      // as records land on them. Only a speed-up: failure is harmless.
+      const uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+      const uint64_t from = before / page * page;
+      madvise(map_ + from, allocated_ - from, kPopulateWrite);
     }
     return absl::OkStatus();
   }

@@ -66,7 +66,8 @@ CacheGroup::CacheGroup(CacheGroupOptions options, ShardSelector selector)
   const size_t per_shard = options_.capacity_bytes / options_.num_shards;
   shards_.reserve(options_.num_shards);
   for (uint32_t i = 0; i < options_.num_shards; ++i) {
-    shards_.push_back(std::make_unique<LruShard>(per_shard));
+    shards_.push_back(
+        std::make_unique<LruShard>(per_shard, nullptr, options_.eviction));
   }
   if (options_.store != nullptr) {
     key_locks_ = std::make_unique<PaddedMutex[]>(kKeyLocks);

@@ -75,6 +75,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "cache/byte_view.h"
+#include "cache/eviction_policy.h"
 #include "cache/lru_shard.h"
 #include "hash/hash_strategy.h"
 #include "hash/shard_selector.h"
@@ -105,6 +106,11 @@ struct CacheGroupOptions {
 
   // Longest key accepted, 1 to kMaxKeySize bytes.
   size_t max_key_size = 4096;
+
+  // What each shard evicts first (cache/eviction_policy.h). kTinyLfu may
+  // decline to keep a new entry that is used less than the one it would push
+  // out.
+  EvictionPolicy eviction = EvictionPolicy::kLru;
 
   // Optional persistent copy of the contents (see above), e.g. from
   // OpenStore("file:/var/cache/app.log"). Shared: the group uses it from

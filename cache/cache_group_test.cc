@@ -237,8 +237,11 @@ TEST(CacheGroupTest, Crc32ShardsLikeTheGoOriginal) {
 }
 
 // The whole group never holds more than its capacity, whatever the churn.
-TEST(CacheGroupTest, CapacityHoldsGloballyUnderConcurrentChurn) {
+class ConcurrentGroupTest : public ::testing::TestWithParam<EvictionPolicy> {};
+
+TEST_P(ConcurrentGroupTest, CapacityHoldsGloballyUnderConcurrentChurn) {
   CacheGroupOptions options;
+  options.eviction = GetParam();
   options.capacity_bytes = 256 * 1024;
   options.num_shards = 8;
   options.getter = MakeGetter([](absl::string_view key) {
@@ -285,6 +288,10 @@ TEST(CacheGroupTest, CapacityHoldsGloballyUnderConcurrentChurn) {
   EXPECT_EQ(stats.loads, stats.gets - stats.hits) << "every miss loads";
   EXPECT_GE(stats.loads, stats.local_loads);
 }
+
+INSTANTIATE_TEST_SUITE_P(Policies, ConcurrentGroupTest,
+                         ::testing::Values(EvictionPolicy::kLru,
+                                           EvictionPolicy::kTinyLfu));
 
 }  // namespace
 }  // namespace gogocache

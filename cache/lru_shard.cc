@@ -16,26 +16,6 @@ namespace gogocache {
 
 using byte_view_internal::SharedBuffer;
 
-// One allocation per entry: this header, then the key bytes, then the value
-// bytes. ByteViews of the value share the allocation through `buffer`; the
-// shard's own reference is dropped when the entry leaves the shard.
-struct LruShard::Entry {
-  SharedBuffer buffer;
-  uint32_t key_size;
-  uint32_t table_hash;
-  uint32_t value_size;
-  Entry* prev;  // Recency links; guarded by the shard's mutex while cached.
-  Entry* next;
-
-  const char* key_data() const {
-    return reinterpret_cast<const char*>(this + 1);
-  }
-  absl::string_view key() const { return {key_data(), key_size}; }
-  const char* value_data() const { return key_data() + key_size; }
-  absl::string_view value() const { return {value_data(), value_size}; }
-  size_t charge() const { return Charge(key_size, value_size); }
-};
-
 size_t LruShard::TableHash::operator()(const Entry* entry) const {
   return entry->table_hash;
 }
@@ -57,10 +37,13 @@ LruShard::Entry* LruShard::NewEntry(absl::string_view key, uint32_t table_hash,
   static_assert(std::is_trivially_destructible<Entry>::value,
                 "SharedBuffer frees entries without running destructors");
   void* memory = ::operator new(sizeof(Entry) + key.size() + value.size());
-  Entry* entry =
-      new (memory) Entry{{{1}},      static_cast<uint32_t>(key.size()),
-                         table_hash, static_cast<uint32_t>(value.size()),
-                         nullptr,    nullptr};
+  Entry* entry = new (memory) Entry;
+  entry->buffer.refs.store(1, std::memory_order_relaxed);
+  entry->key_size = static_cast<uint32_t>(key.size());
+  entry->region = 0;
+  entry->table_hash = table_hash;
+  entry->value_size = static_cast<uint32_t>(value.size());
+  entry->prev = entry->next = nullptr;
   char* bytes = reinterpret_cast<char*>(entry + 1);
   if (!key.empty()) std::memcpy(bytes, key.data(), key.size());
   if (!value.empty())
@@ -103,20 +86,14 @@ class LruShard::WriterSection {
   LruShard& shard_;
 };
 
-LruShard::LruShard(size_t capacity_bytes, EvictionListener on_evict)
-    : capacity_(capacity_bytes), on_evict_(std::move(on_evict)) {
-  // The sentinel carries no key or value; only its links are used.
-  head_ = NewEntry("", 0, "");
-  head_->prev = head_->next = head_;
-}
+LruShard::LruShard(size_t capacity_bytes, EvictionListener on_evict,
+                   EvictionPolicy policy)
+    : capacity_(capacity_bytes),
+      on_evict_(std::move(on_evict)),
+      order_(policy, capacity_bytes) {}
 
 LruShard::~LruShard() {
-  for (Entry* entry = head_->next; entry != head_;) {
-    Entry* next = entry->next;
-    entry->buffer.Unref();
-    entry = next;
-  }
-  head_->buffer.Unref();
+  order_.ForEach([](Entry* entry) { entry->buffer.Unref(); });
 }
 
 LruShard::Stripe& LruShard::StripeOfThisThread() {
@@ -145,34 +122,16 @@ void LruShard::ReplayAccesses() {
     stripe.replayed_hits += recorded;
     const uint32_t count =
         recorded < kAccessBufferSize ? recorded : kAccessBufferSize;
-    for (uint32_t i = 0; i < count; ++i) {
-      Entry* entry = stripe.accessed[i];
-      if (head_->next != entry) {
-        Unlink(entry);
-        LinkAtHead(entry);
-      }
-    }
+    for (uint32_t i = 0; i < count; ++i) order_.Touch(stripe.accessed[i]);
     stripe.recorded.store(0, std::memory_order_relaxed);
   }
-}
-
-void LruShard::LinkAtHead(Entry* entry) {
-  entry->next = head_->next;
-  entry->prev = head_;
-  head_->next->prev = entry;
-  head_->next = entry;
-}
-
-void LruShard::Unlink(Entry* entry) {
-  entry->prev->next = entry->next;
-  entry->next->prev = entry->prev;
 }
 
 void LruShard::Detach(Table::iterator it) {
   Entry* entry = *it;
   table_.erase(it);
-  Unlink(entry);
-  usage_ -= entry->charge();
+  order_.Remove(entry);
+  usage_ -= shard_internal::ChargeOf(entry);
 }
 
 bool LruShard::Lookup(absl::string_view key, uint64_t hash, ByteView* value,
@@ -214,7 +173,8 @@ bool LruShard::Insert(absl::string_view key, uint64_t hash,
                       std::vector<std::string>* evicted_keys) {
   const KeyRef ref{key, TableHashOf(hash)};
   const size_t charge = Charge(key.size(), value.size());
-  const bool fits = charge <= capacity_ && value.size() <= kMaxValueSize;
+  const bool fits = charge <= capacity_ && value.size() <= kMaxValueSize &&
+                    key.size() < (size_t{1} << 30);
   // Allocate and copy before excluding the readers.
   Entry* entry = fits ? NewEntry(key, ref.table_hash, value) : nullptr;
   absl::InlinedVector<Entry*, 4> dropped;  // Replaced or evicted; unref later.
@@ -229,17 +189,19 @@ bool LruShard::Insert(absl::string_view key, uint64_t hash,
     if (entry == nullptr) {
       ++too_large_;
     } else {
-      while (usage_ + charge > capacity_) {
-        Entry* victim = head_->prev;
-        Detach(table_.find(KeyRef{victim->key(), victim->table_hash}));
+      table_.insert(entry);
+      order_.Add(entry);
+      usage_ += charge;
+      if (inserted != nullptr) *inserted = ViewOf(entry);
+      // The new entry itself may be the one to go (refused admission).
+      while (usage_ > capacity_) {
+        Entry* victim = order_.Evict();
+        table_.erase(KeyRef{victim->key(), victim->table_hash});
+        usage_ -= shard_internal::ChargeOf(victim);
         dropped.push_back(victim);
         ++evicted_count;
       }
       evictions_ += evicted_count;
-      table_.insert(entry);
-      LinkAtHead(entry);
-      usage_ += charge;
-      if (inserted != nullptr) *inserted = ViewOf(entry);
     }
   }
   // The replaced entry, if any, comes first and is not an eviction.

@@ -51,6 +51,9 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/string_view.h"
 #include "cache/byte_view.h"
+#include "cache/eviction_order.h"
+#include "cache/eviction_policy.h"
+#include "cache/shard_entry.h"
 #include "cache/spin_lock.h"
 
 namespace gogocache {
@@ -72,7 +75,7 @@ class alignas(64) LruShard {
   // Bytes charged per entry beyond its key and value: a 32-byte header, about
   // 10 bytes of hash-table slot at the table's load factor, and the allocator's
   // own header and rounding.
-  static constexpr size_t kEntryOverhead = 64;
+  static constexpr size_t kEntryOverhead = shard_internal::kEntryOverhead;
 
   // Largest value the shard stores (values are returned, not cached, above it).
   static constexpr size_t kMaxValueSize = UINT32_MAX;
@@ -87,7 +90,9 @@ class alignas(64) LruShard {
   static constexpr int kStripes = 8;
   static constexpr uint32_t kAccessBufferSize = 128;
 
-  explicit LruShard(size_t capacity_bytes, EvictionListener on_evict = nullptr);
+  // `policy` chooses what is evicted (cache/eviction_policy.h).
+  explicit LruShard(size_t capacity_bytes, EvictionListener on_evict = nullptr,
+                    EvictionPolicy policy = EvictionPolicy::kLru);
   ~LruShard();
 
   LruShard(const LruShard&) = delete;
@@ -120,7 +125,7 @@ class alignas(64) LruShard {
   size_t capacity() const { return capacity_; }
 
  private:
-  struct Entry;
+  using Entry = shard_internal::ShardEntry;
   struct KeyRef {
     absl::string_view key;
     uint32_t table_hash;
@@ -171,8 +176,6 @@ class alignas(64) LruShard {
   }
   void ReplayAccesses() ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_);
 
-  void LinkAtHead(Entry* entry) ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_);
-  static void Unlink(Entry* entry);
   // Takes `entry` out of the table and the list; the caller owns its reference.
   void Detach(Table::iterator it) ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_);
 
@@ -185,9 +188,8 @@ class alignas(64) LruShard {
   mutable SpinLock writer_mu_;
   // Read by readers while no writer is active; changed only by writers.
   Table table_;
-  // Circular recency list through a sentinel: head_.next is the most recently
-  // used entry, head_.prev the least. Only writers touch it.
-  Entry* head_ ABSL_GUARDED_BY(writer_mu_);
+  // Which entry leaves next. Only writers touch it.
+  shard_internal::EvictionOrder order_ ABSL_GUARDED_BY(writer_mu_);
   size_t usage_ ABSL_GUARDED_BY(writer_mu_) = 0;
   uint64_t evictions_ ABSL_GUARDED_BY(writer_mu_) = 0;
   uint64_t too_large_ ABSL_GUARDED_BY(writer_mu_) = 0;

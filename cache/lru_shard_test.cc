@@ -233,9 +233,11 @@ TEST(LruShardTest, AgreesWithAModelLruOnRandomOperations) {
 // Readers, writers and erasers at once, with values checked on every hit:
 // exercises the reader stripes, writer exclusion and access replay (run under
 // ThreadSanitizer and AddressSanitizer by .ci/run).
-TEST(LruShardTest, ConcurrentChurnNeverExceedsCapacity) {
+class ConcurrentChurnTest : public ::testing::TestWithParam<EvictionPolicy> {};
+
+TEST_P(ConcurrentChurnTest, NeverExceedsCapacity) {
   const size_t capacity = 64 * 1024;
-  LruShard shard(capacity);
+  LruShard shard(capacity, nullptr, GetParam());
   std::atomic<bool> stop{false};
   std::atomic<bool> over{false};
   std::thread monitor([&] {
@@ -269,6 +271,10 @@ TEST(LruShardTest, ConcurrentChurnNeverExceedsCapacity) {
   EXPECT_LE(shard.GetStats().bytes, capacity);
   EXPECT_GT(shard.GetStats().evictions, 0u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Policies, ConcurrentChurnTest,
+                         ::testing::Values(EvictionPolicy::kLru,
+                                           EvictionPolicy::kTinyLfu));
 
 }  // namespace
 }  // namespace gogocache

@@ -86,10 +86,11 @@ uint64_t OptimalHits(const std::vector<uint64_t>& keys, size_t capacity) {
   return hits;
 }
 
-uint64_t ShardHits(const std::vector<uint64_t>& keys, size_t capacity) {
+uint64_t ShardHits(const std::vector<uint64_t>& keys, size_t capacity,
+                   EvictionPolicy policy) {
   if (capacity == 0) return 0;
   constexpr size_t kKeySize = sizeof(uint64_t);
-  LruShard shard(capacity * LruShard::Charge(kKeySize, 0));
+  LruShard shard(capacity * LruShard::Charge(kKeySize, 0), nullptr, policy);
   const HashStrategy hash = HashStrategy::Xxh3();
   uint64_t hits = 0;
   ByteView value;

@@ -9,9 +9,10 @@
 //                  held key whose next use is farthest away. The bound no
 //                  demand-fetching policy beats; it is what the reference
 //                  figures of ../shared/traces use (as Caffeine's simulator)
-//   ShardHits      gogocache's own LruShard, the code a CacheGroup runs; each
-//                  key is 8 bytes with an empty value, so the byte capacity
-//                  of `capacity` such entries holds exactly that many
+//   ShardHits      gogocache's own shard, the code a CacheGroup runs, with
+//                  the given eviction policy; each key is 8 bytes with an
+//                  empty value, so the byte capacity of `capacity` such
+//                  entries holds exactly that many
 
 #ifndef GOGOCACHE_TOOLS_HIT_RATIO_H_
 #define GOGOCACHE_TOOLS_HIT_RATIO_H_
@@ -20,11 +21,14 @@
 #include <cstdint>
 #include <vector>
 
+#include "cache/eviction_policy.h"
+
 namespace gogocache {
 
 uint64_t ExactLruHits(const std::vector<uint64_t>& keys, size_t capacity);
 uint64_t OptimalHits(const std::vector<uint64_t>& keys, size_t capacity);
-uint64_t ShardHits(const std::vector<uint64_t>& keys, size_t capacity);
+uint64_t ShardHits(const std::vector<uint64_t>& keys, size_t capacity,
+                   EvictionPolicy policy = EvictionPolicy::kLru);
 
 // Number of distinct keys in `keys`.
 size_t DistinctKeys(const std::vector<uint64_t>& keys);

@@ -26,10 +26,10 @@ absl::Status Plot(const std::string& title,
   const std::string data = png + ".dat";
   {
     std::ofstream out(data);
-    out << "# size gogocache-lru lru opt\n";
+    out << "# size gogocache-lru lru opt gogocache-tinylfu\n";
     for (const SimulateRow& row : rows) {
-      out << absl::StrFormat("%d %.6f %.6f %.6f\n", row.size, row.shard,
-                             row.lru, row.opt);
+      out << absl::StrFormat("%d %.6f %.6f %.6f %.6f\n", row.size, row.shard,
+                             row.lru, row.opt, row.tinylfu);
     }
     if (!out) return absl::InternalError(absl::StrCat("cannot write ", data));
   }
@@ -44,7 +44,8 @@ absl::Status Plot(const std::string& title,
       "set grid\n"
       "plot '%s' using 1:4 with linespoints title 'OPT (Belady)' dt 2, "
       "'' using 1:3 with linespoints title 'LRU (exact)', "
-      "'' using 1:2 with linespoints title 'gogocache LruShard'\n",
+      "'' using 1:2 with linespoints title 'gogocache, LRU policy', "
+      "'' using 1:5 with linespoints lw 2 title 'gogocache, Window TinyLFU'\n",
       absl::StrReplaceAll(png, {{"'", ""}}),
       absl::StrReplaceAll(title, {{"'", ""}}),
       absl::StrReplaceAll(data, {{"'", ""}}));
@@ -102,11 +103,12 @@ absl::Status RunSimulate(const std::string& trace_path,
   for (size_t size : sizes) {
     SimulateRow row;
     row.size = size;
-    row.shard = ShardHits(*keys, size) / accesses;
+    row.tinylfu = ShardHits(*keys, size, EvictionPolicy::kTinyLfu) / accesses;
+    row.shard = ShardHits(*keys, size, EvictionPolicy::kLru) / accesses;
     row.lru = ExactLruHits(*keys, size) / accesses;
     row.opt = OptimalHits(*keys, size) / accesses;
-    out << absl::StrFormat("%8d %14.4f %10.4f %10.4f\n", size, row.shard,
-                           row.lru, row.opt);
+    out << absl::StrFormat("%8d %14.4f %14.4f %10.4f %10.4f\n", size,
+                           row.tinylfu, row.shard, row.lru, row.opt);
     rows.push_back(row);
   }
   if (options.sweep) {

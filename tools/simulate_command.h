@@ -1,8 +1,9 @@
 // Copyright 2026 The gogocache Authors.
 //
 // `gogocache simulate TRACE`: replays a key trace through gogocache's own
-// shard code and prints its hit ratio beside exact LRU and Belady's OPT
-// (both computed here), for each cache size (counted in entries).
+// shard code, with each eviction policy (Window TinyLFU and LRU), and prints
+// the hit ratios beside exact LRU and Belady's OPT (both computed here), for
+// each cache size (counted in entries).
 //
 // With `sweep`, the sizes run from a twentieth of the distinct keys to all of
 // them, and a PNG plot of hit ratio against size, one line per policy, is
@@ -31,7 +32,8 @@ struct SimulateOptions {
 
 struct SimulateRow {
   size_t size = 0;
-  double shard = 0;
+  double tinylfu = 0;  // The shard with Window TinyLFU.
+  double shard = 0;    // The shard with LRU.
   double lru = 0;
   double opt = 0;
 };

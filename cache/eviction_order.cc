@@ -1,0 +1,177 @@
+// Copyright 2026 The gogocache Authors.
+
+#include "cache/eviction_order.h"
+
+#include <algorithm>
+
+namespace gogocache {
+namespace shard_internal {
+namespace {
+
+constexpr double kWindowShare = 0.01;
+constexpr double kProtectedShareOfMain = 0.80;
+// Caffeine's guard against hash flooding: a candidate that loses on
+// frequency but is warm (above this) is still admitted 1 time in 128.
+constexpr int kWarmCandidate = 5;
+
+}  // namespace
+
+EvictionOrder::EvictionOrder(EvictionPolicy policy, size_t capacity)
+    : policy_(policy),
+      capacity_(static_cast<double>(capacity)),
+      window_capacity_(kWindowShare * static_cast<double>(capacity)),
+      protected_capacity_(kProtectedShareOfMain * (1 - kWindowShare) *
+                          static_cast<double>(capacity)) {
+  Init(&window_);
+  Init(&probation_);
+  Init(&protected_);
+}
+
+void EvictionOrder::Init(ShardEntry* head) {
+  head->prev = head->next = head;
+  head->key_size = 0;
+  head->value_size = 0;
+}
+
+void EvictionOrder::LinkFront(ShardEntry* head, ShardEntry* entry) {
+  entry->next = head->next;
+  entry->prev = head;
+  head->next->prev = entry;
+  head->next = entry;
+}
+
+void EvictionOrder::Unlink(ShardEntry* entry) {
+  entry->prev->next = entry->next;
+  entry->next->prev = entry->prev;
+}
+
+size_t& EvictionOrder::BytesOf(uint32_t region) {
+  switch (region) {
+    case kProbation:
+      return probation_bytes_;
+    case kProtected:
+      return protected_bytes_;
+    default:
+      return window_bytes_;
+  }
+}
+
+void EvictionOrder::Link(ShardEntry* entry, uint32_t region) {
+  entry->region = region;
+  LinkFront(region == kWindow      ? &window_
+            : region == kProbation ? &probation_
+                                   : &protected_,
+            entry);
+  BytesOf(region) += ChargeOf(entry);
+}
+
+void EvictionOrder::Detach(ShardEntry* entry) {
+  Unlink(entry);
+  BytesOf(entry->region) -= ChargeOf(entry);
+}
+
+void EvictionOrder::Add(ShardEntry* entry) {
+  if (policy_ == EvictionPolicy::kLru) {
+    entry->region = kWindow;
+    LinkFront(&window_, entry);
+    return;
+  }
+  ++entries_;
+  // The sketch follows the entry count up: ten increments per entry
+  // between halvings, its table about one word per entry.
+  if (entries_ * 10 > sketch_.sample_size()) sketch_.EnsureCapacity(entries_);
+  sketch_.Increment(entry->table_hash);
+  Link(entry, kWindow);
+  candidates_ = 0;
+  while (static_cast<double>(window_bytes_) > window_capacity_) {
+    ShardEntry* oldest = Oldest(&window_);
+    Detach(oldest);
+    Link(oldest, kProbation);
+    ++candidates_;
+  }
+  next_candidate_ = Newest(&probation_);
+}
+
+void EvictionOrder::Touch(ShardEntry* entry) {
+  if (policy_ == EvictionPolicy::kLru) {
+    if (window_.next != entry) {
+      Unlink(entry);
+      LinkFront(&window_, entry);
+    }
+    return;
+  }
+  sketch_.Increment(entry->table_hash);
+  switch (entry->region) {
+    case kWindow:
+      Unlink(entry);
+      LinkFront(&window_, entry);
+      break;
+    case kProbation:
+      Detach(entry);
+      Link(entry, kProtected);
+      // Protected is full: its oldest go back on probation, newest first.
+      while (static_cast<double>(protected_bytes_) > protected_capacity_) {
+        ShardEntry* oldest = Oldest(&protected_);
+        Detach(oldest);
+        Link(oldest, kProbation);
+      }
+      break;
+    default:
+      Unlink(entry);
+      LinkFront(&protected_, entry);
+  }
+}
+
+void EvictionOrder::Remove(ShardEntry* entry) {
+  if (policy_ == EvictionPolicy::kLru) {
+    Unlink(entry);
+    return;
+  }
+  --entries_;
+  Detach(entry);
+}
+
+bool EvictionOrder::Admit(const ShardEntry* candidate,
+                          const ShardEntry* victim) {
+  const int candidate_frequency = sketch_.Frequency(candidate->table_hash);
+  const int victim_frequency = sketch_.Frequency(victim->table_hash);
+  if (candidate_frequency > victim_frequency) return true;
+  if (candidate_frequency <= kWarmCandidate) return false;
+  random_ ^= random_ << 13;
+  random_ ^= random_ >> 7;
+  random_ ^= random_ << 17;
+  return (random_ & 127) == 0;
+}
+
+ShardEntry* EvictionOrder::Evict() {
+  if (policy_ == EvictionPolicy::kLru) {
+    ShardEntry* oldest = Oldest(&window_);
+    if (oldest != nullptr) Unlink(oldest);
+    return oldest;
+  }
+  // As Caffeine: the newest candidate meets the oldest victim; a candidate
+  // admitted stays, and the next (older) candidate meets the next victim.
+  ShardEntry* victim = Oldest(&probation_);
+  ShardEntry* candidate = candidates_ > 0 ? next_candidate_ : nullptr;
+  ShardEntry* evicted;
+  if (candidate != nullptr && victim != nullptr && candidate != victim) {
+    --candidates_;
+    next_candidate_ = candidate->next;
+    evicted = Admit(candidate, victim) ? victim : candidate;
+  } else if (candidate != nullptr) {
+    --candidates_;
+    next_candidate_ = candidate->next;
+    evicted = candidate;
+  } else if (victim != nullptr) {
+    evicted = victim;
+  } else if ((evicted = Oldest(&protected_)) == nullptr) {
+    evicted = Oldest(&window_);
+  }
+  if (evicted == nullptr) return nullptr;
+  --entries_;
+  Detach(evicted);
+  return evicted;
+}
+
+}  // namespace shard_internal
+}  // namespace gogocache

@@ -1,0 +1,107 @@
+// Copyright 2026 The gogocache Authors.
+//
+// EvictionOrder: the part of a shard that decides which entry leaves next,
+// for either EvictionPolicy. Internal to //cache; the shard calls it only
+// while it holds its writer lock, so nothing here is synchronized.
+//
+// kLru keeps one recency list. kTinyLfu (Window TinyLFU: Einziger, Friedman
+// and Manes, "TinyLFU: A Highly Efficient Cache Admission Policy", ACM ToS
+// 2017, as Caffeine implements it) keeps three, each bounded in bytes:
+//   window     an LRU for new entries, 1% of the capacity;
+//   probation  entries out of the window, and the main region's coldest;
+//   protected  entries hit while on probation, 80% of the main region.
+// When the window overflows its oldest entries become candidates at the
+// front of probation; while the shard is over capacity a candidate meets the
+// probation's oldest entry (the victim) and the one the sketch says is used
+// less often leaves.
+
+#ifndef GOGOCACHE_CACHE_EVICTION_ORDER_H_
+#define GOGOCACHE_CACHE_EVICTION_ORDER_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "cache/eviction_policy.h"
+#include "cache/frequency_sketch.h"
+#include "cache/shard_entry.h"
+
+namespace gogocache {
+namespace shard_internal {
+
+// Bytes charged per entry beyond its key and value (see LruShard).
+inline constexpr size_t kEntryOverhead = 64;
+
+inline size_t ChargeOf(const ShardEntry* entry) {
+  return entry->key_size + entry->value_size + kEntryOverhead;
+}
+
+class EvictionOrder {
+ public:
+  EvictionOrder(EvictionPolicy policy, size_t capacity);
+
+  EvictionOrder(const EvictionOrder&) = delete;
+  EvictionOrder& operator=(const EvictionOrder&) = delete;
+
+  // A new entry, inserted.
+  void Add(ShardEntry* entry);
+  // A hit on `entry`, in the order the hits happened.
+  void Touch(ShardEntry* entry);
+  // `entry` leaves (erased or replaced): unlinks it.
+  void Remove(ShardEntry* entry);
+  // Unlinks and returns the entry to evict next; nullptr when there is none.
+  ShardEntry* Evict();
+
+  // Calls `visit` on every entry, in no particular order.
+  template <typename Visit>
+  void ForEach(Visit visit) {
+    for (ShardEntry* head : {&window_, &probation_, &protected_}) {
+      for (ShardEntry* e = head->next; e != head;) {
+        ShardEntry* next = e->next;
+        visit(e);
+        e = next;
+      }
+    }
+  }
+
+ private:
+  enum Region : uint32_t { kWindow = 0, kProbation = 1, kProtected = 2 };
+
+  static void Init(ShardEntry* head);
+  static void LinkFront(ShardEntry* head, ShardEntry* entry);
+  static void Unlink(ShardEntry* entry);
+  static ShardEntry* Oldest(ShardEntry* head) {
+    return head->prev == head ? nullptr : head->prev;
+  }
+  static ShardEntry* Newest(ShardEntry* head) {
+    return head->next == head ? nullptr : head->next;
+  }
+
+  size_t& BytesOf(uint32_t region);
+  void Link(ShardEntry* entry, uint32_t region);
+  void Detach(ShardEntry* entry);
+  bool Admit(const ShardEntry* candidate, const ShardEntry* victim);
+
+  const EvictionPolicy policy_;
+  const double capacity_;
+  ShardEntry window_;  // Sentinels: next is the newest, prev the oldest.
+  ShardEntry probation_;
+  ShardEntry protected_;
+  size_t window_bytes_ = 0;
+  size_t probation_bytes_ = 0;
+  size_t protected_bytes_ = 0;
+  const double window_capacity_;
+  const double protected_capacity_;
+  size_t entries_ = 0;
+  // Entries moved out of the window by the last Add() that still await
+  // their admission decision, at the front of probation.
+  size_t candidates_ = 0;
+  ShardEntry* next_candidate_ = nullptr;
+  FrequencySketch sketch_;
+
+  uint64_t random_ = 0x2545F4914F6CDD1DULL;  // xorshift state, for Admit.
+};
+
+}  // namespace shard_internal
+}  // namespace gogocache
+
+#endif  // GOGOCACHE_CACHE_EVICTION_ORDER_H_

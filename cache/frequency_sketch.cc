@@ -1,0 +1,76 @@
+// Copyright 2026 The gogocache Authors.
+
+#include "cache/frequency_sketch.h"
+
+#include <algorithm>
+
+namespace gogocache {
+namespace {
+
+// Odd multipliers giving each row its own hash of the key.
+constexpr uint64_t kSeeds[4] = {0x9E3779B97F4A7C15ULL, 0xC2B2AE3D27D4EB4FULL,
+                                0x165667B19E3779F9ULL, 0xD6E8FEB86659FD93ULL};
+
+uint64_t Mix(uint64_t hash, int row) {
+  uint64_t h = (hash + kSeeds[row]) * kSeeds[(row + 1) & 3];
+  return h ^ (h >> 32);
+}
+
+}  // namespace
+
+void FrequencySketch::EnsureCapacity(size_t entries) {
+  sample_size_ = std::max<uint64_t>(sample_size_, 10 * uint64_t{entries});
+  size_t words = 16;
+  while (words < entries) words <<= 1;
+  if (words <= table_.size()) return;
+  // A key's word in the larger table is its word in the smaller one, or that
+  // plus the old size: copying the table into both halves keeps every
+  // count as it was.
+  const size_t old_words = table_.size();
+  table_.resize(words);
+  if (old_words > 0) {
+    for (size_t i = old_words; i < words; ++i)
+      table_[i] = table_[i % old_words];
+  }
+  mask_ = words - 1;
+}
+
+size_t FrequencySketch::IndexOf(uint64_t hash, int row) const {
+  return static_cast<size_t>(Mix(hash, row) & mask_);
+}
+
+void FrequencySketch::Increment(uint64_t hash) {
+  if (table_.empty()) EnsureCapacity(16);
+  // The nibble within each word is picked by the hash's low bits, one
+  // 4-bit slot of the word's 16 per row.
+  bool added = false;
+  for (int row = 0; row < 4; ++row) {
+    uint64_t& word = table_[IndexOf(hash, row)];
+    const int shift = static_cast<int>(((hash >> (8 * row)) & 15) << 2);
+    if (((word >> shift) & 15) != 15) {
+      word += uint64_t{1} << shift;
+      added = true;
+    }
+  }
+  if (added && ++additions_ >= sample_size_) Age();
+}
+
+int FrequencySketch::Frequency(uint64_t hash) const {
+  if (table_.empty()) return 0;
+  int frequency = 15;
+  for (int row = 0; row < 4; ++row) {
+    const uint64_t word = table_[IndexOf(hash, row)];
+    const int shift = static_cast<int>(((hash >> (8 * row)) & 15) << 2);
+    frequency = std::min(frequency, static_cast<int>((word >> shift) & 15));
+  }
+  return frequency;
+}
+
+void FrequencySketch::Age() {
+  // Halve every 4-bit counter at once: shift the word right by one and clear
+  // the bit each counter received from its neighbour.
+  for (uint64_t& word : table_) word = (word >> 1) & 0x7777777777777777ULL;
+  additions_ /= 2;
+}
+
+}  // namespace gogocache

@@ -1,0 +1,42 @@
+// Copyright 2026 The gogocache Authors.
+//
+// ShardEntry: one cached entry, in a single allocation (this header, then
+// the key bytes, then the value bytes). Internal to //cache: the shard owns
+// entries, the eviction order links them, ByteViews of the value share the
+// allocation through `buffer`.
+
+#ifndef GOGOCACHE_CACHE_SHARD_ENTRY_H_
+#define GOGOCACHE_CACHE_SHARD_ENTRY_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "absl/strings/string_view.h"
+#include "cache/byte_view.h"
+
+namespace gogocache {
+namespace shard_internal {
+
+struct ShardEntry {
+  byte_view_internal::SharedBuffer buffer;
+  uint32_t key_size : 30;  // Keys are at most CacheGroup::kMaxKeySize.
+  uint32_t region : 2;     // Which list of the eviction order holds it.
+  uint32_t table_hash;     // The key's hash for the table and the sketch.
+  uint32_t value_size;
+  ShardEntry* prev;  // Links of the eviction order's lists.
+  ShardEntry* next;
+
+  const char* key_data() const {
+    return reinterpret_cast<const char*>(this + 1);
+  }
+  absl::string_view key() const { return {key_data(), key_size}; }
+  const char* value_data() const { return key_data() + key_size; }
+  absl::string_view value() const { return {value_data(), value_size}; }
+};
+
+static_assert(sizeof(ShardEntry) == 32, "keep the entry header small");
+
+}  // namespace shard_internal
+}  // namespace gogocache
+
+#endif  // GOGOCACHE_CACHE_SHARD_ENTRY_H_

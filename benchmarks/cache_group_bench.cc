@@ -1,6 +1,7 @@
 // Copyright 2026 The gogocache Authors.
 //
-// Hit throughput of CacheGroup::Get next to RocksDB's LRU cache, RocksDB's
+// Hit throughput of CacheGroup::Get (LRU policy, and Window TinyLFU as
+// BM_GogocacheTinyLfu) next to RocksDB's LRU cache, RocksDB's
 // HyperClockCache and a plain LRU (a std::mutex over an unordered_map and a
 // list, per shard), on the same keys, capacity and shard count: 100,000 keys
 // of 16 bytes with 100-byte values, all resident, accessed Zipf(0.99) or
@@ -54,20 +55,24 @@ std::string ValueFor(size_t i) {
   return value;
 }
 
-CacheGroup& GetGogocache() {
-  static CacheGroup* group = [] {
-    CacheGroupOptions options;
-    options.name = "bench";
-    options.capacity_bytes = kCapacity;
-    options.num_shards = 1u << kShardBits;
-    CacheGroup* created = CacheGroup::Create(options)->release();
-    const auto& keys = GetWorkload(Distribution::kZipf).keys();
-    for (size_t i = 0; i < keys.size(); ++i) {
-      if (!created->Set(keys[i], ValueFor(i)).ok()) std::abort();
-    }
-    return created;
-  }();
-  return *group;
+CacheGroup& MakeFilledGroup(EvictionPolicy policy) {
+  CacheGroupOptions options;
+  options.eviction = policy;
+  options.name = "bench";
+  options.capacity_bytes = kCapacity;
+  options.num_shards = 1u << kShardBits;
+  CacheGroup* created = CacheGroup::Create(options)->release();
+  const auto& keys = GetWorkload(Distribution::kZipf).keys();
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (!created->Set(keys[i], ValueFor(i)).ok()) std::abort();
+  }
+  return *created;
+}
+
+CacheGroup& GetGogocache(EvictionPolicy policy) {
+  static CacheGroup& lru = MakeFilledGroup(EvictionPolicy::kLru);
+  static CacheGroup& tinylfu = MakeFilledGroup(EvictionPolicy::kTinyLfu);
+  return policy == EvictionPolicy::kLru ? lru : tinylfu;
 }
 
 void DeleteString(const rocksdb::Slice& /*key*/, void* value) {
@@ -172,9 +177,10 @@ size_t StartOf(const benchmark::State& state) {
   return static_cast<size_t>(state.thread_index()) * 1000003;
 }
 
-void BM_Gogocache(benchmark::State& state, Distribution distribution) {
+void GogocacheLoop(benchmark::State& state, Distribution distribution,
+                   EvictionPolicy policy) {
   const Workload& workload = GetWorkload(distribution);
-  CacheGroup& group = GetGogocache();
+  CacheGroup& group = GetGogocache(policy);
   size_t i = StartOf(state);
   for (auto _ : state) {
     absl::StatusOr<ByteView> value = group.Get(workload.KeyAt(i++));
@@ -185,6 +191,14 @@ void BM_Gogocache(benchmark::State& state, Distribution distribution) {
     benchmark::DoNotOptimize((*value)[0] + (*value)[kValueSize - 1]);
   }
   state.SetItemsProcessed(state.iterations());
+}
+
+void BM_Gogocache(benchmark::State& state, Distribution distribution) {
+  GogocacheLoop(state, distribution, EvictionPolicy::kLru);
+}
+
+void BM_GogocacheTinyLfu(benchmark::State& state, Distribution distribution) {
+  GogocacheLoop(state, distribution, EvictionPolicy::kTinyLfu);
 }
 
 void LookupLoop(benchmark::State& state, rocksdb::Cache& cache,
@@ -232,6 +246,7 @@ void Register(const std::vector<int>& threads) {
   using Function = void (*)(benchmark::State&, Distribution);
   const std::pair<const char*, Function> caches[] = {
       {"BM_Gogocache", &BM_Gogocache},
+      {"BM_GogocacheTinyLfu", &BM_GogocacheTinyLfu},
       {"BM_RocksDbHyperClock", &BM_RocksDbHyperClock},
       {"BM_RocksDbLru", &BM_RocksDbLru},
       {"BM_MutexLru", &BM_MutexLru},
@@ -256,8 +271,11 @@ int main(int argc, char** argv) {
   namespace bench = gogocache::bench;
   const bench::BenchFlags flags = bench::ParseBenchFlags(&argc, argv);
   bench::Register(flags.threads);
-  return bench::RunBenchmarks(argc, argv,
-                              {{"BM_Gogocache", "BM_RocksDbHyperClock"},
-                               {"BM_Gogocache", "BM_RocksDbLru"},
-                               {"BM_Gogocache", "BM_MutexLru"}});
+  return bench::RunBenchmarks(
+      argc, argv,
+      {{"BM_Gogocache", "BM_RocksDbHyperClock"},
+       {"BM_Gogocache", "BM_RocksDbLru"},
+       {"BM_Gogocache", "BM_MutexLru"},
+       {"BM_GogocacheTinyLfu", "BM_Gogocache"},
+       {"BM_GogocacheTinyLfu", "BM_RocksDbHyperClock"}});
 }

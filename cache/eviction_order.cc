@@ -3,13 +3,22 @@
 #include "cache/eviction_order.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace gogocache {
 namespace shard_internal {
 namespace {
 
-constexpr double kWindowShare = 0.01;
+constexpr double kWindowShare = 0.01;  // Initial, and smallest.
 constexpr double kProtectedShareOfMain = 0.80;
+// The duel samples at most this many keys' worth of the shard.
+constexpr double kSampledEntries = 4096;
+// Each period moves the window by this share of the capacity.
+constexpr double kWindowStep = 0.05;
+
+uint32_t SampleHash(uint32_t hash) {
+  return static_cast<uint32_t>((hash * 0x9E3779B1u) >> 16);
+}
 // Caffeine's guard against hash flooding: a candidate that loses on
 // frequency but is warm (above this) is still admitted 1 time in 128.
 constexpr int kWarmCandidate = 5;
@@ -79,8 +88,13 @@ void EvictionOrder::Add(ShardEntry* entry) {
   ++entries_;
   // The sketch follows the entry count up: ten increments per entry
   // between halvings, its table about one word per entry.
-  if (entries_ * 10 > sketch_.sample_size()) sketch_.EnsureCapacity(entries_);
+  if (entries_ * 10 > sketch_.sample_size()) {
+    sketch_.EnsureCapacity(entries_);
+    sample_threshold_ = static_cast<uint32_t>(
+        65536 * std::min(1.0, kSampledEntries / static_cast<double>(entries_)));
+  }
   sketch_.Increment(entry->table_hash);
+  Duel(entry->table_hash, /*hit=*/false);
   Link(entry, kWindow);
   candidates_ = 0;
   while (static_cast<double>(window_bytes_) > window_capacity_) {
@@ -101,6 +115,7 @@ void EvictionOrder::Touch(ShardEntry* entry) {
     return;
   }
   sketch_.Increment(entry->table_hash);
+  Duel(entry->table_hash, /*hit=*/true);
   switch (entry->region) {
     case kWindow:
       Unlink(entry);
@@ -152,15 +167,14 @@ ShardEntry* EvictionOrder::Evict() {
   // As Caffeine: the newest candidate meets the oldest victim; a candidate
   // admitted stays, and the next (older) candidate meets the next victim.
   ShardEntry* victim = Oldest(&probation_);
+  if (next_candidate_ == &probation_) candidates_ = 0;  // Walked past them.
   ShardEntry* candidate = candidates_ > 0 ? next_candidate_ : nullptr;
   ShardEntry* evicted;
   if (candidate != nullptr && victim != nullptr && candidate != victim) {
     --candidates_;
-    next_candidate_ = candidate->next;
     evicted = Admit(candidate, victim) ? victim : candidate;
   } else if (candidate != nullptr) {
     --candidates_;
-    next_candidate_ = candidate->next;
     evicted = candidate;
   } else if (victim != nullptr) {
     evicted = victim;
@@ -168,9 +182,52 @@ ShardEntry* EvictionOrder::Evict() {
     evicted = Oldest(&window_);
   }
   if (evicted == nullptr) return nullptr;
+  // The next candidate is the one behind this one, found once the evicted
+  // entry (this candidate, or a victim that may have been behind it) is out.
+  ShardEntry* const behind = candidate != nullptr ? candidate->next : nullptr;
   --entries_;
   Detach(evicted);
+  if (candidate != nullptr) {
+    next_candidate_ = evicted == candidate ? behind : candidate->next;
+  }
   return evicted;
+}
+
+void EvictionOrder::Duel(uint32_t hash, bool hit) {
+  if (SampleHash(hash) >= sample_threshold_) return;
+  // The LRU this shard would have been, on the sampled keys.
+  const size_t shadow_capacity = std::max<size_t>(
+      1, entries_ * static_cast<size_t>(sample_threshold_) >> 16);
+  auto it = shadow_.find(hash);
+  if (it != shadow_.end()) {
+    ++period_lru_hits_;
+    shadow_order_.splice(shadow_order_.begin(), shadow_order_, it->second);
+  } else {
+    shadow_order_.push_front(hash);
+    shadow_.emplace(hash, shadow_order_.begin());
+  }
+  while (shadow_.size() > shadow_capacity) {
+    shadow_.erase(shadow_order_.back());
+    shadow_order_.pop_back();
+  }
+  period_hits_ += hit;
+  // A period: as many sampled accesses as the shadow holds entries.
+  if (++period_accesses_ < std::max<size_t>(shadow_capacity, 64)) return;
+  // Recency would have served these accesses better: give it room. Else
+  // hand the room back to the frequency-admitted main region. Differences
+  // within about one standard deviation of chance (the square root of the
+  // accesses) move nothing.
+  const uint64_t slack =
+      static_cast<uint64_t>(std::sqrt(static_cast<double>(period_accesses_)));
+  if (period_lru_hits_ > period_hits_ + slack) {
+    window_capacity_ += kWindowStep * capacity_;
+  } else if (period_hits_ > period_lru_hits_ + slack) {
+    window_capacity_ -= kWindowStep * capacity_;
+  }
+  window_capacity_ =
+      std::clamp(window_capacity_, kWindowShare * capacity_, capacity_);
+  protected_capacity_ = kProtectedShareOfMain * (capacity_ - window_capacity_);
+  period_accesses_ = period_lru_hits_ = period_hits_ = 0;
 }
 
 }  // namespace shard_internal

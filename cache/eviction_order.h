@@ -20,7 +20,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <list>
 
+#include "absl/container/flat_hash_map.h"
 #include "cache/eviction_policy.h"
 #include "cache/frequency_sketch.h"
 #include "cache/shard_entry.h"
@@ -80,6 +82,9 @@ class EvictionOrder {
   void Link(ShardEntry* entry, uint32_t region);
   void Detach(ShardEntry* entry);
   bool Admit(const ShardEntry* candidate, const ShardEntry* victim);
+  // Feeds one access (hit or miss) to the duel against LRU, and resizes the
+  // window at the end of each period.
+  void Duel(uint32_t hash, bool hit);
 
   const EvictionPolicy policy_;
   const double capacity_;
@@ -89,8 +94,8 @@ class EvictionOrder {
   size_t window_bytes_ = 0;
   size_t probation_bytes_ = 0;
   size_t protected_bytes_ = 0;
-  const double window_capacity_;
-  const double protected_capacity_;
+  double window_capacity_;
+  double protected_capacity_;
   size_t entries_ = 0;
   // Entries moved out of the window by the last Add() that still await
   // their admission decision, at the front of probation.
@@ -99,6 +104,15 @@ class EvictionOrder {
   FrequencySketch sketch_;
 
   uint64_t random_ = 0x2545F4914F6CDD1DULL;  // xorshift state, for Admit.
+  // The duel: an LRU over a sample of the keys (all of them for small
+  // shards), sized to the same share of the shard's entries, and the hits
+  // of it and of this order on the sampled accesses of the current period.
+  std::list<uint32_t> shadow_order_;
+  absl::flat_hash_map<uint32_t, std::list<uint32_t>::iterator> shadow_;
+  uint32_t sample_threshold_ = 1 << 16;  // Of 2^16: the sampled share.
+  uint64_t period_accesses_ = 0;
+  uint64_t period_lru_hits_ = 0;
+  uint64_t period_hits_ = 0;
 };
 
 }  // namespace shard_internal

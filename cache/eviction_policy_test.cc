@@ -95,6 +95,32 @@ TEST(EvictionPolicyTest, FrequencyAges) {
   EXPECT_GT(new_hits_late, 10 * 90 * 9 / 10);
 }
 
+TEST(EvictionPolicyTest, RecencyBiasedTrafficGrowsTheWindowToLruLevel) {
+  // Every key is used twice, half a cache apart (in distinct keys between
+  // the two uses), then never again: LRU hits
+  // every second use, while a 1% window alone would hand each new key to
+  // admission against entries already used twice, and lose it. The duel
+  // against LRU must notice and give the window room.
+  constexpr int kCapacity = 200;
+  LruShard lru(EntriesOf(kCapacity), nullptr, EvictionPolicy::kLru);
+  LruShard tinylfu(EntriesOf(kCapacity), nullptr, EvictionPolicy::kTinyLfu);
+  int lru_hits = 0, tinylfu_hits = 0;
+  for (int i = 0; i < 40000; ++i) {
+    for (const int key : {i, i - kCapacity / 4}) {
+      if (key < 0) continue;
+      const std::string name = absl::StrCat("k", key);
+      const bool lru_hit = Access(lru, name);
+      const bool tinylfu_hit = Access(tinylfu, name);
+      if (i >= 20000) {
+        lru_hits += lru_hit;
+        tinylfu_hits += tinylfu_hit;
+      }
+    }
+  }
+  ASSERT_GT(lru_hits, 19000);
+  EXPECT_GT(tinylfu_hits, lru_hits * 9 / 10);
+}
+
 TEST(EvictionPolicyTest, EntriesOfDifferentSizesStayWithinCapacity) {
   const size_t capacity = 64 << 10;
   LruShard shard(capacity, nullptr, EvictionPolicy::kTinyLfu);

@@ -196,6 +196,7 @@ bool LruShard::Insert(absl::string_view key, uint64_t hash,
       // The new entry itself may be the one to go (refused admission).
       while (usage_ > capacity_) {
         Entry* victim = order_.Evict();
+        if (victim == nullptr) break;  // Only the new entry: it fits alone.
         table_.erase(KeyRef{victim->key(), victim->table_hash});
         usage_ -= shard_internal::ChargeOf(victim);
         dropped.push_back(victim);

@@ -4,9 +4,10 @@
 // reports each acknowledged operation; this test kills it with SIGKILL at a
 // random moment, reopens the store and checks it holds exactly the state after
 // the last acknowledged operation (or after the one in flight, which may have
-// landed without being acknowledged), with nothing damaged. Twenty kills per
-// backend and durability policy; the flat file compacts often meanwhile, so
-// kills land in compactions too. GOGOCACHE_CRASH_SEED replays a seed.
+// landed without being acknowledged), with nothing damaged. Twenty kills or
+// more per backend and durability policy; the flat file compacts often
+// meanwhile, so kills land in compactions too. GOGOCACHE_CRASH_SEED replays a
+// seed.
 //
 // A SIGKILL loses no write the OS has, so "none" is held to the same check as
 // "always" here; what "always" adds (surviving a machine crash) cannot be
@@ -125,7 +126,12 @@ void KillAndRecover(const std::string& scheme, const std::string& policy) {
   State state;  // After every operation that surely landed.
   uint64_t next = 0;
   uint64_t total_acked = 0;
-  for (int cycle = 0; cycle < 20; ++cycle) {
+  // At least 20 kills, and more (up to 100) while the writes so far have not
+  // gone round the key space twice: a slow machine or a sanitizer build
+  // writes less per run.
+  for (int cycle = 0;
+       cycle < 20 || (total_acked <= 2 * workload::kKeys && cycle < 100);
+       ++cycle) {
     SCOPED_TRACE(absl::StrCat("cycle ", cycle));
     const auto run_for = std::chrono::milliseconds(
         std::uniform_int_distribution<int>(10, 120)(random));

@@ -24,22 +24,12 @@
 namespace gogocache {
 namespace {
 
+using ::gogocache::testing::Entries;
 using ::gogocache::testing::FileSize;
 using ::gogocache::testing::FreshTestDir;
 using ::gogocache::testing::ReadFileOrDie;
+using ::gogocache::testing::ReplayAll;
 using ::gogocache::testing::WriteFileOrDie;
-
-using Entries = std::vector<std::pair<std::string, std::string>>;
-
-Entries ReplayAll(Store& store) {
-  Entries entries;
-  const absl::Status status =
-      store.Replay([&](absl::string_view key, absl::string_view value) {
-        entries.emplace_back(std::string(key), std::string(value));
-      });
-  EXPECT_TRUE(status.ok()) << status;
-  return entries;
-}
 
 std::unique_ptr<FlatFileStore> OpenOrDie(const std::string& path,
                                          FlatFileStoreOptions options = {}) {

@@ -223,26 +223,23 @@ absl::Status RocksDbStore::Commit(PendingWrite& write) {
 }
 
 absl::Status RocksDbStore::Put(absl::string_view key, absl::string_view value) {
-  std::shared_lock<std::shared_mutex> alive(lifetime_mu_);
-  if (absl::Status status = Usable(); !status.ok()) return status;
-  if (key.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("rocksdb store ", path_, ": key is empty"));
-  }
-  if (absl::Status status = Writable(); !status.ok()) return status;
   PendingWrite write{/*is_delete=*/false, key, value};
-  return Commit(write);
+  return Write(write);
 }
 
 absl::Status RocksDbStore::Delete(absl::string_view key) {
+  PendingWrite write{/*is_delete=*/true, key, absl::string_view()};
+  return Write(write);
+}
+
+absl::Status RocksDbStore::Write(PendingWrite& write) {
   std::shared_lock<std::shared_mutex> alive(lifetime_mu_);
   if (absl::Status status = Usable(); !status.ok()) return status;
-  if (key.empty()) {
+  if (write.key.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat("rocksdb store ", path_, ": key is empty"));
   }
   if (absl::Status status = Writable(); !status.ok()) return status;
-  PendingWrite write{/*is_delete=*/true, key, absl::string_view()};
   return Commit(write);
 }
 

@@ -100,6 +100,8 @@ class RocksDbStore : public Store {
 
   struct PendingWrite;
   class WriterToken;
+  // Checks `write` and the store, then commits it.
+  absl::Status Write(PendingWrite& write);
   // Queues `write` and returns its status once a leader has written it.
   absl::Status Commit(PendingWrite& write);
   // Waits until no leader is writing, then is the writer until released.

@@ -21,18 +21,9 @@
 namespace gogocache {
 namespace {
 
+using ::gogocache::testing::Entries;
 using ::gogocache::testing::FreshTestDir;
-using Entries = std::vector<std::pair<std::string, std::string>>;
-
-Entries ReplayAll(Store& store) {
-  Entries entries;
-  const absl::Status status =
-      store.Replay([&](absl::string_view key, absl::string_view value) {
-        entries.emplace_back(std::string(key), std::string(value));
-      });
-  EXPECT_TRUE(status.ok()) << status;
-  return entries;
-}
+using ::gogocache::testing::ReplayAll;
 
 TEST(RocksDbStoreTest, WriteOrderSurvivesManyReopens) {
   const std::string path = FreshTestDir() + "/db";

@@ -1,7 +1,8 @@
 // Copyright 2026 The gogocache Authors.
 //
 // Test helpers for stores: a fresh directory per test under Bazel's
-// TEST_TMPDIR, and whole-file reads and writes for damaging logs by hand.
+// TEST_TMPDIR, a store's replay as a list, and whole-file reads and writes
+// for damaging logs by hand.
 
 #ifndef GOGOCACHE_PERSISTENCE_TEST_UTIL_H_
 #define GOGOCACHE_PERSISTENCE_TEST_UTIL_H_
@@ -14,9 +15,13 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "persistence/store.h"
 
 namespace gogocache {
 namespace testing {
@@ -38,6 +43,19 @@ inline std::string FreshTestDir() {
   }
   if (mkdtemp(dir.data()) == nullptr) ADD_FAILURE() << "mkdtemp " << dir;
   return dir;
+}
+
+using Entries = std::vector<std::pair<std::string, std::string>>;
+
+// Everything `store` replays, in order; a replay error fails the test.
+inline Entries ReplayAll(Store& store) {
+  Entries entries;
+  const absl::Status status =
+      store.Replay([&](absl::string_view key, absl::string_view value) {
+        entries.emplace_back(std::string(key), std::string(value));
+      });
+  EXPECT_TRUE(status.ok()) << status;
+  return entries;
 }
 
 inline std::string ReadFileOrDie(const std::string& path) {

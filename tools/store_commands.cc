@@ -91,6 +91,14 @@ void PrintLogReport(const LogReport& report, std::ostream& out) {
   }
 }
 
+// Scans a flat-file log without changing it, drawing `bar`.
+absl::StatusOr<LogReport> ScanFile(const std::string& path, ProgressBar& bar) {
+  absl::StatusOr<LogReport> report = FlatFileStore::Verify(
+      path, [&](uint64_t done, uint64_t total) { bar.Update(done, total); });
+  bar.Finish();
+  return report;
+}
+
 }  // namespace
 
 absl::Status RunInspect(const std::string& spec,
@@ -101,10 +109,7 @@ absl::Status RunInspect(const std::string& spec,
   ProgressBar bar(progress, options.show_progress, "inspect");
   out << "store " << spec << "\n";
   if (parsed->scheme == "file") {
-    absl::StatusOr<LogReport> report = FlatFileStore::Verify(
-        parsed->path,
-        [&](uint64_t done, uint64_t total) { bar.Update(done, total); });
-    bar.Finish();
+    absl::StatusOr<LogReport> report = ScanFile(parsed->path, bar);
     if (!report.ok()) return report.status();
     PrintLogReport(*report, out);
     return absl::OkStatus();
@@ -132,10 +137,7 @@ absl::Status RunVerify(const std::string& spec,
   if (!parsed.ok()) return parsed.status();
   ProgressBar bar(progress, options.show_progress, "verify");
   if (parsed->scheme == "file") {
-    absl::StatusOr<LogReport> report = FlatFileStore::Verify(
-        parsed->path,
-        [&](uint64_t done, uint64_t total) { bar.Update(done, total); });
-    bar.Finish();
+    absl::StatusOr<LogReport> report = ScanFile(parsed->path, bar);
     if (!report.ok()) return report.status();
     if (!report->clean()) {
       PrintLogReport(*report, out);

@@ -13,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "benchmarks/workload.h"
 #include "cache/cache_group.h"
+#include "cache/eviction_policy.h"
 #include "hash/hash_strategy.h"
 #include "loader/getter.h"
 #include "persistence/open.h"
@@ -96,6 +97,13 @@ absl::Status RunDemo(const DemoOptions& options, std::ostream& out,
   group_options.capacity_bytes = options.capacity_bytes;
   group_options.num_shards = options.shards;
   group_options.hash = *hash;
+  absl::StatusOr<EvictionPolicy> eviction =
+      ParseEvictionPolicy(options.eviction);
+  if (!eviction.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("demo: --eviction: ", eviction.status().message()));
+  }
+  group_options.eviction = *eviction;
   group_options.getter = MakeGetter([=](absl::string_view key) {
     std::this_thread::sleep_for(source_latency);  // The slow source.
     return SourceValue(key, value_size);
@@ -131,12 +139,12 @@ absl::Status RunDemo(const DemoOptions& options, std::ostream& out,
   const bench::Workload workload(workload_options);
 
   out << absl::StrFormat(
-      "gogocache demo: %d threads for %s; capacity %s in %d shards (%s); "
+      "gogocache demo: %d threads for %s; capacity %s in %d shards (%s, %s); "
       "%d keys, Zipf %.2f, %d-byte values; the source takes %s per load\n",
       options.threads, absl::FormatDuration(options.duration),
-      Bytes(options.capacity_bytes), options.shards, hash->name(), options.keys,
-      options.zipf_exponent, options.value_size,
-      absl::FormatDuration(options.source_latency));
+      Bytes(options.capacity_bytes), options.shards, hash->name(),
+      EvictionPolicyName(*eviction), options.keys, options.zipf_exponent,
+      options.value_size, absl::FormatDuration(options.source_latency));
   if (store != nullptr) {
     const uint64_t replayed = group.GetStats().store_replayed;
     out << absl::StrFormat("store %s: %s (%d entries loaded in %.0f ms)\n",

@@ -70,6 +70,10 @@ TEST(DemoCommandTest, RejectsBadOptions) {
   EXPECT_THAT(RunDemo(options, out, progress, false).message(),
               HasSubstr("--hash"));
   options = DemoOptions();
+  options.eviction = "random";
+  EXPECT_THAT(RunDemo(options, out, progress, false).message(),
+              HasSubstr("--eviction"));
+  options = DemoOptions();
   options.capacity_bytes = 10;
   EXPECT_THAT(RunDemo(options, out, progress, false).message(),
               HasSubstr("capacity_bytes"));

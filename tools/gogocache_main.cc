@@ -33,6 +33,8 @@ ABSL_FLAG(int, threads, 4, "demo: worker threads");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(5), "demo: how long to run");
 ABSL_FLAG(uint64_t, capacity, uint64_t{2} << 20, "demo: cache capacity, bytes");
 ABSL_FLAG(std::string, hash, "xxh3", "demo: hash strategy (crc32 or xxh3)");
+ABSL_FLAG(std::string, eviction, "lru",
+          "demo: eviction policy of the shards (lru or tinylfu)");
 ABSL_FLAG(uint64_t, keys, 10000, "demo: number of distinct keys");
 ABSL_FLAG(double, zipf, 0.99, "demo: Zipf exponent of key popularity");
 ABSL_FLAG(uint64_t, value_size, 512, "demo: bytes per value");
@@ -119,6 +121,7 @@ int main(int argc, char** argv) {
     options.capacity_bytes = absl::GetFlag(FLAGS_capacity);
     options.shards = absl::GetFlag(FLAGS_shards);
     options.hash = absl::GetFlag(FLAGS_hash);
+    options.eviction = absl::GetFlag(FLAGS_eviction);
     options.keys = absl::GetFlag(FLAGS_keys);
     options.zipf_exponent = absl::GetFlag(FLAGS_zipf);
     options.value_size = absl::GetFlag(FLAGS_value_size);

@@ -37,11 +37,13 @@ std::vector<absl::StatusOr<T>> Stampede(SingleFlight<T>& flight, int callers,
                                         std::atomic<int>* runs) {
   std::vector<absl::StatusOr<T>> results(callers, absl::UnknownError("unset"));
   std::vector<std::thread> threads;
+  // Read before any caller starts: others may join before the first call's
+  // function gets to run.
+  const uint64_t before = flight.shared_calls();
   for (int i = 0; i < callers; ++i) {
     threads.emplace_back([&, i] {
       results[i] = flight.Do("hot", [&]() -> absl::StatusOr<T> {
         runs->fetch_add(1);
-        const uint64_t before = flight.shared_calls();
         EXPECT_TRUE(WaitFor([&] {
           return flight.shared_calls() - before == uint64_t(callers - 1);
         })) << "the other callers never joined";

@@ -325,6 +325,9 @@ absl::Status FlatFileStore::Recover() {
   }
 
   LogReport report;
+  report.file_bytes = mapping->bytes().size();
+  // A header cut short is a creation torn by a crash: nothing else is there.
+  if (log.empty()) report.torn_tail_bytes = mapping->bytes().size();
   if (!log.empty()) {
     std::function<void(uint64_t, uint64_t)> progress = options_.progress;
     absl::StatusOr<LogReport> scanned = IndexLog(log, &index_, progress);
@@ -360,53 +363,20 @@ absl::Status FlatFileStore::Recover() {
   counters_.torn_tail_bytes = report.torn_tail_bytes;
   counters_.corrupt_records = report.corrupt_regions;
   counters_.corrupt_bytes = report.corrupt_bytes;
+  recovered_ = std::move(report);
   return absl::OkStatus();
 }
 
 absl::StatusOr<LogReport> FlatFileStore::Verify(
     const std::string& path,
     std::function<void(uint64_t done, uint64_t total)> progress) {
-  if (absl::Status status =
-          file_util::CheckStorePath(path, /*must_be_directory=*/false);
-      !status.ok()) {
-    return status;
-  }
-  absl::StatusOr<int> lock_fd = LockStore(path, /*exclusive=*/false);
-  if (!lock_fd.ok()) return lock_fd.status();
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    const absl::Status status = ErrnoError(errno, "cannot open store", path);
-    if (*lock_fd >= 0) close(*lock_fd);
-    return status;
-  }
-  LogFile file(fd, 0);
-  struct stat st;
-  absl::StatusOr<LogReport> report;
-  if (fstat(fd, &st) != 0) {
-    report = ErrnoError(errno, "cannot stat", path);
-  } else {
-    absl::StatusOr<Mapping> mapping =
-        Mapping::Map(fd, static_cast<uint64_t>(st.st_size), path);
-    if (!mapping.ok()) {
-      report = mapping.status();
-    } else {
-      const absl::string_view log = mapping->bytes();
-      const absl::Status header = log_format::CheckHeader(
-          log.substr(0, std::min<size_t>(log.size(), log_format::kHeaderSize)));
-      if (absl::IsOutOfRange(header)) {
-        report = LogReport{};
-        report->file_bytes = log.size();
-        report->torn_tail_bytes = log.size();
-      } else if (!header.ok()) {
-        report = WithPath(header, path);
-      } else {
-        Index index;
-        report = IndexLog(log, &index, progress);
-      }
-    }
-  }
-  if (*lock_fd >= 0) close(*lock_fd);
-  return report;
+  FlatFileStoreOptions options;
+  options.read_only = true;
+  options.progress = std::move(progress);
+  absl::StatusOr<std::unique_ptr<FlatFileStore>> store =
+      Open(path, std::move(options));
+  if (!store.ok()) return store.status();
+  return std::move((*store)->recovered_);
 }
 
 absl::Status FlatFileStore::Writable() const {
@@ -574,27 +544,46 @@ bool FlatFileStore::OverHardBound() const {
              static_cast<double>(options_.compaction_min_bytes);
 }
 
-absl::Status FlatFileStore::Replay(Visitor visitor) {
-  std::vector<Location> live;
+struct FlatFileStore::LiveRecords {
+  std::vector<Location> by_offset;
   std::shared_ptr<LogFile> file;
   uint64_t end;
+};
+
+absl::StatusOr<FlatFileStore::LiveRecords> FlatFileStore::SnapshotLive(
+    bool for_writing) {
+  LiveRecords live;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (closed_) return Writable();
-    live.reserve(index_.size());
-    for (const auto& [key, location] : index_) live.push_back(location);
-    file = file_;
-    end = end_;
+    if (absl::Status status = Writable();
+        !status.ok() && (for_writing || closed_)) {
+      return status;
+    }
+    live.by_offset.reserve(index_.size());
+    for (const auto& [key, location] : index_) {
+      live.by_offset.push_back(location);
+    }
+    live.file = file_;
+    live.end = end_;
   }
-  std::sort(live.begin(), live.end(), [](const Location& a, const Location& b) {
-    return a.offset < b.offset;
-  });
-  absl::StatusOr<Mapping> mapping = Mapping::Map(file->fd(), end, path_);
+  // Sorted outside the lock: writers need not wait for it.
+  std::sort(
+      live.by_offset.begin(), live.by_offset.end(),
+      [](const Location& a, const Location& b) { return a.offset < b.offset; });
+  return live;
+}
+
+absl::Status FlatFileStore::Replay(Visitor visitor) {
+  absl::StatusOr<LiveRecords> live = SnapshotLive(/*for_writing=*/false);
+  if (!live.ok()) return live.status();
+  absl::StatusOr<Mapping> mapping =
+      Mapping::Map(live->file->fd(), live->end, path_);
   if (!mapping.ok()) return mapping.status();
   const absl::string_view log = mapping->bytes();
   log_format::Record record;
-  for (const Location& location : live) {
-    if (!log_format::ParseRecordAt(log, location.offset, &record) ||
+  // Checksums were verified at recovery, or the records are this process's.
+  for (const Location& location : live->by_offset) {
+    if (!log_format::DecodeRecordAt(log, location.offset, &record) ||
         record.size != location.size) {
       return absl::DataLossError(
           absl::StrCat("store ", path_, ": record at offset ", location.offset,
@@ -617,20 +606,11 @@ absl::Status FlatFileStore::CompactOnce() {
   std::lock_guard<std::mutex> one_at_a_time(compaction_mu_);
   // What to copy: the live records as of now. Records appended while the
   // copy runs are carried over at the end, under the lock.
-  std::vector<Location> live;
-  std::shared_ptr<LogFile> old_file;
-  uint64_t copy_end;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (absl::Status status = Writable(); !status.ok()) return status;
-    live.reserve(index_.size());
-    for (const auto& [key, location] : index_) live.push_back(location);
-    old_file = file_;
-    copy_end = end_;
-  }
-  std::sort(live.begin(), live.end(), [](const Location& a, const Location& b) {
-    return a.offset < b.offset;
-  });
+  absl::StatusOr<LiveRecords> snapshot = SnapshotLive(/*for_writing=*/true);
+  if (!snapshot.ok()) return snapshot.status();
+  const std::vector<Location>& live = snapshot->by_offset;
+  const std::shared_ptr<LogFile>& old_file = snapshot->file;
+  const uint64_t copy_end = snapshot->end;
 
   const std::string new_path = path_ + ".compact";
   const int new_fd =

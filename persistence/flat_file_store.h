@@ -122,8 +122,9 @@ class FlatFileStore : public Store {
   static absl::StatusOr<std::unique_ptr<FlatFileStore>> Open(
       const std::string& path, FlatFileStoreOptions options = {});
 
-  // Scans the log at `path` without changing it (a shared lock is taken: it
-  // fails while a writer has the log open). Damage is reported, not an error.
+  // Scans the log at `path` without changing it: a read-only Open (a shared
+  // lock is taken: it fails while a writer has the log open), reporting what
+  // recovery found. Damage is reported, not an error.
   static absl::StatusOr<LogReport> Verify(
       const std::string& path,
       std::function<void(uint64_t done, uint64_t total)> progress = nullptr);
@@ -152,6 +153,10 @@ class FlatFileStore : public Store {
   FlatFileStore(std::string path, FlatFileStoreOptions options, int lock_fd);
 
   absl::Status Recover();
+  // The live records in file order, with the file and its end, as of now;
+  // FailedPrecondition when closed (or, `for_writing`, not writable).
+  struct LiveRecords;
+  absl::StatusOr<LiveRecords> SnapshotLive(bool for_writing);
   absl::Status Append(bool tombstone, absl::string_view key,
                       absl::string_view value);
   // Waits until the first `target` bytes ever appended are synced, syncing
@@ -202,6 +207,7 @@ class FlatFileStore : public Store {
   // After a failed compaction, none is tried before the file reaches this.
   uint64_t compaction_retry_end_ ABSL_GUARDED_BY(mu_) = 0;
   StoreStats counters_ ABSL_GUARDED_BY(mu_);
+  LogReport recovered_;  // What Recover() found; set once, before use.
   std::thread background_;
 };
 

@@ -101,7 +101,7 @@ void AppendRecord(RecordType type, absl::string_view key,
   EncodeRecord(type, key, value, &(*out)[start]);
 }
 
-bool ParseRecordAt(absl::string_view log, uint64_t offset, Record* record) {
+bool DecodeRecordAt(absl::string_view log, uint64_t offset, Record* record) {
   if (offset > log.size() || log.size() - offset < kRecordHeaderSize) {
     return false;
   }
@@ -121,7 +121,6 @@ bool ParseRecordAt(absl::string_view log, uint64_t offset, Record* record) {
   }
   const uint64_t size = kRecordHeaderSize + key_size + value_size;
   if (size > log.size() - offset) return false;
-  if (GetFixed32(p) != Crc(absl::string_view(p + 4, size - 4))) return false;
   record->offset = offset;
   record->size = size;
   record->type = static_cast<RecordType>(type);
@@ -129,6 +128,12 @@ bool ParseRecordAt(absl::string_view log, uint64_t offset, Record* record) {
   record->value =
       absl::string_view(p + kRecordHeaderSize + key_size, value_size);
   return true;
+}
+
+bool ParseRecordAt(absl::string_view log, uint64_t offset, Record* record) {
+  if (!DecodeRecordAt(log, offset, record)) return false;
+  const char* p = log.data() + offset;
+  return GetFixed32(p) == Crc(absl::string_view(p + 4, record->size - 4));
 }
 
 ScanResult ScanLog(

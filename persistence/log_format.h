@@ -92,6 +92,10 @@ struct ScanResult {
 // bytes there are not a whole, valid record.
 bool ParseRecordAt(absl::string_view log, uint64_t offset, Record* record);
 
+// As ParseRecordAt, without the checksum: for records already verified (at
+// recovery) or written by this process, whose framing alone is rechecked.
+bool DecodeRecordAt(absl::string_view log, uint64_t offset, Record* record);
+
 // Scans the records of `log` (a whole file, header included, whose header
 // CheckHeader accepted). Calls `on_record` for each valid record in file
 // order, `on_corrupt(offset, size)` for each damaged region in the middle,

@@ -28,13 +28,8 @@ using ::gogocache::testing::FileSize;
 using ::gogocache::testing::FreshTestDir;
 
 std::map<std::string, std::string> StoreContents(Store& store) {
-  std::map<std::string, std::string> contents;
-  EXPECT_TRUE(store
-                  .Replay([&](absl::string_view key, absl::string_view value) {
-                    contents[std::string(key)] = std::string(value);
-                  })
-                  .ok());
-  return contents;
+  const testing::Entries entries = testing::ReplayAll(store);
+  return std::map<std::string, std::string>(entries.begin(), entries.end());
 }
 
 class CacheGroupStoreTest : public ::testing::TestWithParam<std::string> {

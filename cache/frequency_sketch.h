@@ -26,6 +26,9 @@ namespace gogocache {
 
 class FrequencySketch {
  public:
+  // Counters saturate here.
+  static constexpr int kMaxFrequency = 15;
+
   FrequencySketch() = default;
 
   // Sizes the sketch for about `entries` distinct keys (at least 16),

@@ -73,5 +73,29 @@ TEST(HitRatioTest, MatchesPublishedLruAndOptToFourDecimals) {
   }
 }
 
+// Window TinyLFU on the looping traces kept here, against the bar:
+// Caffeine 2.6.2's published ratio (../shared/traces/README.md) minus 0.01.
+TEST(HitRatioTest, TinyLfuHoldsCaffeinesRatioOnLoopingTraces) {
+  const struct {
+    const char* trace;
+    size_t size;
+    double caffeine;
+  } rows[] = {
+      {"cs", 500, 0.2852},   {"cs", 1000, 0.5654},  {"gli", 500, 0.2828},
+      {"gli", 1000, 0.3977}, {"loop", 256, 0.2467}, {"loop", 512, 0.4991},
+      {"loop", 768, 0.7469},
+  };
+  for (const auto& row : rows) {
+    SCOPED_TRACE(std::string(row.trace) + " " + std::to_string(row.size));
+    absl::StatusOr<std::vector<uint64_t>> keys =
+        ReadTrace(std::string("tools/testdata/lirs-") + row.trace + ".trace.gz",
+                  TraceFormat::kLirs);
+    ASSERT_TRUE(keys.ok()) << keys.status();
+    const double hits = static_cast<double>(
+        ShardHits(*keys, row.size, EvictionPolicy::kTinyLfu));
+    EXPECT_GE(hits / static_cast<double>(keys->size()), row.caffeine - 0.01);
+  }
+}
+
 }  // namespace
 }  // namespace gogocache

@@ -96,8 +96,8 @@ absl::Status RunSimulate(const std::string& trace_path,
 
   out << absl::StrFormat("trace %s: %d accesses, %d distinct keys\n",
                          BaseName(trace_path), keys->size(), distinct);
-  out << absl::StrFormat("%8s %14s %10s %10s\n", "size", "gogocache-lru", "LRU",
-                         "OPT");
+  out << absl::StrFormat("%8s %18s %14s %10s %10s\n", "size",
+                         "gogocache-tinylfu", "gogocache-lru", "LRU", "OPT");
   std::vector<SimulateRow> rows;
   const double accesses = static_cast<double>(keys->size());
   for (size_t size : sizes) {
@@ -107,7 +107,7 @@ absl::Status RunSimulate(const std::string& trace_path,
     row.shard = ShardHits(*keys, size, EvictionPolicy::kLru) / accesses;
     row.lru = ExactLruHits(*keys, size) / accesses;
     row.opt = OptimalHits(*keys, size) / accesses;
-    out << absl::StrFormat("%8d %14.4f %14.4f %10.4f %10.4f\n", size,
+    out << absl::StrFormat("%8d %18.4f %14.4f %10.4f %10.4f\n", size,
                            row.tinylfu, row.shard, row.lru, row.opt);
     rows.push_back(row);
   }

@@ -2,6 +2,7 @@
 
 #include "cache/lru_shard.h"
 
+#include <algorithm>
 #include <cstring>
 #include <functional>
 #include <mutex>
@@ -71,7 +72,7 @@ class LruShard::WriterSection {
         std::this_thread::yield();
       }
     }
-    shard_.ReplayAccesses();
+    shard_.ReplayAccesses(/*exclusive=*/true);
   }
 
   ~WriterSection() ABSL_UNLOCK_FUNCTION() {
@@ -115,15 +116,29 @@ void LruShard::EnterRead(Stripe& stripe) {
   }
 }
 
-void LruShard::ReplayAccesses() {
+void LruShard::ReplayAccesses(bool exclusive) {
   for (Stripe& stripe : stripes_) {
-    const uint32_t recorded = stripe.recorded.load(std::memory_order_relaxed);
-    if (recorded == 0) continue;
+    const uint32_t recorded =
+        stripe.recorded.exchange(0, std::memory_order_acquire);
     stripe.replayed_hits += recorded;
-    const uint32_t count =
-        recorded < kAccessBufferSize ? recorded : kAccessBufferSize;
-    for (uint32_t i = 0; i < count; ++i) order_.Touch(stripe.accessed[i]);
-    stripe.recorded.store(0, std::memory_order_relaxed);
+    uint32_t count = std::min(recorded, kAccessBufferSize);
+    if (exclusive) {
+      // Slots a reader claimed before an earlier drain but wrote after it
+      // still hold entries; take them now, before anything is removed.
+      count = std::max(count, stripe.late_slots);
+      stripe.late_slots = 0;
+    } else {
+      // Readers still running may write slots below `count` after this
+      // drain passes them.
+      stripe.late_slots = std::max(stripe.late_slots, count);
+    }
+    for (uint32_t i = 0; i < count; ++i) {
+      // Empty when the reader that claimed the slot has not written it yet
+      // (its access is lost, as a full buffer's are).
+      Entry* entry =
+          stripe.accessed[i].exchange(nullptr, std::memory_order_acquire);
+      if (entry != nullptr) order_.Touch(entry);
+    }
   }
 }
 
@@ -150,11 +165,16 @@ bool LruShard::Lookup(absl::string_view key, uint64_t hash, ByteView* value,
   // Entries recorded here stay valid until replayed: only writers remove
   // entries, and every writer replays first.
   const uint32_t slot = stripe.recorded.fetch_add(1, std::memory_order_relaxed);
-  if (slot < kAccessBufferSize) stripe.accessed[slot] = entry;
+  if (slot < kAccessBufferSize) {
+    stripe.accessed[slot].store(entry, std::memory_order_release);
+  }
   ExitRead(stripe);
   if (!count) stripe.uncounted_hits.fetch_add(1, std::memory_order_relaxed);
   if (slot == kAccessBufferSize - 1) {
-    WriterSection replay(*this);  // Full: replay now so no access is lost.
+    // Full: replay now. Replaying only reorders entries, which readers never
+    // look at, so it takes the writer lock without stopping the readers.
+    std::lock_guard<SpinLock> lock(writer_mu_);
+    ReplayAccesses(/*exclusive=*/false);
   }
   return true;
 }
@@ -174,7 +194,7 @@ bool LruShard::Insert(absl::string_view key, uint64_t hash,
   const KeyRef ref{key, TableHashOf(hash)};
   const size_t charge = Charge(key.size(), value.size());
   const bool fits = charge <= capacity_ && value.size() <= kMaxValueSize &&
-                    key.size() < (size_t{1} << 30);
+                    key.size() <= shard_internal::kMaxShardKeySize;
   // Allocate and copy before excluding the readers.
   Entry* entry = fits ? NewEntry(key, ref.table_hash, value) : nullptr;
   absl::InlinedVector<Entry*, 4> dropped;  // Replaced or evicted; unref later.

@@ -26,12 +26,15 @@
 // picked by its thread, so concurrent readers write to different cache lines;
 // a writer raises a flag and waits until every stripe is empty. A hit cannot
 // move its entry to the front of the recency list (that would be a write), so
-// it records the entry in its stripe's access buffer, and the next writer
-// (or the reader that fills the buffer) replays those moves in order before
-// doing anything else. From one thread the order is exactly LRU; with several,
-// accesses recorded in different stripes are replayed stripe by stripe, and
-// when a buffer fills faster than it is replayed the excess accesses are not
-// recorded (their entries simply age as if not touched), as in Caffeine.
+// it records the entry in its stripe's access buffer. The next writer
+// replays those moves in order before doing anything else, and so does the
+// reader that fills a buffer, under the writer lock alone: a replay only
+// reorders entries, which readers never look at, so they go on meanwhile.
+// From one thread the order is exactly LRU; with several, accesses recorded
+// in different stripes are replayed stripe by stripe, and an access is not
+// recorded (its entry simply ages as if not touched, as in Caffeine) when its
+// buffer is full, or when a replay passes its slot before the reader has
+// written it.
 //
 // Nothing slow happens inside a writer: the entry's allocation and copy come
 // before, the eviction listener after.
@@ -159,10 +162,15 @@ class alignas(64) LruShard {
     std::atomic<uint32_t> recorded{0};
     std::atomic<uint64_t> misses{0};
     std::atomic<uint64_t> uncounted_hits{0};  // Lookups with count == false.
-    uint64_t replayed_hits = 0;  // Sum of `recorded` at past replays.
-    // Slots [0, min(recorded, size)) hold entries hit since the last replay;
-    // each is written by the reader that claimed it, read by writers.
-    Entry* accessed[kAccessBufferSize];
+    // Sum of `recorded` at past replays; written under writer_mu_.
+    uint64_t replayed_hits = 0;
+    // Slots below this may have been written after the last replay passed
+    // them (see ReplayAccesses); written under writer_mu_.
+    uint32_t late_slots = 0;
+    // Slots [0, min(recorded, size)) hold entries hit since the last replay,
+    // or nullptr; each is written by the reader that claimed it, inside its
+    // read section, and emptied by the replay that takes it.
+    std::atomic<Entry*> accessed[kAccessBufferSize] = {};
   };
 
   // Exclusive access to the table and the list for its lifetime: takes the
@@ -174,7 +182,11 @@ class alignas(64) LruShard {
   static void ExitRead(Stripe& stripe) {
     stripe.readers.fetch_sub(1, std::memory_order_release);
   }
-  void ReplayAccesses() ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_);
+  // Applies the recorded accesses to the eviction order. `exclusive`: the
+  // readers are out (a WriterSection), so every slot written since the last
+  // replay is taken, as entries may be removed next; otherwise readers keep
+  // running and may refill slots as they are emptied.
+  void ReplayAccesses(bool exclusive) ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_);
 
   // Takes `entry` out of the table and the list; the caller owns its reference.
   void Detach(Table::iterator it) ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_);

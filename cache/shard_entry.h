@@ -19,9 +19,12 @@ namespace shard_internal {
 
 struct ShardEntry {
   byte_view_internal::SharedBuffer buffer;
-  uint32_t key_size : 30;  // Keys are at most CacheGroup::kMaxKeySize.
-  uint32_t region : 2;     // Which list of the eviction order holds it.
-  uint32_t table_hash;     // The key's hash for the table and the sketch.
+  uint32_t key_size : 24;  // Keys are at most CacheGroup::kMaxKeySize.
+  // Which list of the eviction order holds it. Its own byte, not a
+  // bit-field beside key_size: drains relink entries (and write this) while
+  // readers read key_size.
+  uint8_t region;
+  uint32_t table_hash;  // The key's hash for the table and the sketch.
   uint32_t value_size;
   ShardEntry* prev;  // Links of the eviction order's lists.
   ShardEntry* next;
@@ -35,6 +38,7 @@ struct ShardEntry {
 };
 
 static_assert(sizeof(ShardEntry) == 32, "keep the entry header small");
+inline constexpr size_t kMaxShardKeySize = (size_t{1} << 24) - 1;
 
 }  // namespace shard_internal
 }  // namespace gogocache

@@ -90,6 +90,10 @@ void EvictionOrder::Add(ShardEntry* entry) {
     LinkFront(&window_, entry);
     return;
   }
+  if (policy_ == EvictionPolicy::kLirs) {
+    AddLirs(entry);
+    return;
+  }
   ++entries_;
   // The sketch follows the entry count up: ten increments per entry
   // between halvings, its table about one word per entry.
@@ -117,6 +121,10 @@ void EvictionOrder::Touch(ShardEntry* entry) {
       Unlink(entry);
       LinkFront(&window_, entry);
     }
+    return;
+  }
+  if (policy_ == EvictionPolicy::kLirs) {
+    TouchLirs(entry);
     return;
   }
   sketch_.Increment(entry->table_hash);
@@ -149,6 +157,12 @@ void EvictionOrder::Remove(ShardEntry* entry) {
   }
   --entries_;
   Detach(entry);
+  if (policy_ == EvictionPolicy::kLirs) {
+    // Replaced or erased: remembered like an evicted key, so a new value of
+    // a key in use comes back as what it was.
+    ghosts_.Insert(entry->table_hash, entry->policy_word(), clock_);
+    if (entry == last_added_) last_added_ = nullptr;
+  }
 }
 
 bool EvictionOrder::Admit(const ShardEntry* candidate,
@@ -172,6 +186,7 @@ ShardEntry* EvictionOrder::Evict() {
     if (oldest != nullptr) Unlink(oldest);
     return oldest;
   }
+  if (policy_ == EvictionPolicy::kLirs) return EvictLirs();
   // As Caffeine: the newest candidate meets the oldest victim; a candidate
   // admitted stays, and the next (older) candidate meets the next victim.
   ShardEntry* victim = Oldest(&probation_);
@@ -236,6 +251,91 @@ void EvictionOrder::Duel(uint32_t hash, bool hit) {
       std::clamp(window_capacity_, kWindowShare * capacity_, capacity_);
   protected_capacity_ = kProtectedShareOfMain * (capacity_ - window_capacity_);
   period_accesses_ = period_lru_hits_ = period_hits_ = 0;
+  if (policy_ == EvictionPolicy::kLirs) DemoteLirOverflow();
+}
+
+uint32_t EvictionOrder::Tick() {
+  if (++clock_ == 0) ++clock_;  // 0 marks an empty ghost slot.
+  return clock_;
+}
+
+bool EvictionOrder::InStack(uint32_t time) const {
+  const ShardEntry* bottom = Oldest(const_cast<ShardEntry*>(&protected_));
+  if (bottom == nullptr) return true;
+  return clock_ - time < clock_ - bottom->policy_word();
+}
+
+void EvictionOrder::DemoteLirOverflow() {
+  const double lir_capacity = capacity_ - window_capacity_;
+  while (static_cast<double>(protected_bytes_) > lir_capacity) {
+    ShardEntry* bottom = Oldest(&protected_);
+    Detach(bottom);
+    Link(bottom, kWindow);
+  }
+}
+
+void EvictionOrder::AddLirs(ShardEntry* entry) {
+  ++entries_;
+  if (entries_ * 2 > ghosts_.slots()) {
+    ghosts_.EnsureCapacity(entries_, clock_);
+    sample_threshold_ = static_cast<uint32_t>(
+        65536 * std::min(1.0, kSampledEntries / static_cast<double>(entries_)));
+  }
+  Duel(entry->table_hash, /*hit=*/false);
+  const uint32_t now = Tick();
+  uint32_t last_use = 0;
+  const bool returning =
+      ghosts_.Take(entry->table_hash, &last_use) && InStack(last_use);
+  entry->set_policy_word(now);
+  last_added_ = entry;
+  // While the shard fills, new keys are LIR until the LIR share is taken.
+  const bool filling =
+      window_bytes_ == 0 &&
+      static_cast<double>(protected_bytes_ + ChargeOf(entry)) <=
+          capacity_ - window_capacity_;
+  if (returning || filling) {
+    // Its reuse distance is below the LIR entries' largest: LIR.
+    Link(entry, kProtected);
+    DemoteLirOverflow();
+  } else {
+    Link(entry, kWindow);
+  }
+}
+
+void EvictionOrder::TouchLirs(ShardEntry* entry) {
+  Duel(entry->table_hash, /*hit=*/true);
+  const uint32_t now = Tick();
+  if (entry->region == kProtected) {
+    Unlink(entry);
+    LinkFront(&protected_, entry);
+  } else if (InStack(entry->policy_word())) {
+    // A resident HIR entry reused within the stack: it becomes LIR, and the
+    // oldest LIR entries make room.
+    Detach(entry);
+    Link(entry, kProtected);
+    DemoteLirOverflow();
+  } else {
+    Unlink(entry);
+    LinkFront(&window_, entry);
+  }
+  entry->set_policy_word(now);
+}
+
+ShardEntry* EvictionOrder::EvictLirs() {
+  // The oldest resident HIR entry leaves; the one just added only when no
+  // other is left, else the stack's bottom goes.
+  ShardEntry* victim = Oldest(&window_);
+  if (victim == nullptr ||
+      (victim == last_added_ && Oldest(&protected_) != nullptr)) {
+    victim = Oldest(&protected_);
+  }
+  if (victim == nullptr) victim = Oldest(&window_);
+  if (victim == nullptr) return nullptr;
+  --entries_;
+  Detach(victim);
+  ghosts_.Insert(victim->table_hash, victim->policy_word(), clock_);
+  if (victim == last_added_) last_added_ = nullptr;
+  return victim;
 }
 
 }  // namespace shard_internal

@@ -25,6 +25,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "cache/eviction_policy.h"
 #include "cache/frequency_sketch.h"
+#include "cache/ghost_table.h"
 #include "cache/shard_entry.h"
 
 namespace gogocache {
@@ -86,6 +87,21 @@ class EvictionOrder {
   // window at the end of each period.
   void Duel(uint32_t hash, bool hit);
 
+  // kLirs. Resident HIR entries are on the window list (newest first), LIR
+  // entries on the protected list (most recent first); its oldest is the
+  // stack's bottom.
+  void AddLirs(ShardEntry* entry);
+  void TouchLirs(ShardEntry* entry);
+  ShardEntry* EvictLirs();
+  // The next access time (never 0).
+  uint32_t Tick();
+  // Whether a key last used at `time` is in the LIRS stack: used more
+  // recently than the oldest LIR entry.
+  bool InStack(uint32_t time) const;
+  // Moves the oldest LIR entries to the newest end of the HIR list while
+  // the LIR entries take more than their share.
+  void DemoteLirOverflow();
+
   const EvictionPolicy policy_;
   const double capacity_;
   ShardEntry window_;  // Sentinels: next is the newest, prev the oldest.
@@ -102,6 +118,12 @@ class EvictionOrder {
   size_t candidates_ = 0;
   ShardEntry* next_candidate_ = nullptr;
   FrequencySketch sketch_;
+
+  // kLirs: the access count, evicted keys with their last use, and the entry
+  // the last Add() inserted (not evicted while an older HIR entry remains).
+  uint32_t clock_ = 0;
+  GhostTable ghosts_;
+  ShardEntry* last_added_ = nullptr;
 
   uint64_t random_ = 0x2545F4914F6CDD1DULL;  // xorshift state, for Admit.
   // The duel: an LRU over a sample of the keys (all of them for small

@@ -9,8 +9,9 @@ namespace gogocache {
 absl::StatusOr<EvictionPolicy> ParseEvictionPolicy(absl::string_view name) {
   if (name == "lru") return EvictionPolicy::kLru;
   if (name == "tinylfu") return EvictionPolicy::kTinyLfu;
+  if (name == "lirs") return EvictionPolicy::kLirs;
   return absl::InvalidArgumentError(absl::StrCat(
-      "unknown eviction policy \"", name, "\" (known: lru, tinylfu)"));
+      "unknown eviction policy \"", name, "\" (known: lru, tinylfu, lirs)"));
 }
 
 absl::string_view EvictionPolicyName(EvictionPolicy policy) {
@@ -19,6 +20,8 @@ absl::string_view EvictionPolicyName(EvictionPolicy policy) {
       return "lru";
     case EvictionPolicy::kTinyLfu:
       return "tinylfu";
+    case EvictionPolicy::kLirs:
+      return "lirs";
   }
   return "unknown";
 }

@@ -19,9 +19,9 @@
 
 namespace gogocache {
 
-enum class EvictionPolicy { kLru, kTinyLfu };
+enum class EvictionPolicy { kLru, kTinyLfu, kLirs };
 
-// "lru" or "tinylfu".
+// "lru", "tinylfu" or "lirs".
 absl::StatusOr<EvictionPolicy> ParseEvictionPolicy(absl::string_view name);
 absl::string_view EvictionPolicyName(EvictionPolicy policy);
 

@@ -37,7 +37,8 @@ LruShard::Entry* LruShard::NewEntry(absl::string_view key, uint32_t table_hash,
                                     absl::string_view value) {
   static_assert(std::is_trivially_destructible<Entry>::value,
                 "SharedBuffer frees entries without running destructors");
-  void* memory = ::operator new(sizeof(Entry) + key.size() + value.size());
+  void* memory = ::operator new(sizeof(Entry) + key.size() + value.size() +
+                                sizeof(uint32_t));  // The policy word.
   Entry* entry = new (memory) Entry;
   entry->buffer.refs.store(1, std::memory_order_relaxed);
   entry->key_size = static_cast<uint32_t>(key.size());
@@ -49,6 +50,7 @@ LruShard::Entry* LruShard::NewEntry(absl::string_view key, uint32_t table_hash,
   if (!key.empty()) std::memcpy(bytes, key.data(), key.size());
   if (!value.empty())
     std::memcpy(bytes + key.size(), value.data(), value.size());
+  entry->set_policy_word(0);
   return entry;
 }
 

@@ -1,15 +1,16 @@
 // Copyright 2026 The gogocache Authors.
 //
 // ShardEntry: one cached entry, in a single allocation (this header, then
-// the key bytes, then the value bytes). Internal to //cache: the shard owns
-// entries, the eviction order links them, ByteViews of the value share the
-// allocation through `buffer`.
+// the key bytes, the value bytes and a policy word). Internal to //cache: the
+// shard owns entries, the eviction order links them, ByteViews of the value
+// share the allocation through `buffer`.
 
 #ifndef GOGOCACHE_CACHE_SHARD_ENTRY_H_
 #define GOGOCACHE_CACHE_SHARD_ENTRY_H_
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "absl/strings/string_view.h"
 #include "cache/byte_view.h"
@@ -35,6 +36,19 @@ struct ShardEntry {
   absl::string_view key() const { return {key_data(), key_size}; }
   const char* value_data() const { return key_data() + key_size; }
   absl::string_view value() const { return {value_data(), value_size}; }
+
+  // A word after the value, for the eviction order (LIRS keeps the entry's
+  // last use there). Readers never touch it, so the order may change it
+  // while they read the entry.
+  uint32_t policy_word() const {
+    uint32_t word;
+    std::memcpy(&word, value_data() + value_size, sizeof(word));
+    return word;
+  }
+  void set_policy_word(uint32_t word) {
+    std::memcpy(const_cast<char*>(value_data()) + value_size, &word,
+                sizeof(word));
+  }
 };
 
 static_assert(sizeof(ShardEntry) == 32, "keep the entry header small");

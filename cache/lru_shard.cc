@@ -37,8 +37,8 @@ LruShard::Entry* LruShard::NewEntry(absl::string_view key, uint32_t table_hash,
                                     absl::string_view value) {
   static_assert(std::is_trivially_destructible<Entry>::value,
                 "SharedBuffer frees entries without running destructors");
-  void* memory = ::operator new(sizeof(Entry) + key.size() + value.size() +
-                                sizeof(uint32_t));  // The policy word.
+  void* memory =
+      ::operator new(Entry::AllocationSize(key.size(), value.size()));
   Entry* entry = new (memory) Entry;
   entry->buffer.refs.store(1, std::memory_order_relaxed);
   entry->key_size = static_cast<uint32_t>(key.size());
@@ -46,11 +46,11 @@ LruShard::Entry* LruShard::NewEntry(absl::string_view key, uint32_t table_hash,
   entry->table_hash = table_hash;
   entry->value_size = static_cast<uint32_t>(value.size());
   entry->prev = entry->next = nullptr;
-  char* bytes = reinterpret_cast<char*>(entry + 1);
+  entry->set_policy_word(0);
+  char* bytes = const_cast<char*>(entry->key_data());
   if (!key.empty()) std::memcpy(bytes, key.data(), key.size());
   if (!value.empty())
     std::memcpy(bytes + key.size(), value.data(), value.size());
-  entry->set_policy_word(0);
   return entry;
 }
 

@@ -1,7 +1,7 @@
 // Copyright 2026 The gogocache Authors.
 //
 // ShardEntry: one cached entry, in a single allocation (this header, then
-// the key bytes, the value bytes and a policy word). Internal to //cache: the
+// a policy word, the key bytes and the value bytes). Internal to //cache: the
 // shard owns entries, the eviction order links them, ByteViews of the value
 // share the allocation through `buffer`.
 
@@ -30,24 +30,30 @@ struct ShardEntry {
   ShardEntry* prev;  // Links of the eviction order's lists.
   ShardEntry* next;
 
+  // After the header: the policy word, then the key and value bytes.
   const char* key_data() const {
-    return reinterpret_cast<const char*>(this + 1);
+    return reinterpret_cast<const char*>(this + 1) + kPolicyWordSize;
   }
   absl::string_view key() const { return {key_data(), key_size}; }
   const char* value_data() const { return key_data() + key_size; }
   absl::string_view value() const { return {value_data(), value_size}; }
 
-  // A word after the value, for the eviction order (LIRS keeps the entry's
-  // last use there). Readers never touch it, so the order may change it
-  // while they read the entry.
+  // A word for the eviction order (LIRS keeps the entry's last use there),
+  // right after the header so that it usually shares the links' cache line.
+  // Readers never touch it, so the order may change it while they read.
   uint32_t policy_word() const {
     uint32_t word;
-    std::memcpy(&word, value_data() + value_size, sizeof(word));
+    std::memcpy(&word, this + 1, sizeof(word));
     return word;
   }
   void set_policy_word(uint32_t word) {
-    std::memcpy(const_cast<char*>(value_data()) + value_size, &word,
-                sizeof(word));
+    std::memcpy(this + 1, &word, sizeof(word));
+  }
+
+  static constexpr size_t kPolicyWordSize = sizeof(uint32_t);
+  // Bytes to allocate for an entry with these sizes.
+  static constexpr size_t AllocationSize(size_t key_size, size_t value_size) {
+    return sizeof(ShardEntry) + kPolicyWordSize + key_size + value_size;
   }
 };
 

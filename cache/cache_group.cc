@@ -86,7 +86,7 @@ absl::Status CacheGroup::ReplayStore() {
           return;
         }
         const uint64_t hash = options_.hash.Hash(key);
-        if (ShardFor(hash).Insert(key, hash, value, nullptr, &evicted)) {
+        if (ShardFor(hash).Restore(key, hash, value, &evicted)) {
           ++replayed;
         } else {
           unfit.emplace_back(key);

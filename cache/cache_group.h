@@ -107,10 +107,10 @@ struct CacheGroupOptions {
   // Longest key accepted, 1 to kMaxKeySize bytes.
   size_t max_key_size = 4096;
 
-  // What each shard evicts first (cache/eviction_policy.h). kTinyLfu may
-  // decline to keep a new entry that is used less than the one it would push
-  // out.
-  EvictionPolicy eviction = EvictionPolicy::kLru;
+  // What each shard evicts first (cache/eviction_policy.h). The default,
+  // kLirs, resists scans and loops and keeps up with LRU on recency-biased
+  // traffic; kLru is the Go original's policy.
+  EvictionPolicy eviction = EvictionPolicy::kLirs;
 
   // Optional persistent copy of the contents (see above), e.g. from
   // OpenStore("file:/var/cache/app.log"). Shared: the group uses it from

@@ -291,7 +291,8 @@ TEST_P(ConcurrentGroupTest, CapacityHoldsGloballyUnderConcurrentChurn) {
 
 INSTANTIATE_TEST_SUITE_P(Policies, ConcurrentGroupTest,
                          ::testing::Values(EvictionPolicy::kLru,
-                                           EvictionPolicy::kTinyLfu));
+                                           EvictionPolicy::kTinyLfu,
+                                           EvictionPolicy::kLirs));
 
 }  // namespace
 }  // namespace gogocache

@@ -94,14 +94,7 @@ void EvictionOrder::Add(ShardEntry* entry) {
     AddLirs(entry);
     return;
   }
-  ++entries_;
-  // The sketch follows the entry count up: ten increments per entry
-  // between halvings, its table about one word per entry.
-  if (entries_ * 10 > sketch_.sample_size()) {
-    sketch_.EnsureCapacity(entries_);
-    sample_threshold_ = static_cast<uint32_t>(
-        65536 * std::min(1.0, kSampledEntries / static_cast<double>(entries_)));
-  }
+  GrowEntries();
   sketch_.Increment(entry->table_hash);
   Duel(entry->table_hash, /*hit=*/false);
   Link(entry, kWindow);
@@ -113,6 +106,48 @@ void EvictionOrder::Add(ShardEntry* entry) {
     ++candidates_;
   }
   next_candidate_ = Newest(&probation_);
+}
+
+void EvictionOrder::GrowEntries() {
+  ++entries_;
+  // The sketch follows the entry count up: ten increments per entry between
+  // halvings, its table about one word per entry. The ghost table keeps two
+  // slots per entry.
+  const bool grown = policy_ == EvictionPolicy::kLirs
+                         ? entries_ * 2 > ghosts_.slots()
+                         : entries_ * 10 > sketch_.sample_size();
+  if (!grown) return;
+  if (policy_ == EvictionPolicy::kLirs) {
+    ghosts_.EnsureCapacity(entries_, clock_);
+  } else {
+    sketch_.EnsureCapacity(entries_);
+  }
+  sample_threshold_ = static_cast<uint32_t>(
+      65536 * std::min(1.0, kSampledEntries / static_cast<double>(entries_)));
+}
+
+void EvictionOrder::Restore(ShardEntry* entry) {
+  switch (policy_) {
+    case EvictionPolicy::kLru:
+      Add(entry);
+      return;
+    case EvictionPolicy::kLirs:
+      // LIR, at the top of the stack; the oldest LIR entries move to HIR
+      // and are the first to go.
+      GrowEntries();
+      entry->set_policy_word(Tick());
+      Link(entry, kProtected);
+      DemoteLirOverflow();
+      return;
+    case EvictionPolicy::kTinyLfu:
+      // On probation, newest, and not a candidate for admission: eviction
+      // takes probation's oldest.
+      GrowEntries();
+      sketch_.Increment(entry->table_hash);
+      Link(entry, kProbation);
+      candidates_ = 0;
+      return;
+  }
 }
 
 void EvictionOrder::Touch(ShardEntry* entry) {
@@ -275,12 +310,7 @@ void EvictionOrder::DemoteLirOverflow() {
 }
 
 void EvictionOrder::AddLirs(ShardEntry* entry) {
-  ++entries_;
-  if (entries_ * 2 > ghosts_.slots()) {
-    ghosts_.EnsureCapacity(entries_, clock_);
-    sample_threshold_ = static_cast<uint32_t>(
-        65536 * std::min(1.0, kSampledEntries / static_cast<double>(entries_)));
-  }
+  GrowEntries();
   Duel(entry->table_hash, /*hit=*/false);
   const uint32_t now = Tick();
   uint32_t last_use = 0;

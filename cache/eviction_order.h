@@ -47,6 +47,9 @@ class EvictionOrder {
 
   // A new entry, inserted.
   void Add(ShardEntry* entry);
+  // An entry restored from a persistent store, oldest first: placed as if
+  // just used, so that later restores push out earlier ones.
+  void Restore(ShardEntry* entry);
   // A hit on `entry`, in the order the hits happened.
   void Touch(ShardEntry* entry);
   // `entry` leaves (erased or replaced): unlinks it.
@@ -80,6 +83,9 @@ class EvictionOrder {
   }
 
   size_t& BytesOf(uint32_t region);
+  // Counts one more entry, sizing the sketch or ghost table and the duel's
+  // sample to the entries.
+  void GrowEntries();
   void Link(ShardEntry* entry, uint32_t region);
   void Detach(ShardEntry* entry);
   bool Admit(const ShardEntry* candidate, const ShardEntry* victim);

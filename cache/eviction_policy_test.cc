@@ -1,8 +1,10 @@
 // Copyright 2026 The gogocache Authors.
 //
-// The properties Window TinyLFU promises, on the real shard, deterministic:
-// a one-time scan does not flush a hot set, a loop larger than the cache
-// still hits, frequency ages, and entries of different sizes are handled.
+// The properties LIRS (the default) and Window TinyLFU promise, on the real
+// shard, deterministic: a one-time scan does not flush a hot set, a loop
+// larger than the cache still hits, what was popular once gives way to what
+// is popular now, recency-biased traffic does as well as under LRU, and
+// entries of different sizes are handled.
 
 #include "cache/eviction_policy.h"
 
@@ -36,13 +38,16 @@ size_t EntriesOf(size_t n) { return n * LruShard::Charge(6, 0); }
 TEST(EvictionPolicyTest, NamesParse) {
   EXPECT_EQ(*ParseEvictionPolicy("lru"), EvictionPolicy::kLru);
   EXPECT_EQ(*ParseEvictionPolicy("tinylfu"), EvictionPolicy::kTinyLfu);
+  EXPECT_EQ(*ParseEvictionPolicy("lirs"), EvictionPolicy::kLirs);
+  EXPECT_EQ(EvictionPolicyName(EvictionPolicy::kLirs), "lirs");
   EXPECT_FALSE(ParseEvictionPolicy("arc").ok());
   EXPECT_EQ(EvictionPolicyName(EvictionPolicy::kTinyLfu), "tinylfu");
 }
 
 TEST(EvictionPolicyTest, OneTimeScanDoesNotFlushTheHotSet) {
-  for (EvictionPolicy policy :
-       {EvictionPolicy::kLru, EvictionPolicy::kTinyLfu}) {
+  for (EvictionPolicy policy : {EvictionPolicy::kLru, EvictionPolicy::kTinyLfu,
+                                EvictionPolicy::kLirs}) {
+    SCOPED_TRACE(EvictionPolicyName(policy));
     LruShard shard(EntriesOf(100), nullptr, policy);
     for (int round = 0; round < 20; ++round) {
       for (int i = 0; i < 50; ++i) Access(shard, absl::StrCat("hot", i));
@@ -51,90 +56,122 @@ TEST(EvictionPolicyTest, OneTimeScanDoesNotFlushTheHotSet) {
     int hot_hits = 0;
     for (int i = 0; i < 50; ++i)
       hot_hits += Access(shard, absl::StrCat("hot", i));
-    if (policy == EvictionPolicy::kTinyLfu) {
-      // The sketch is approximate: a scan key may collide its way past a hot
-      // entry now and then, but the hot set as a whole stays.
-      EXPECT_GE(hot_hits, 45) << "the scan pushed hot entries out";
-    } else {
+    if (policy == EvictionPolicy::kLru) {
       EXPECT_EQ(hot_hits, 0) << "LRU is expected to lose them";
+    } else {
+      // TinyLFU's sketch is approximate: a scan key may collide its way past
+      // a hot entry now and then, but the hot set as a whole stays.
+      EXPECT_GE(hot_hits, 45) << "the scan pushed hot entries out";
     }
   }
 }
 
 TEST(EvictionPolicyTest, LoopLargerThanTheCacheStillHits) {
-  LruShard lru(EntriesOf(100), nullptr, EvictionPolicy::kLru);
-  LruShard tinylfu(EntriesOf(100), nullptr, EvictionPolicy::kTinyLfu);
-  int lru_hits = 0, tinylfu_hits = 0;
-  for (int round = 0; round < 30; ++round) {
-    for (int i = 0; i < 150; ++i) {
-      const std::string key = absl::StrCat("loop", i);
-      lru_hits += Access(lru, key);
-      tinylfu_hits += Access(tinylfu, key);
+  for (EvictionPolicy policy : {EvictionPolicy::kLru, EvictionPolicy::kTinyLfu,
+                                EvictionPolicy::kLirs}) {
+    SCOPED_TRACE(EvictionPolicyName(policy));
+    LruShard shard(EntriesOf(100), nullptr, policy);
+    int hits = 0;
+    for (int round = 0; round < 30; ++round) {
+      for (int i = 0; i < 150; ++i)
+        hits += Access(shard, absl::StrCat("loop", i));
+    }
+    if (policy == EvictionPolicy::kLru) {
+      EXPECT_EQ(hits, 0);
+    } else {
+      // The best any policy does is to keep about 100 of the 150: 2/3.
+      EXPECT_GT(hits, 30 * 150 / 2);
     }
   }
-  EXPECT_EQ(lru_hits, 0);
-  // The best any policy does is to keep about 100 of the 150: 2/3.
-  EXPECT_GT(tinylfu_hits, 30 * 150 / 2);
 }
 
-TEST(EvictionPolicyTest, FrequencyAges) {
-  LruShard shard(EntriesOf(100), nullptr, EvictionPolicy::kTinyLfu);
-  // An old favourite, very popular once...
-  for (int round = 0; round < 15; ++round) {
-    for (int i = 0; i < 90; ++i) Access(shard, absl::StrCat("old", i));
-  }
-  // ...then a new set, used steadily: after enough time the sketch forgets
-  // the old counts and the new set gets in.
-  int new_hits_late = 0;
-  for (int round = 0; round < 100; ++round) {
-    for (int i = 0; i < 90; ++i) {
-      const bool hit = Access(shard, absl::StrCat("new", i));
-      if (round >= 90) new_hits_late += hit;
+TEST(EvictionPolicyTest, FormerPopularityAges) {
+  for (EvictionPolicy policy :
+       {EvictionPolicy::kTinyLfu, EvictionPolicy::kLirs}) {
+    SCOPED_TRACE(EvictionPolicyName(policy));
+    LruShard shard(EntriesOf(100), nullptr, policy);
+    // An old favourite, very popular once...
+    for (int round = 0; round < 15; ++round) {
+      for (int i = 0; i < 90; ++i) Access(shard, absl::StrCat("old", i));
     }
-  }
-  EXPECT_GT(new_hits_late, 10 * 90 * 9 / 10);
-}
-
-TEST(EvictionPolicyTest, RecencyBiasedTrafficGrowsTheWindowToLruLevel) {
-  // Every key is used twice, half a cache apart (in distinct keys between
-  // the two uses), then never again: LRU hits
-  // every second use, while a 1% window alone would hand each new key to
-  // admission against entries already used twice, and lose it. The duel
-  // against LRU must notice and give the window room.
-  constexpr int kCapacity = 200;
-  LruShard lru(EntriesOf(kCapacity), nullptr, EvictionPolicy::kLru);
-  LruShard tinylfu(EntriesOf(kCapacity), nullptr, EvictionPolicy::kTinyLfu);
-  int lru_hits = 0, tinylfu_hits = 0;
-  for (int i = 0; i < 40000; ++i) {
-    for (const int key : {i, i - kCapacity / 4}) {
-      if (key < 0) continue;
-      const std::string name = absl::StrCat("k", key);
-      const bool lru_hit = Access(lru, name);
-      const bool tinylfu_hit = Access(tinylfu, name);
-      if (i >= 20000) {
-        lru_hits += lru_hit;
-        tinylfu_hits += tinylfu_hit;
+    // ...then a new set, used steadily: after enough time the policy
+    // forgets the old popularity (TinyLFU's sketch halves its counts; LIRS's
+    // old entries sink to the bottom of its stack) and the new set gets in.
+    int new_hits_late = 0;
+    for (int round = 0; round < 100; ++round) {
+      for (int i = 0; i < 90; ++i) {
+        const bool hit = Access(shard, absl::StrCat("new", i));
+        if (round >= 90) new_hits_late += hit;
       }
     }
+    EXPECT_GT(new_hits_late, 10 * 90 * 9 / 10);
   }
-  ASSERT_GT(lru_hits, 19000);
-  EXPECT_GT(tinylfu_hits, lru_hits * 9 / 10);
+}
+
+TEST(EvictionPolicyTest, RecencyBiasedTrafficDoesAsWellAsLru) {
+  // Every key is used twice, a quarter cache apart (in distinct keys between
+  // the two uses), then never again: LRU hits every second use, while a 1%
+  // window (TinyLFU) or HIR share (LIRS) alone would lose each new key before
+  // its second use. The duel against LRU must notice and give it room.
+  constexpr int kCapacity = 200;
+  for (EvictionPolicy policy :
+       {EvictionPolicy::kTinyLfu, EvictionPolicy::kLirs}) {
+    SCOPED_TRACE(EvictionPolicyName(policy));
+    LruShard lru(EntriesOf(kCapacity), nullptr, EvictionPolicy::kLru);
+    LruShard shard(EntriesOf(kCapacity), nullptr, policy);
+    int lru_hits = 0, hits = 0;
+    for (int i = 0; i < 40000; ++i) {
+      for (const int key : {i, i - kCapacity / 4}) {
+        if (key < 0) continue;
+        const std::string name = absl::StrCat("k", key);
+        const bool lru_hit = Access(lru, name);
+        const bool hit = Access(shard, name);
+        if (i >= 20000) {
+          lru_hits += lru_hit;
+          hits += hit;
+        }
+      }
+    }
+    ASSERT_GT(lru_hits, 19000);
+    EXPECT_GT(hits, lru_hits * 9 / 10);
+  }
 }
 
 TEST(EvictionPolicyTest, EntriesOfDifferentSizesStayWithinCapacity) {
-  const size_t capacity = 64 << 10;
-  LruShard shard(capacity, nullptr, EvictionPolicy::kTinyLfu);
-  uint64_t hits = 0;
-  for (int i = 0; i < 20000; ++i) {
-    // Small hot entries and large cold ones.
-    const bool hot = i % 3 != 0;
-    const std::string key =
-        hot ? absl::StrCat("h", i % 40) : absl::StrCat("c", i);
-    hits += Access(shard, key, hot ? 100 : 4000);
-    ASSERT_LE(shard.GetStats().bytes, capacity);
+  for (EvictionPolicy policy :
+       {EvictionPolicy::kTinyLfu, EvictionPolicy::kLirs}) {
+    SCOPED_TRACE(EvictionPolicyName(policy));
+    const size_t capacity = 64 << 10;
+    LruShard shard(capacity, nullptr, policy);
+    uint64_t hits = 0;
+    for (int i = 0; i < 20000; ++i) {
+      // Small hot entries and large cold ones.
+      const bool hot = i % 3 != 0;
+      const std::string key =
+          hot ? absl::StrCat("h", i % 40) : absl::StrCat("c", i);
+      hits += Access(shard, key, hot ? 100 : 4000);
+      ASSERT_LE(shard.GetStats().bytes, capacity);
+    }
+    // The hot set (40 small entries) stays in despite the large cold traffic.
+    EXPECT_GT(hits, 20000 * 2 / 3 * 9 / 10);
   }
-  // The hot set (40 small entries) stays in despite the large cold traffic.
-  EXPECT_GT(hits, 20000 * 2 / 3 * 9 / 10);
+}
+
+TEST(EvictionPolicyTest, LirsKeepsReturningKeysOverNewOnes) {
+  // Keys used again soon after they left (their reuse distance is short, in
+  // the ghost table) must win over a stream of keys never seen before.
+  LruShard shard(EntriesOf(100), nullptr, EvictionPolicy::kLirs);
+  int returning_hits = 0;
+  for (int round = 0; round < 50; ++round) {
+    // 120 keys in a loop (more than fit) interleaved with one-time keys.
+    for (int i = 0; i < 120; ++i) {
+      const bool hit = Access(shard, absl::StrCat("r", i));
+      if (round >= 10) returning_hits += hit;
+      Access(shard, absl::StrCat("once", round, "-", i));
+    }
+  }
+  // Keeping ~99 of the 120 loop keys is the best there is.
+  EXPECT_GT(returning_hits, 40 * 120 * 3 / 4);
 }
 
 }  // namespace

@@ -193,6 +193,20 @@ bool LruShard::Contains(absl::string_view key, uint64_t hash) {
 bool LruShard::Insert(absl::string_view key, uint64_t hash,
                       absl::string_view value, ByteView* inserted,
                       std::vector<std::string>* evicted_keys) {
+  return InsertEntry(key, hash, value, /*restore=*/false, inserted,
+                     evicted_keys);
+}
+
+bool LruShard::Restore(absl::string_view key, uint64_t hash,
+                       absl::string_view value,
+                       std::vector<std::string>* evicted_keys) {
+  return InsertEntry(key, hash, value, /*restore=*/true, nullptr, evicted_keys);
+}
+
+bool LruShard::InsertEntry(absl::string_view key, uint64_t hash,
+                           absl::string_view value, bool restore,
+                           ByteView* inserted,
+                           std::vector<std::string>* evicted_keys) {
   const KeyRef ref{key, TableHashOf(hash)};
   const size_t charge = Charge(key.size(), value.size());
   const bool fits = charge <= capacity_ && value.size() <= kMaxValueSize &&
@@ -212,7 +226,11 @@ bool LruShard::Insert(absl::string_view key, uint64_t hash,
       ++too_large_;
     } else {
       table_.insert(entry);
-      order_.Add(entry);
+      if (restore) {
+        order_.Restore(entry);
+      } else {
+        order_.Add(entry);
+      }
       usage_ += charge;
       if (inserted != nullptr) *inserted = ViewOf(entry);
       // The new entry itself may be the one to go (refused admission).

@@ -117,6 +117,13 @@ class alignas(64) LruShard {
               ByteView* inserted = nullptr,
               std::vector<std::string>* evicted_keys = nullptr);
 
+  // Insert() for an entry brought back from a persistent store at startup,
+  // oldest first: the eviction policy places it as if it had just been used
+  // (not as a new key, which LIRS and TinyLFU would hold back), so that when
+  // not all fit, later restores push out earlier ones, as under LRU.
+  bool Restore(absl::string_view key, uint64_t hash, absl::string_view value,
+               std::vector<std::string>* evicted_keys);
+
   // Whether `key` is present. Unlike Lookup, neither counted nor an access.
   bool Contains(absl::string_view key, uint64_t hash);
 
@@ -187,6 +194,10 @@ class alignas(64) LruShard {
   // replay is taken, as entries may be removed next; otherwise readers keep
   // running and may refill slots as they are emptied.
   void ReplayAccesses(bool exclusive) ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_);
+
+  bool InsertEntry(absl::string_view key, uint64_t hash,
+                   absl::string_view value, bool restore, ByteView* inserted,
+                   std::vector<std::string>* evicted_keys);
 
   // Takes `entry` out of the table and the list; the caller owns its reference.
   void Detach(Table::iterator it) ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_);

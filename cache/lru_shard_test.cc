@@ -233,9 +233,9 @@ TEST(LruShardTest, AgreesWithAModelLruOnRandomOperations) {
 // Readers, writers and erasers at once, with values checked on every hit:
 // exercises the reader stripes, writer exclusion and access replay (run under
 // ThreadSanitizer and AddressSanitizer by .ci/run).
-class ConcurrentChurnTest : public ::testing::TestWithParam<EvictionPolicy> {};
+class ShardPolicyTest : public ::testing::TestWithParam<EvictionPolicy> {};
 
-TEST_P(ConcurrentChurnTest, NeverExceedsCapacity) {
+TEST_P(ShardPolicyTest, ConcurrentChurnNeverExceedsCapacity) {
   const size_t capacity = 64 * 1024;
   LruShard shard(capacity, nullptr, GetParam());
   std::atomic<bool> stop{false};
@@ -272,9 +272,29 @@ TEST_P(ConcurrentChurnTest, NeverExceedsCapacity) {
   EXPECT_GT(shard.GetStats().evictions, 0u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Policies, ConcurrentChurnTest,
+// Restoring from a store, oldest first, into a shard that holds only some:
+// under every policy the newest stay, as under LRU (LIRS and TinyLFU would
+// hold new keys back if restores counted as new keys).
+TEST_P(ShardPolicyTest, RestoreKeepsTheNewest) {
+  LruShard shard(50 * LruShard::Charge(4, 10), nullptr, GetParam());
+  std::vector<std::string> evicted;
+  for (int i = 0; i < 500; ++i) {
+    const std::string key = absl::StrCat(1000 + i);
+    ASSERT_TRUE(shard.Restore(key, H(key), std::string(10, 'r'), &evicted));
+  }
+  EXPECT_EQ(shard.GetStats().items, 50u);
+  EXPECT_EQ(evicted.size(), 450u);
+  ByteView value;
+  for (int i = 450; i < 500; ++i) {
+    const std::string key = absl::StrCat(1000 + i);
+    EXPECT_TRUE(shard.Lookup(key, H(key), &value)) << key;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Policies, ShardPolicyTest,
                          ::testing::Values(EvictionPolicy::kLru,
-                                           EvictionPolicy::kTinyLfu));
+                                           EvictionPolicy::kTinyLfu,
+                                           EvictionPolicy::kLirs));
 
 }  // namespace
 }  // namespace gogocache

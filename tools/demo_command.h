@@ -27,7 +27,8 @@ struct DemoOptions {
   size_t capacity_bytes = size_t{2} << 20;
   uint32_t shards = 16;
   std::string hash = "xxh3";
-  std::string eviction = "lru";  // Or "tinylfu" (cache/eviction_policy.h).
+  std::string eviction =
+      "lirs";  // Or "tinylfu", "lru" (cache/eviction_policy.h).
   size_t keys = 10000;
   double zipf_exponent = 0.99;
   size_t value_size = 512;

@@ -4,8 +4,9 @@
 // bytes in use, heap and mapped chunks), at 1,000,000 entries of 16-byte keys
 // and 100-byte values: the bytes a cache uses beyond the keys and values
 // themselves, divided by the number of entries. For gogocache that is the entry
-// header, its hash-table slot and the allocator's rounding, and with Window
-// TinyLFU the frequency sketch and the sampled LRU it duels with; for RocksDB's
+// header and policy word, its hash-table slot and the allocator's rounding;
+// with LIRS (the default) also the ghost table and the sampled LRU it duels
+// with, with Window TinyLFU the frequency sketch and that LRU; for RocksDB's
 // LRU cache, its handle, table slot and the value object (a heap block of the
 // value's bytes, as a user stores it).
 //
@@ -108,6 +109,9 @@ void BM_RocksDbLruMemory(benchmark::State& state) {
   }
 }
 
+BENCHMARK_CAPTURE(BM_GogocacheMemory, lirs, EvictionPolicy::kLirs)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_GogocacheMemory, lru, EvictionPolicy::kLru)
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);

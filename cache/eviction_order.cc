@@ -256,18 +256,7 @@ void EvictionOrder::Duel(uint32_t hash, bool hit) {
   // The LRU this shard would have been, on the sampled keys.
   const size_t shadow_capacity = std::max<size_t>(
       1, entries_ * static_cast<size_t>(sample_threshold_) >> 16);
-  auto it = shadow_.find(hash);
-  if (it != shadow_.end()) {
-    ++period_lru_hits_;
-    shadow_order_.splice(shadow_order_.begin(), shadow_order_, it->second);
-  } else {
-    shadow_order_.push_front(hash);
-    shadow_.emplace(hash, shadow_order_.begin());
-  }
-  while (shadow_.size() > shadow_capacity) {
-    shadow_.erase(shadow_order_.back());
-    shadow_order_.pop_back();
-  }
+  if (shadow_.Access(hash, shadow_capacity)) ++period_lru_hits_;
   period_hits_ += hit;
   // A period: as many sampled accesses as the shadow holds entries.
   if (++period_accesses_ < std::max<size_t>(shadow_capacity, 64)) return;
@@ -336,8 +325,10 @@ void EvictionOrder::TouchLirs(ShardEntry* entry) {
   Duel(entry->table_hash, /*hit=*/true);
   const uint32_t now = Tick();
   if (entry->region == kProtected) {
-    Unlink(entry);
-    LinkFront(&protected_, entry);
+    if (protected_.next != entry) {
+      Unlink(entry);
+      LinkFront(&protected_, entry);
+    }
   } else if (InStack(entry->policy_word())) {
     // A resident HIR entry reused within the stack: it becomes LIR, and the
     // oldest LIR entries make room.

@@ -20,12 +20,11 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <list>
 
-#include "absl/container/flat_hash_map.h"
 #include "cache/eviction_policy.h"
 #include "cache/frequency_sketch.h"
 #include "cache/ghost_table.h"
+#include "cache/hash_lru.h"
 #include "cache/shard_entry.h"
 
 namespace gogocache {
@@ -135,8 +134,7 @@ class EvictionOrder {
   // The duel: an LRU over a sample of the keys (all of them for small
   // shards), sized to the same share of the shard's entries, and the hits
   // of it and of this order on the sampled accesses of the current period.
-  std::list<uint32_t> shadow_order_;
-  absl::flat_hash_map<uint32_t, std::list<uint32_t>::iterator> shadow_;
+  HashLru shadow_;
   uint32_t sample_threshold_ = 1 << 16;  // Of 2^16: the sampled share.
   uint64_t period_accesses_ = 0;
   uint64_t period_lru_hits_ = 0;

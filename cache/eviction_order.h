@@ -1,7 +1,7 @@
 // Copyright 2026 The gogocache Authors.
 //
 // EvictionOrder: the part of a shard that decides which entry leaves next,
-// for either EvictionPolicy. Internal to //cache; the shard calls it only
+// for any EvictionPolicy. Internal to //cache; the shard calls it only
 // while it holds its writer lock, so nothing here is synchronized.
 //
 // kLru keeps one recency list. kTinyLfu (Window TinyLFU: Einziger, Friedman
@@ -14,6 +14,20 @@
 // front of probation; while the shard is over capacity a candidate meets the
 // probation's oldest entry (the victim) and the one the sketch says is used
 // less often leaves.
+//
+// kLirs (LIRS: Jiang and Zhang, SIGMETRICS 2002) reuses two of the lists:
+//   window     resident HIR entries (new keys, long reuse distance), newest
+//              first; the oldest is evicted first;
+//   protected  LIR entries, most recently used first, bounded in bytes by
+//              the capacity minus the HIR share.
+// Instead of the paper's stack, every entry's last use (an access count, in
+// its policy word) and every evicted key's (in a GhostTable) tell whether a
+// key is in the stack: used after the oldest LIR entry. A HIR entry or
+// ghost reused while in the stack becomes LIR and the oldest LIR entries
+// move to HIR.
+//
+// Both kTinyLfu's window and kLirs's HIR share start at 1% of the capacity
+// and are resized by a duel against a sampled LRU (see Duel()).
 
 #ifndef GOGOCACHE_CACHE_EVICTION_ORDER_H_
 #define GOGOCACHE_CACHE_EVICTION_ORDER_H_

@@ -2,14 +2,20 @@
 //
 // How a shard chooses what to evict (CacheGroupOptions::eviction).
 //
-//   kLru      (default) least recently used first: the Go original's policy,
-//             helpless against scans and loops larger than the cache.
+//   kLirs     (default) LIRS (Jiang and Zhang, SIGMETRICS 2002): entries whose
+//             last reuse distance was short (LIR, about 99% of the bytes)
+//             stay; new keys and keys reused far apart (HIR) go first. A
+//             duel against a sampled LRU gives HIR more room on
+//             recency-biased traffic. Scan- and loop-resistant.
 //   kTinyLfu  Window TinyLFU, as in Caffeine: new entries enter a small LRU
-//             window (1% of the capacity); leaving it, an entry is admitted
-//             to the main region (a segmented LRU) only if a frequency sketch
-//             says it is wanted more than the entry it would replace. Scan-
-//             and loop-resistant; loses to LRU on strongly recency-biased
-//             traces. See docs/eviction.md for measurements.
+//             window; leaving it, an entry is admitted to the main region (a
+//             segmented LRU) only if a frequency sketch says it is wanted
+//             more than the entry it would replace. Best of the three on
+//             traffic with fixed per-key popularity (Zipf-like).
+//   kLru      least recently used first: the Go original's policy, helpless
+//             against scans and loops larger than the cache.
+//
+// See docs/eviction.md for what each costs and measures.
 
 #ifndef GOGOCACHE_CACHE_EVICTION_POLICY_H_
 #define GOGOCACHE_CACHE_EVICTION_POLICY_H_

@@ -136,10 +136,13 @@ void LruShard::ReplayAccesses(bool exclusive) {
     }
     for (uint32_t i = 0; i < count; ++i) {
       // Empty when the reader that claimed the slot has not written it yet
-      // (its access is lost, as a full buffer's are).
-      Entry* entry =
-          stripe.accessed[i].exchange(nullptr, std::memory_order_acquire);
-      if (entry != nullptr) order_.Touch(entry);
+      // (its access is lost, as a full buffer's are). A load and a store,
+      // not an exchange: a write landing between them is lost too, which is
+      // as harmless, and a locked instruction per access is not.
+      Entry* entry = stripe.accessed[i].load(std::memory_order_acquire);
+      if (entry == nullptr) continue;
+      stripe.accessed[i].store(nullptr, std::memory_order_relaxed);
+      order_.Touch(entry);
     }
   }
 }

@@ -12,7 +12,7 @@ namespace {
 constexpr double kWindowShare = 0.01;  // Initial, and smallest.
 constexpr double kProtectedShareOfMain = 0.80;
 // The duel samples at most this many keys' worth of the shard.
-constexpr double kSampledEntries = 1024;
+constexpr double kSampledEntries = 256;
 // Each period moves the window by this share of the capacity.
 constexpr double kWindowStep = 0.05;
 

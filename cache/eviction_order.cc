@@ -304,7 +304,7 @@ void EvictionOrder::AddLirs(ShardEntry* entry) {
   const uint32_t now = Tick();
   uint32_t last_use = 0;
   const bool returning =
-      ghosts_.Take(entry->table_hash, &last_use) && InStack(last_use);
+      ghosts_.Take(entry->table_hash, clock_, &last_use) && InStack(last_use);
   entry->set_policy_word(now);
   last_added_ = entry;
   // While the shard fills, new keys are LIR until the LIR share is taken.

@@ -6,16 +6,17 @@
 // blocks of its recency stack (Jiang and Zhang, "LIRS: An Efficient Low
 // Inter-reference Recency Set Replacement Policy", SIGMETRICS 2002).
 //
-// Bounded: sets of kWays slots of 8 bytes (32-bit key hash, 32-bit time),
-// at least two slots per entry of the shard, rounded up to a power of two
-// (16 to 32 bytes per entry). A full set forgets its longest-unused key.
-// Keys are known by their 32-bit hash only, so two keys with the same hash
-// are taken for one; for a replacement policy that costs at most a wrong
-// guess about one key.
-//
-// Times are 32-bit access counts compared by age (now - time), so they wrap
-// safely as long as the ages compared stay below 2^32 accesses. Time 0 marks
-// an empty slot; the caller never uses it.
+// Bounded and compact: sets of kWays 4-byte slots, at least two slots per
+// entry of the shard, rounded up to a power of two (8 to 16 bytes per entry).
+// A slot holds a 16-bit fingerprint of the key's hash and its last use to
+// 16 bits of a coarse clock, whose tick (a power of two of accesses, about
+// a 256th of the entries) grows with the table. A full set forgets its
+// longest-unused key. Consequences, all harmless to a replacement policy:
+//   - keys are known by fingerprint: a new key is taken for a remembered one
+//     about once in 16,000 lookups;
+//   - a remembered last use is off by less than a tick;
+//   - keys unused for 2^14 to 2^15 ticks (about 64 to 128 times the entries,
+//     in accesses) are forgotten, so that the 16-bit times never wrap.
 //
 // Thread safety: none; the owning shard calls it under its writer lock.
 
@@ -34,30 +35,38 @@ class GhostTable {
 
   GhostTable() = default;
 
-  // Sizes the table for a shard of `entries` entries (grows only), keeping
-  // what it holds; `now` is the current time.
+  // Sizes the table for a shard of `entries` entries (grows only; growing
+  // forgets every key); `now` is the current time (as for every call below:
+  // 32-bit access counts, compared modulo 2^32).
   void EnsureCapacity(size_t entries, uint32_t now);
 
   // Remembers that the key with this hash left the shard, last used at
-  // `time` (not 0).
+  // `time` (at most `now`; a key unused for kForgetTicks is not kept).
   void Insert(uint32_t hash, uint32_t time, uint32_t now);
 
   // If the key with this hash is remembered, forgets it and returns true with
-  // the time it was last used in `*time`.
-  bool Take(uint32_t hash, uint32_t* time);
+  // the time it was last used (to a tick) in `*time`.
+  bool Take(uint32_t hash, uint32_t now, uint32_t* time);
 
   size_t slots() const { return slots_.size(); }
 
  private:
-  struct Slot {
-    uint32_t hash;
-    uint32_t time;  // 0: empty.
-  };
+  static constexpr uint32_t kForgetTicks = uint32_t{1} << 14;
 
-  Slot* SetOf(uint32_t hash);
+  uint32_t* SetOf(uint32_t hash);
+  static uint32_t FingerprintOf(uint32_t hash);
+  uint32_t Tick(uint32_t time) const { return (time >> shift_) & 0xFFFF; }
+  // How many ticks before `now` the slot's key was last used.
+  uint32_t AgeOf(uint32_t slot, uint32_t now) const {
+    return (Tick(now) - slot) & 0xFFFF;
+  }
+  // Forgets keys unused for kForgetTicks, at least every kForgetTicks.
+  void Sweep(uint32_t now);
 
-  std::vector<Slot> slots_;
-  size_t set_mask_ = 0;  // Sets - 1.
+  std::vector<uint32_t> slots_;  // Fingerprint << 16 | tick; 0 is empty.
+  size_t set_mask_ = 0;          // Sets - 1.
+  int shift_ = 0;                // A tick is 2^shift_ accesses.
+  uint32_t last_sweep_ = 0;
 };
 
 }  // namespace gogocache

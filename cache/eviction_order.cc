@@ -278,14 +278,11 @@ void EvictionOrder::Duel(uint32_t hash, bool hit) {
   if (policy_ == EvictionPolicy::kLirs) DemoteLirOverflow();
 }
 
-uint32_t EvictionOrder::Tick() {
-  if (++clock_ == 0) ++clock_;  // 0 marks an empty ghost slot.
-  return clock_;
-}
+uint32_t EvictionOrder::Tick() { return ++clock_; }
 
 bool EvictionOrder::InStack(uint32_t time) const {
-  const ShardEntry* bottom = Oldest(const_cast<ShardEntry*>(&protected_));
-  if (bottom == nullptr) return true;
+  const ShardEntry* bottom = protected_.prev;
+  if (bottom == &protected_) return true;  // No LIR entry yet.
   return clock_ - time < clock_ - bottom->policy_word();
 }
 
@@ -304,7 +301,7 @@ void EvictionOrder::AddLirs(ShardEntry* entry) {
   const uint32_t now = Tick();
   uint32_t last_use = 0;
   const bool returning =
-      ghosts_.Take(entry->table_hash, clock_, &last_use) && InStack(last_use);
+      ghosts_.Take(entry->table_hash, now, &last_use) && InStack(last_use);
   entry->set_policy_word(now);
   last_added_ = entry;
   // While the shard fills, new keys are LIR until the LIR share is taken.
@@ -343,8 +340,9 @@ void EvictionOrder::TouchLirs(ShardEntry* entry) {
 }
 
 ShardEntry* EvictionOrder::EvictLirs() {
-  // The oldest resident HIR entry leaves; the one just added only when no
-  // other is left, else the stack's bottom goes.
+  // The oldest resident HIR entry leaves. When that is the entry just added
+  // (no other HIR entry is left), the stack's bottom, the oldest LIR entry,
+  // goes instead: LIRS makes room before it admits a new key.
   ShardEntry* victim = Oldest(&window_);
   if (victim == nullptr ||
       (victim == last_added_ && Oldest(&protected_) != nullptr)) {

@@ -112,7 +112,7 @@ class EvictionOrder {
   void AddLirs(ShardEntry* entry);
   void TouchLirs(ShardEntry* entry);
   ShardEntry* EvictLirs();
-  // The next access time (never 0).
+  // The next access time (32 bits, wrapping; compared as ages).
   uint32_t Tick();
   // Whether a key last used at `time` is in the LIRS stack: used more
   // recently than the oldest LIR entry.

@@ -120,6 +120,11 @@ void LruShard::EnterRead(Stripe& stripe) {
 
 void LruShard::ReplayAccesses(bool exclusive) {
   for (Stripe& stripe : stripes_) {
+    // Most stripes are idle: skip them without a locked instruction.
+    if (stripe.recorded.load(std::memory_order_relaxed) == 0 &&
+        (!exclusive || stripe.late_slots == 0)) {
+      continue;
+    }
     const uint32_t recorded =
         stripe.recorded.exchange(0, std::memory_order_acquire);
     stripe.replayed_hits += recorded;

@@ -6,8 +6,8 @@
 // Getter once, however many threads miss the same key at the same time (they
 // share the one call and its result or its error), keeps the value and returns
 // it. Memory is bounded by `capacity_bytes`, split evenly across `num_shards`
-// LRU shards; a key's shard is chosen by the group's HashStrategy, computed
-// once per call.
+// shards, each evicting by `eviction`; a key's shard is chosen by the group's
+// HashStrategy, computed once per call.
 //
 //   CacheGroupOptions options;
 //   options.name = "users";
@@ -94,7 +94,7 @@ struct CacheGroupOptions {
   // capacity_bytes / num_shards, which must be at least kMinShardCapacity.
   size_t capacity_bytes = size_t{64} << 20;
 
-  // Number of LRU shards, 1 to kMaxShards. More shards, less lock contention.
+  // Number of shards, 1 to kMaxShards. More shards, less lock contention.
   uint32_t num_shards = 16;
 
   // Picks a key's shard. HashStrategy::Crc32Ieee() shards exactly as the Go

@@ -2,8 +2,9 @@
 //
 // LruShard: one shard of a CacheGroup. It maps keys to immutable values,
 // holds at most `capacity_bytes` of them, and when an insert would exceed that
-// it evicts least recently used entries first. Lookup, insert, erase and each
-// eviction are O(1).
+// it evicts entries in the order its EvictionPolicy chooses (named for the
+// first of them, LRU; a CacheGroup's default is LIRS). Lookup, insert, erase
+// and each eviction are O(1).
 //
 // Charge: an entry costs key.size() + value.size() + kEntryOverhead bytes of
 // the capacity. kEntryOverhead covers the entry's header, its hash-table slot

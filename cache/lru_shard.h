@@ -102,18 +102,20 @@ class alignas(64) LruShard {
   LruShard(const LruShard&) = delete;
   LruShard& operator=(const LruShard&) = delete;
 
-  // If `key` is present, stores its value in `*value`, marks it most recently
-  // used and returns true. Counts a hit or a miss when `count` is true.
+  // If `key` is present, stores its value in `*value`, records the access for
+  // the eviction policy and returns true. Counts a hit or a miss when `count`
+  // is true.
   bool Lookup(absl::string_view key, uint64_t hash, ByteView* value,
               bool count = true);
 
-  // Stores a copy of `value` under `key`, replacing any older value, as the
-  // most recently used entry, evicting others as needed. Returns false, stores
-  // nothing and drops any older value of `key` when the entry's charge exceeds
-  // the whole capacity (or value is over kMaxValueSize). When `inserted` is
-  // not null and the insert succeeds, it receives a view of the stored copy.
-  // When `evicted_keys` is not null, the keys of entries evicted to make room
-  // are appended to it (as well as passed to the eviction listener).
+  // Stores a copy of `value` under `key`, replacing any older value, as a new
+  // entry for the eviction policy, evicting others as needed. Returns false,
+  // stores nothing and drops any older value of `key` when the entry's charge
+  // exceeds the whole capacity (or value is over kMaxValueSize). When
+  // `inserted` is not null and the insert succeeds, it receives a view of the
+  // stored copy. When `evicted_keys` is not null, the keys of entries evicted
+  // to make room are appended to it (as well as passed to the eviction
+  // listener).
   bool Insert(absl::string_view key, uint64_t hash, absl::string_view value,
               ByteView* inserted = nullptr,
               std::vector<std::string>* evicted_keys = nullptr);

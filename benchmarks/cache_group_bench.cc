@@ -1,9 +1,9 @@
 // Copyright 2026 The gogocache Authors.
 //
-// Hit throughput of CacheGroup::Get (the default policy, LIRS, as
-// BM_Gogocache; LRU and Window TinyLFU as BM_GogocacheLru and
-// BM_GogocacheTinyLfu) next to RocksDB's LRU cache, RocksDB's
-// HyperClockCache and a plain LRU (a std::mutex over an unordered_map and a
+// Hit throughput of CacheGroup::Get (the default policy, adaptive, as
+// BM_Gogocache; LIRS, LRU and Window TinyLFU as BM_GogocacheLirs,
+// BM_GogocacheLru and BM_GogocacheTinyLfu) next to RocksDB's LRU cache,
+// RocksDB's HyperClockCache and a plain LRU (a std::mutex over an unordered_map and a
 // list, per shard), on the same keys, capacity and shard count: 100,000 keys
 // of 16 bytes with 100-byte values, all resident, accessed Zipf(0.99) or
 // uniformly. Each lookup reads the value's first and last byte, as a caller
@@ -71,6 +71,7 @@ CacheGroup& MakeFilledGroup(EvictionPolicy policy) {
 }
 
 CacheGroup& GetGogocache(EvictionPolicy policy) {
+  static CacheGroup& adaptive = MakeFilledGroup(EvictionPolicy::kAdaptive);
   static CacheGroup& lirs = MakeFilledGroup(EvictionPolicy::kLirs);
   static CacheGroup& lru = MakeFilledGroup(EvictionPolicy::kLru);
   static CacheGroup& tinylfu = MakeFilledGroup(EvictionPolicy::kTinyLfu);
@@ -80,9 +81,11 @@ CacheGroup& GetGogocache(EvictionPolicy policy) {
     case EvictionPolicy::kTinyLfu:
       return tinylfu;
     case EvictionPolicy::kLirs:
+      return lirs;
+    case EvictionPolicy::kAdaptive:
       break;
   }
-  return lirs;
+  return adaptive;
 }
 
 void DeleteString(const rocksdb::Slice& /*key*/, void* value) {
@@ -207,6 +210,10 @@ void BM_Gogocache(benchmark::State& state, Distribution distribution) {
   GogocacheLoop(state, distribution, CacheGroupOptions().eviction);
 }
 
+void BM_GogocacheLirs(benchmark::State& state, Distribution distribution) {
+  GogocacheLoop(state, distribution, EvictionPolicy::kLirs);
+}
+
 void BM_GogocacheLru(benchmark::State& state, Distribution distribution) {
   GogocacheLoop(state, distribution, EvictionPolicy::kLru);
 }
@@ -260,6 +267,7 @@ void Register(const std::vector<int>& threads) {
   using Function = void (*)(benchmark::State&, Distribution);
   const std::pair<const char*, Function> caches[] = {
       {"BM_Gogocache", &BM_Gogocache},
+      {"BM_GogocacheLirs", &BM_GogocacheLirs},
       {"BM_GogocacheLru", &BM_GogocacheLru},
       {"BM_GogocacheTinyLfu", &BM_GogocacheTinyLfu},
       {"BM_RocksDbHyperClock", &BM_RocksDbHyperClock},

@@ -5,8 +5,10 @@
 // and 100-byte values: the bytes a cache uses beyond the keys and values
 // themselves, divided by the number of entries. For gogocache that is the entry
 // header and policy word, its hash-table slot and the allocator's rounding;
-// with LIRS (the default) also the ghost table and the sampled LRU it duels
-// with, with Window TinyLFU the frequency sketch and that LRU; for RocksDB's
+// with LIRS also the ghost table and the sampled LRU it duels with, with
+// Window TinyLFU the frequency sketch and that LRU, with the adaptive default
+// LIRS's plus its two miniature simulations (and the sketch while TinyLFU
+// runs); for RocksDB's
 // LRU cache, its handle, table slot and the value object (a heap block of the
 // value's bytes, as a user stores it).
 //
@@ -109,6 +111,9 @@ void BM_RocksDbLruMemory(benchmark::State& state) {
   }
 }
 
+BENCHMARK_CAPTURE(BM_GogocacheMemory, adaptive, EvictionPolicy::kAdaptive)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_GogocacheMemory, lirs, EvictionPolicy::kLirs)
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);

@@ -108,9 +108,10 @@ struct CacheGroupOptions {
   size_t max_key_size = 4096;
 
   // What each shard evicts first (cache/eviction_policy.h). The default,
-  // kLirs, resists scans and loops and keeps up with LRU on recency-biased
-  // traffic; kLru is the Go original's policy.
-  EvictionPolicy eviction = EvictionPolicy::kLirs;
+  // kAdaptive, runs LIRS or Window TinyLFU per shard, whichever miniature
+  // simulations on a sample of its keys find better; kLru is the Go
+  // original's policy.
+  EvictionPolicy eviction = EvictionPolicy::kAdaptive;
 
   // Optional persistent copy of the contents (see above), e.g. from
   // OpenStore("file:/var/cache/app.log"). Shared: the group uses it from

@@ -292,7 +292,8 @@ TEST_P(ConcurrentGroupTest, CapacityHoldsGloballyUnderConcurrentChurn) {
 INSTANTIATE_TEST_SUITE_P(Policies, ConcurrentGroupTest,
                          ::testing::Values(EvictionPolicy::kLru,
                                            EvictionPolicy::kTinyLfu,
-                                           EvictionPolicy::kLirs));
+                                           EvictionPolicy::kLirs,
+                                           EvictionPolicy::kAdaptive));
 
 }  // namespace
 }  // namespace gogocache

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <new>
+
+#include "absl/container/flat_hash_map.h"
 
 namespace gogocache {
 namespace shard_internal {
@@ -30,8 +33,101 @@ constexpr int kWarmCandidate = 5;
 
 }  // namespace
 
+// A miniature shard over sampled keys, counted in entries: whether the
+// policy would have hit.
+class MiniCache {
+ public:
+  MiniCache(EvictionPolicy policy, size_t entries)
+      : capacity_(entries * kEntryOverhead), order_(policy, capacity_) {}
+  ~MiniCache() {
+    for (const auto& [hash, entry] : entries_) ::operator delete(entry);
+  }
+
+  bool Access(uint32_t hash) {
+    const auto it = entries_.find(hash);
+    if (it != entries_.end()) {
+      order_.Touch(it->second);
+      return true;
+    }
+    ShardEntry* entry =
+        new (::operator new(ShardEntry::AllocationSize(0, 0))) ShardEntry;
+    entry->key_size = 0;
+    entry->region = 0;
+    entry->table_hash = hash;
+    entry->value_size = 0;
+    entry->prev = entry->next = nullptr;
+    entry->set_policy_word(0);
+    entries_.emplace(hash, entry);
+    order_.Add(entry);
+    usage_ += kEntryOverhead;
+    while (usage_ > capacity_) {
+      ShardEntry* victim = order_.Evict();
+      if (victim == nullptr) break;
+      usage_ -= kEntryOverhead;
+      entries_.erase(victim->table_hash);
+      ::operator delete(victim);
+    }
+    return false;
+  }
+
+ private:
+  const size_t capacity_;
+  size_t usage_ = 0;
+  EvictionOrder order_;
+  absl::flat_hash_map<uint32_t, ShardEntry*> entries_;
+};
+
+// LIRS and TinyLFU side by side on the same sampled accesses.
+class PolicyDuel {
+ public:
+  explicit PolicyDuel(size_t entries)
+      : lirs_(EvictionPolicy::kLirs, std::max<size_t>(entries, 16)),
+        tinylfu_(EvictionPolicy::kTinyLfu, std::max<size_t>(entries, 16)),
+        period_(std::max<size_t>(4 * entries, 256)) {}
+
+  // Feeds one sampled access; at the end of a period returns true with the
+  // policy that did better by more than chance in `*winner`.
+  bool Access(uint32_t hash, EvictionPolicy* winner) {
+    const bool lirs_hit = lirs_.Access(hash);
+    const bool tinylfu_hit = tinylfu_.Access(hash);
+    lirs_hits_ += lirs_hit;
+    tinylfu_hits_ += tinylfu_hit;
+    discordant_ += lirs_hit != tinylfu_hit;
+    if (++accesses_ < period_) return false;
+    // McNemar: with no difference, the lead is about the square root of the
+    // accesses where exactly one of them hit.
+    const double slack = 2 * std::sqrt(static_cast<double>(discordant_));
+    const double lead =
+        static_cast<double>(tinylfu_hits_) - static_cast<double>(lirs_hits_);
+    bool decided = false;
+    if (warm_ && lead > slack) {
+      *winner = EvictionPolicy::kTinyLfu;
+      decided = true;
+    } else if (warm_ && -lead > slack) {
+      *winner = EvictionPolicy::kLirs;
+      decided = true;
+    }
+    warm_ = true;  // The first period fills the miniatures.
+    accesses_ = lirs_hits_ = tinylfu_hits_ = discordant_ = 0;
+    return decided;
+  }
+
+ private:
+  MiniCache lirs_;
+  MiniCache tinylfu_;
+  const size_t period_;
+  bool warm_ = false;
+  size_t accesses_ = 0;
+  uint64_t lirs_hits_ = 0;
+  uint64_t tinylfu_hits_ = 0;
+  uint64_t discordant_ = 0;
+};
+
+EvictionOrder::~EvictionOrder() = default;
+
 EvictionOrder::EvictionOrder(EvictionPolicy policy, size_t capacity)
-    : policy_(policy),
+    : adaptive_(policy == EvictionPolicy::kAdaptive),
+      mode_(adaptive_ ? EvictionPolicy::kLirs : policy),
       capacity_(static_cast<double>(capacity)),
       window_capacity_(kWindowShare * static_cast<double>(capacity)),
       protected_capacity_(kProtectedShareOfMain * (1 - kWindowShare) *
@@ -85,17 +181,18 @@ void EvictionOrder::Detach(ShardEntry* entry) {
 }
 
 void EvictionOrder::Add(ShardEntry* entry) {
-  if (policy_ == EvictionPolicy::kLru) {
+  if (mode_ == EvictionPolicy::kLru) {
     entry->region = kWindow;
     LinkFront(&window_, entry);
     return;
   }
-  if (policy_ == EvictionPolicy::kLirs) {
+  if (mode_ == EvictionPolicy::kLirs) {
     AddLirs(entry);
     return;
   }
   GrowEntries();
   sketch_.Increment(entry->table_hash);
+  if (adaptive_) entry->set_policy_word(Tick());
   Duel(entry->table_hash, /*hit=*/false);
   Link(entry, kWindow);
   candidates_ = 0;
@@ -113,21 +210,23 @@ void EvictionOrder::GrowEntries() {
   // The sketch follows the entry count up: ten increments per entry between
   // halvings, its table about one word per entry. The ghost table keeps two
   // slots per entry.
-  const bool grown = policy_ == EvictionPolicy::kLirs
-                         ? entries_ * 2 > ghosts_.slots()
-                         : entries_ * 10 > sketch_.sample_size();
-  if (!grown) return;
-  if (policy_ == EvictionPolicy::kLirs) {
+  bool grown = false;
+  if (KeepsGhosts() && entries_ * 2 > ghosts_.slots()) {
     ghosts_.EnsureCapacity(entries_, clock_);
-  } else {
-    sketch_.EnsureCapacity(entries_);
+    grown = true;
   }
+  if ((mode_ == EvictionPolicy::kTinyLfu || sketch_active_) &&
+      entries_ * 10 > sketch_.sample_size()) {
+    sketch_.EnsureCapacity(entries_);
+    grown = true;
+  }
+  if (!grown) return;
   sample_threshold_ = static_cast<uint32_t>(
       65536 * std::min(1.0, kSampledEntries / static_cast<double>(entries_)));
 }
 
 void EvictionOrder::Restore(ShardEntry* entry) {
-  switch (policy_) {
+  switch (mode_) {
     case EvictionPolicy::kLru:
       Add(entry);
       return;
@@ -135,15 +234,18 @@ void EvictionOrder::Restore(ShardEntry* entry) {
       // LIR, at the top of the stack; the oldest LIR entries move to HIR
       // and are the first to go.
       GrowEntries();
+      if (sketch_active_) sketch_.Increment(entry->table_hash);
       entry->set_policy_word(Tick());
       Link(entry, kProtected);
       DemoteLirOverflow();
       return;
     case EvictionPolicy::kTinyLfu:
+    case EvictionPolicy::kAdaptive:  // Never the mode.
       // On probation, newest, and not a candidate for admission: eviction
       // takes probation's oldest.
       GrowEntries();
       sketch_.Increment(entry->table_hash);
+      if (adaptive_) entry->set_policy_word(Tick());
       Link(entry, kProbation);
       candidates_ = 0;
       return;
@@ -151,18 +253,19 @@ void EvictionOrder::Restore(ShardEntry* entry) {
 }
 
 void EvictionOrder::Touch(ShardEntry* entry) {
-  if (policy_ == EvictionPolicy::kLru) {
+  if (mode_ == EvictionPolicy::kLru) {
     if (window_.next != entry) {
       Unlink(entry);
       LinkFront(&window_, entry);
     }
     return;
   }
-  if (policy_ == EvictionPolicy::kLirs) {
+  if (mode_ == EvictionPolicy::kLirs) {
     TouchLirs(entry);
     return;
   }
   sketch_.Increment(entry->table_hash);
+  if (adaptive_) entry->set_policy_word(Tick());
   Duel(entry->table_hash, /*hit=*/true);
   switch (entry->region) {
     case kWindow:
@@ -186,13 +289,13 @@ void EvictionOrder::Touch(ShardEntry* entry) {
 }
 
 void EvictionOrder::Remove(ShardEntry* entry) {
-  if (policy_ == EvictionPolicy::kLru) {
+  if (mode_ == EvictionPolicy::kLru) {
     Unlink(entry);
     return;
   }
   --entries_;
   Detach(entry);
-  if (policy_ == EvictionPolicy::kLirs) {
+  if (KeepsGhosts()) {
     // Replaced or erased: remembered like an evicted key, so a new value of
     // a key in use comes back as what it was.
     ghosts_.Insert(entry->table_hash, entry->policy_word(), clock_);
@@ -216,12 +319,12 @@ bool EvictionOrder::Admit(const ShardEntry* candidate,
 }
 
 ShardEntry* EvictionOrder::Evict() {
-  if (policy_ == EvictionPolicy::kLru) {
+  if (mode_ == EvictionPolicy::kLru) {
     ShardEntry* oldest = Oldest(&window_);
     if (oldest != nullptr) Unlink(oldest);
     return oldest;
   }
-  if (policy_ == EvictionPolicy::kLirs) return EvictLirs();
+  if (mode_ == EvictionPolicy::kLirs) return EvictLirs();
   // As Caffeine: the newest candidate meets the oldest victim; a candidate
   // admitted stays, and the next (older) candidate meets the next victim.
   ShardEntry* victim = Oldest(&probation_);
@@ -248,6 +351,9 @@ ShardEntry* EvictionOrder::Evict() {
   if (candidate != nullptr) {
     next_candidate_ = evicted == candidate ? behind : candidate->next;
   }
+  if (adaptive_) {
+    ghosts_.Insert(evicted->table_hash, evicted->policy_word(), clock_);
+  }
   return evicted;
 }
 
@@ -258,6 +364,18 @@ void EvictionOrder::Duel(uint32_t hash, bool hit) {
       1, entries_ * static_cast<size_t>(sample_threshold_) >> 16);
   if (shadow_.Access(hash, shadow_capacity)) ++period_lru_hits_;
   period_hits_ += hit;
+  if (adaptive_) {
+    if (policy_duel_ == nullptr &&
+        static_cast<double>(BytesOf(kWindow) + BytesOf(kProbation) +
+                            BytesOf(kProtected)) >= 0.99 * capacity_) {
+      // Full: from here on, eviction decides what is hit.
+      policy_duel_ = std::make_unique<PolicyDuel>(shadow_capacity);
+    }
+    if (policy_duel_ != nullptr) {
+      EvictionPolicy winner;
+      if (policy_duel_->Access(hash, &winner)) Vote(winner);
+    }
+  }
   // A period: as many sampled accesses as the shadow holds entries.
   if (++period_accesses_ < std::max<size_t>(shadow_capacity, 64)) return;
   // Recency would have served these accesses better: give it room. Else
@@ -275,7 +393,65 @@ void EvictionOrder::Duel(uint32_t hash, bool hit) {
       std::clamp(window_capacity_, kWindowShare * capacity_, capacity_);
   protected_capacity_ = kProtectedShareOfMain * (capacity_ - window_capacity_);
   period_accesses_ = period_lru_hits_ = period_hits_ = 0;
-  if (policy_ == EvictionPolicy::kLirs) DemoteLirOverflow();
+  if (mode_ == EvictionPolicy::kLirs) DemoteLirOverflow();
+}
+
+void EvictionOrder::Vote(EvictionPolicy winner) {
+  if (winner == mode_) {
+    votes_against_ = 0;
+    if (mode_ == EvictionPolicy::kLirs) sketch_active_ = false;
+    return;
+  }
+  if (winner == EvictionPolicy::kTinyLfu && !sketch_active_) {
+    // Warm the sketch for a period before TinyLFU decides on it.
+    sketch_active_ = true;
+    sketch_.EnsureCapacity(entries_);
+  }
+  if (++votes_against_ >= 2) {
+    votes_against_ = 0;
+    SwitchTo(winner);
+  }
+}
+
+void EvictionOrder::SwitchTo(EvictionPolicy mode) {
+  if (mode == EvictionPolicy::kTinyLfu) {
+    // LIR entries become protected, HIR ones the window; what overflows
+    // either goes on probation, oldest first out.
+    while (static_cast<double>(window_bytes_) > window_capacity_) {
+      ShardEntry* oldest = Oldest(&window_);
+      Detach(oldest);
+      Link(oldest, kProbation);
+    }
+    while (static_cast<double>(protected_bytes_) > protected_capacity_) {
+      ShardEntry* oldest = Oldest(&protected_);
+      Detach(oldest);
+      Link(oldest, kProbation);
+    }
+    candidates_ = 0;
+    next_candidate_ = Newest(&probation_);
+    last_added_ = nullptr;
+    mode_ = mode;
+    return;
+  }
+  // To LIRS: protected entries are LIR; the window, then probation, HIR
+  // (probation's oldest first out).
+  ShardEntry window_entries;
+  Init(&window_entries);
+  while (ShardEntry* oldest = Oldest(&window_)) {
+    Detach(oldest);
+    LinkFront(&window_entries, oldest);
+  }
+  while (ShardEntry* oldest = Oldest(&probation_)) {
+    Detach(oldest);
+    Link(oldest, kWindow);
+  }
+  while (ShardEntry* oldest = Oldest(&window_entries)) {
+    Unlink(oldest);
+    Link(oldest, kWindow);
+  }
+  mode_ = mode;
+  sketch_active_ = false;
+  DemoteLirOverflow();
 }
 
 uint32_t EvictionOrder::Tick() { return ++clock_; }
@@ -297,6 +473,7 @@ void EvictionOrder::DemoteLirOverflow() {
 
 void EvictionOrder::AddLirs(ShardEntry* entry) {
   GrowEntries();
+  if (sketch_active_) sketch_.Increment(entry->table_hash);
   Duel(entry->table_hash, /*hit=*/false);
   const uint32_t now = Tick();
   uint32_t last_use = 0;
@@ -319,6 +496,7 @@ void EvictionOrder::AddLirs(ShardEntry* entry) {
 }
 
 void EvictionOrder::TouchLirs(ShardEntry* entry) {
+  if (sketch_active_) sketch_.Increment(entry->table_hash);
   Duel(entry->table_hash, /*hit=*/true);
   const uint32_t now = Tick();
   if (entry->region == kProtected) {

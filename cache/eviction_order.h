@@ -34,6 +34,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 #include "cache/eviction_policy.h"
 #include "cache/frequency_sketch.h"
@@ -54,6 +55,8 @@ inline size_t ChargeOf(const ShardEntry* entry) {
 class EvictionOrder {
  public:
   EvictionOrder(EvictionPolicy policy, size_t capacity);
+
+  ~EvictionOrder();
 
   EvictionOrder(const EvictionOrder&) = delete;
   EvictionOrder& operator=(const EvictionOrder&) = delete;
@@ -121,7 +124,17 @@ class EvictionOrder {
   // the LIR entries take more than their share.
   void DemoteLirOverflow();
 
-  const EvictionPolicy policy_;
+  // kAdaptive: runs LIRS or TinyLFU (mode_), as miniature simulations of
+  // both on the sampled keys vote. Keeps last-use times and ghosts in either
+  // mode, and the sketch while TinyLFU runs or is winning.
+  bool KeepsGhosts() const {
+    return mode_ == EvictionPolicy::kLirs || adaptive_;
+  }
+  void Vote(EvictionPolicy winner);
+  void SwitchTo(EvictionPolicy mode);
+
+  const bool adaptive_;
+  EvictionPolicy mode_;  // The policy running: policy_, or kAdaptive's pick.
   const double capacity_;
   ShardEntry window_;  // Sentinels: next is the newest, prev the oldest.
   ShardEntry probation_;
@@ -143,6 +156,12 @@ class EvictionOrder {
   uint32_t clock_ = 0;
   GhostTable ghosts_;
   ShardEntry* last_added_ = nullptr;
+
+  // kAdaptive: the miniature simulations (made when the shard first fills),
+  // whether the sketch is kept up, and votes in a row for the other mode.
+  std::unique_ptr<class PolicyDuel> policy_duel_;
+  bool sketch_active_ = false;
+  int votes_against_ = 0;
 
   uint64_t random_ = 0x2545F4914F6CDD1DULL;  // xorshift state, for Admit.
   // The duel: an LRU over a sample of the keys (all of them for small

@@ -10,8 +10,10 @@ absl::StatusOr<EvictionPolicy> ParseEvictionPolicy(absl::string_view name) {
   if (name == "lru") return EvictionPolicy::kLru;
   if (name == "tinylfu") return EvictionPolicy::kTinyLfu;
   if (name == "lirs") return EvictionPolicy::kLirs;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "unknown eviction policy \"", name, "\" (known: lru, tinylfu, lirs)"));
+  if (name == "adaptive") return EvictionPolicy::kAdaptive;
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown eviction policy \"", name,
+                   "\" (known: lru, tinylfu, lirs, adaptive)"));
 }
 
 absl::string_view EvictionPolicyName(EvictionPolicy policy) {
@@ -22,6 +24,8 @@ absl::string_view EvictionPolicyName(EvictionPolicy policy) {
       return "tinylfu";
     case EvictionPolicy::kLirs:
       return "lirs";
+    case EvictionPolicy::kAdaptive:
+      return "adaptive";
   }
   return "unknown";
 }

@@ -25,9 +25,9 @@
 
 namespace gogocache {
 
-enum class EvictionPolicy { kLru, kTinyLfu, kLirs };
+enum class EvictionPolicy { kLru, kTinyLfu, kLirs, kAdaptive };
 
-// "lru", "tinylfu" or "lirs".
+// "lru", "tinylfu", "lirs" or "adaptive".
 absl::StatusOr<EvictionPolicy> ParseEvictionPolicy(absl::string_view name);
 absl::string_view EvictionPolicyName(EvictionPolicy policy);
 

@@ -8,8 +8,12 @@
 
 #include "cache/eviction_policy.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "cache/byte_view.h"
@@ -36,6 +40,7 @@ bool Access(LruShard& shard, const std::string& key, size_t value_size = 0) {
 size_t EntriesOf(size_t n) { return n * LruShard::Charge(6, 0); }
 
 TEST(EvictionPolicyTest, NamesParse) {
+  EXPECT_EQ(*ParseEvictionPolicy("adaptive"), EvictionPolicy::kAdaptive);
   EXPECT_EQ(*ParseEvictionPolicy("lru"), EvictionPolicy::kLru);
   EXPECT_EQ(*ParseEvictionPolicy("tinylfu"), EvictionPolicy::kTinyLfu);
   EXPECT_EQ(*ParseEvictionPolicy("lirs"), EvictionPolicy::kLirs);
@@ -45,8 +50,9 @@ TEST(EvictionPolicyTest, NamesParse) {
 }
 
 TEST(EvictionPolicyTest, OneTimeScanDoesNotFlushTheHotSet) {
-  for (EvictionPolicy policy : {EvictionPolicy::kLru, EvictionPolicy::kTinyLfu,
-                                EvictionPolicy::kLirs}) {
+  for (EvictionPolicy policy :
+       {EvictionPolicy::kLru, EvictionPolicy::kTinyLfu, EvictionPolicy::kLirs,
+        EvictionPolicy::kAdaptive}) {
     SCOPED_TRACE(EvictionPolicyName(policy));
     LruShard shard(EntriesOf(100), nullptr, policy);
     for (int round = 0; round < 20; ++round) {
@@ -67,8 +73,9 @@ TEST(EvictionPolicyTest, OneTimeScanDoesNotFlushTheHotSet) {
 }
 
 TEST(EvictionPolicyTest, LoopLargerThanTheCacheStillHits) {
-  for (EvictionPolicy policy : {EvictionPolicy::kLru, EvictionPolicy::kTinyLfu,
-                                EvictionPolicy::kLirs}) {
+  for (EvictionPolicy policy :
+       {EvictionPolicy::kLru, EvictionPolicy::kTinyLfu, EvictionPolicy::kLirs,
+        EvictionPolicy::kAdaptive}) {
     SCOPED_TRACE(EvictionPolicyName(policy));
     LruShard shard(EntriesOf(100), nullptr, policy);
     int hits = 0;
@@ -86,8 +93,8 @@ TEST(EvictionPolicyTest, LoopLargerThanTheCacheStillHits) {
 }
 
 TEST(EvictionPolicyTest, FormerPopularityAges) {
-  for (EvictionPolicy policy :
-       {EvictionPolicy::kTinyLfu, EvictionPolicy::kLirs}) {
+  for (EvictionPolicy policy : {EvictionPolicy::kTinyLfu, EvictionPolicy::kLirs,
+                                EvictionPolicy::kAdaptive}) {
     SCOPED_TRACE(EvictionPolicyName(policy));
     LruShard shard(EntriesOf(100), nullptr, policy);
     // An old favourite, very popular once...
@@ -114,8 +121,8 @@ TEST(EvictionPolicyTest, RecencyBiasedTrafficDoesAsWellAsLru) {
   // window (TinyLFU) or HIR share (LIRS) alone would lose each new key before
   // its second use. The duel against LRU must notice and give it room.
   constexpr int kCapacity = 200;
-  for (EvictionPolicy policy :
-       {EvictionPolicy::kTinyLfu, EvictionPolicy::kLirs}) {
+  for (EvictionPolicy policy : {EvictionPolicy::kTinyLfu, EvictionPolicy::kLirs,
+                                EvictionPolicy::kAdaptive}) {
     SCOPED_TRACE(EvictionPolicyName(policy));
     LruShard lru(EntriesOf(kCapacity), nullptr, EvictionPolicy::kLru);
     LruShard shard(EntriesOf(kCapacity), nullptr, policy);
@@ -138,8 +145,8 @@ TEST(EvictionPolicyTest, RecencyBiasedTrafficDoesAsWellAsLru) {
 }
 
 TEST(EvictionPolicyTest, EntriesOfDifferentSizesStayWithinCapacity) {
-  for (EvictionPolicy policy :
-       {EvictionPolicy::kTinyLfu, EvictionPolicy::kLirs}) {
+  for (EvictionPolicy policy : {EvictionPolicy::kTinyLfu, EvictionPolicy::kLirs,
+                                EvictionPolicy::kAdaptive}) {
     SCOPED_TRACE(EvictionPolicyName(policy));
     const size_t capacity = 64 << 10;
     LruShard shard(capacity, nullptr, policy);
@@ -172,6 +179,41 @@ TEST(EvictionPolicyTest, LirsKeepsReturningKeysOverNewOnes) {
   }
   // Keeping ~99 of the 120 loop keys is the best there is.
   EXPECT_GT(returning_hits, 40 * 120 * 3 / 4);
+}
+
+// Independent requests with Zipf-like popularity: frequency is the signal,
+// TinyLFU beats LIRS, and the adaptive policy must notice and follow it.
+TEST(EvictionPolicyTest, AdaptiveFollowsTheBetterPolicy) {
+  constexpr int kKeys = 20000;
+  std::vector<double> cumulative(kKeys);
+  double total = 0;
+  for (int i = 0; i < kKeys; ++i) {
+    total += 1 / std::pow(i + 1, 0.8);
+    cumulative[i] = total;
+  }
+  std::mt19937 random(1);
+  std::uniform_real_distribution<double> uniform(0, total);
+  std::vector<std::string> trace(400000);
+  for (std::string& key : trace) {
+    const auto rank = std::lower_bound(cumulative.begin(), cumulative.end(),
+                                       uniform(random)) -
+                      cumulative.begin();
+    key = absl::StrCat("z", rank * 7919 % kKeys);
+  }
+  const auto late_hits = [&](EvictionPolicy policy) {
+    LruShard shard(EntriesOf(1000), nullptr, policy);
+    int hits = 0;
+    for (size_t i = 0; i < trace.size(); ++i) {
+      const bool hit = Access(shard, trace[i]);
+      if (i >= trace.size() / 2) hits += hit;
+    }
+    return hits;
+  };
+  const int lirs = late_hits(EvictionPolicy::kLirs);
+  const int tinylfu = late_hits(EvictionPolicy::kTinyLfu);
+  const int adaptive = late_hits(EvictionPolicy::kAdaptive);
+  ASSERT_GT(tinylfu, lirs * 102 / 100) << "the workload should favour TinyLFU";
+  EXPECT_GT(adaptive, lirs + (tinylfu - lirs) * 3 / 4);
 }
 
 }  // namespace

@@ -294,7 +294,8 @@ TEST_P(ShardPolicyTest, RestoreKeepsTheNewest) {
 INSTANTIATE_TEST_SUITE_P(Policies, ShardPolicyTest,
                          ::testing::Values(EvictionPolicy::kLru,
                                            EvictionPolicy::kTinyLfu,
-                                           EvictionPolicy::kLirs));
+                                           EvictionPolicy::kLirs,
+                                           EvictionPolicy::kAdaptive));
 
 }  // namespace
 }  // namespace gogocache

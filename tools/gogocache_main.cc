@@ -33,8 +33,9 @@ ABSL_FLAG(int, threads, 4, "demo: worker threads");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(5), "demo: how long to run");
 ABSL_FLAG(uint64_t, capacity, uint64_t{2} << 20, "demo: cache capacity, bytes");
 ABSL_FLAG(std::string, hash, "xxh3", "demo: hash strategy (crc32 or xxh3)");
-ABSL_FLAG(std::string, eviction, "lirs",
-          "demo: eviction policy of the shards (lirs, tinylfu or lru)");
+ABSL_FLAG(
+    std::string, eviction, "adaptive",
+    "demo: eviction policy of the shards (adaptive, lirs, tinylfu or lru)");
 ABSL_FLAG(uint64_t, keys, 10000, "demo: number of distinct keys");
 ABSL_FLAG(double, zipf, 0.99, "demo: Zipf exponent of key popularity");
 ABSL_FLAG(uint64_t, value_size, 512, "demo: bytes per value");

@@ -26,11 +26,12 @@ absl::Status Plot(const std::string& title,
   const std::string data = png + ".dat";
   {
     std::ofstream out(data);
-    out << "# size gogocache-lru lru opt gogocache-tinylfu gogocache-lirs\n";
+    out << "# size gogocache-lru lru opt gogocache-tinylfu gogocache-lirs "
+           "gogocache-adaptive\n";
     for (const SimulateRow& row : rows) {
-      out << absl::StrFormat("%d %.6f %.6f %.6f %.6f %.6f\n", row.size,
-                             row.shard, row.lru, row.opt, row.tinylfu,
-                             row.lirs);
+      out << absl::StrFormat("%d %.6f %.6f %.6f %.6f %.6f %.6f\n", row.size,
+                             row.shard, row.lru, row.opt, row.tinylfu, row.lirs,
+                             row.adaptive);
     }
     if (!out) return absl::InternalError(absl::StrCat("cannot write ", data));
   }
@@ -47,7 +48,9 @@ absl::Status Plot(const std::string& title,
       "'' using 1:3 with linespoints title 'LRU (exact)', "
       "'' using 1:2 with linespoints title 'gogocache, LRU policy', "
       "'' using 1:5 with linespoints title 'gogocache, Window TinyLFU', "
-      "'' using 1:6 with linespoints lw 2 title 'gogocache, LIRS (default)'\n",
+      "'' using 1:6 with linespoints title 'gogocache, LIRS', "
+      "'' using 1:7 with linespoints lw 2 title 'gogocache, adaptive "
+      "(default)'\n",
       absl::StrReplaceAll(png, {{"'", ""}}),
       absl::StrReplaceAll(title, {{"'", ""}}),
       absl::StrReplaceAll(data, {{"'", ""}}));
@@ -98,21 +101,23 @@ absl::Status RunSimulate(const std::string& trace_path,
 
   out << absl::StrFormat("trace %s: %d accesses, %d distinct keys\n",
                          BaseName(trace_path), keys->size(), distinct);
-  out << absl::StrFormat("%8s %15s %18s %14s %10s %10s\n", "size",
-                         "gogocache-lirs", "gogocache-tinylfu", "gogocache-lru",
-                         "LRU", "OPT");
+  out << absl::StrFormat("%8s %18s %15s %18s %14s %10s %10s\n", "size",
+                         "gogocache-adaptive", "gogocache-lirs",
+                         "gogocache-tinylfu", "gogocache-lru", "LRU", "OPT");
   std::vector<SimulateRow> rows;
   const double accesses = static_cast<double>(keys->size());
   for (size_t size : sizes) {
     SimulateRow row;
     row.size = size;
+    row.adaptive = ShardHits(*keys, size, EvictionPolicy::kAdaptive) / accesses;
     row.lirs = ShardHits(*keys, size, EvictionPolicy::kLirs) / accesses;
     row.tinylfu = ShardHits(*keys, size, EvictionPolicy::kTinyLfu) / accesses;
     row.shard = ShardHits(*keys, size, EvictionPolicy::kLru) / accesses;
     row.lru = ExactLruHits(*keys, size) / accesses;
     row.opt = OptimalHits(*keys, size) / accesses;
-    out << absl::StrFormat("%8d %15.4f %18.4f %14.4f %10.4f %10.4f\n", size,
-                           row.lirs, row.tinylfu, row.shard, row.lru, row.opt);
+    out << absl::StrFormat("%8d %18.4f %15.4f %18.4f %14.4f %10.4f %10.4f\n",
+                           size, row.adaptive, row.lirs, row.tinylfu, row.shard,
+                           row.lru, row.opt);
     rows.push_back(row);
   }
   if (options.sweep) {

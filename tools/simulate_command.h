@@ -32,9 +32,10 @@ struct SimulateOptions {
 
 struct SimulateRow {
   size_t size = 0;
-  double lirs = 0;     // The shard with LIRS (the default policy).
-  double tinylfu = 0;  // The shard with Window TinyLFU.
-  double shard = 0;    // The shard with LRU.
+  double adaptive = 0;  // The shard with the default policy (kAdaptive).
+  double lirs = 0;      // The shard with LIRS.
+  double tinylfu = 0;   // The shard with Window TinyLFU.
+  double shard = 0;     // The shard with LRU.
   double lru = 0;
   double opt = 0;
 };

@@ -28,6 +28,11 @@
 //
 // Both kTinyLfu's window and kLirs's HIR share start at 1% of the capacity
 // and are resized by a duel against a sampled LRU (see Duel()).
+//
+// kAdaptive runs kLirs or kTinyLfu (mode_) on the same lists, switching by
+// relinking them (LIR <-> protected, HIR <-> window, probation <-> the
+// oldest HIR), as two miniature shards of the two policies, fed the same
+// sampled accesses (MiniCache, PolicyDuel in the .cc), vote.
 
 #ifndef GOGOCACHE_CACHE_EVICTION_ORDER_H_
 #define GOGOCACHE_CACHE_EVICTION_ORDER_H_

@@ -2,7 +2,11 @@
 //
 // How a shard chooses what to evict (CacheGroupOptions::eviction).
 //
-//   kLirs     (default) LIRS (Jiang and Zhang, SIGMETRICS 2002): entries whose
+//   kAdaptive (default) LIRS or Window TinyLFU per shard, whichever
+//             miniature simulations of both on a sample of the shard's keys
+//             find better; switches when the other wins two periods in a
+//             row by more than chance.
+//   kLirs     LIRS (Jiang and Zhang, SIGMETRICS 2002): entries whose
 //             last reuse distance was short (LIR, about 99% of the bytes)
 //             stay; new keys and keys reused far apart (HIR) go first. A
 //             duel against a sampled LRU gives HIR more room on

@@ -155,6 +155,12 @@ void EvictionOrder::Unlink(ShardEntry* entry) {
   entry->next->prev = entry->prev;
 }
 
+ShardEntry* EvictionOrder::HeadOf(uint32_t region) {
+  return region == kWindow      ? &window_
+         : region == kProbation ? &probation_
+                                : &protected_;
+}
+
 size_t& EvictionOrder::BytesOf(uint32_t region) {
   switch (region) {
     case kProbation:
@@ -168,11 +174,20 @@ size_t& EvictionOrder::BytesOf(uint32_t region) {
 
 void EvictionOrder::Link(ShardEntry* entry, uint32_t region) {
   entry->region = region;
-  LinkFront(region == kWindow      ? &window_
-            : region == kProbation ? &probation_
-                                   : &protected_,
-            entry);
+  LinkFront(HeadOf(region), entry);
   BytesOf(region) += ChargeOf(entry);
+}
+
+size_t EvictionOrder::SpillOldest(uint32_t from, double limit, uint32_t to) {
+  ShardEntry* head = HeadOf(from);
+  size_t moved = 0;
+  while (static_cast<double>(BytesOf(from)) > limit) {
+    ShardEntry* oldest = Oldest(head);
+    Detach(oldest);
+    Link(oldest, to);
+    ++moved;
+  }
+  return moved;
 }
 
 void EvictionOrder::Detach(ShardEntry* entry) {
@@ -195,13 +210,7 @@ void EvictionOrder::Add(ShardEntry* entry) {
   if (adaptive_) entry->set_policy_word(Tick());
   Duel(entry->table_hash, /*hit=*/false);
   Link(entry, kWindow);
-  candidates_ = 0;
-  while (static_cast<double>(window_bytes_) > window_capacity_) {
-    ShardEntry* oldest = Oldest(&window_);
-    Detach(oldest);
-    Link(oldest, kProbation);
-    ++candidates_;
-  }
+  candidates_ = SpillOldest(kWindow, window_capacity_, kProbation);
   next_candidate_ = Newest(&probation_);
 }
 
@@ -276,11 +285,7 @@ void EvictionOrder::Touch(ShardEntry* entry) {
       Detach(entry);
       Link(entry, kProtected);
       // Protected is full: its oldest go back on probation, newest first.
-      while (static_cast<double>(protected_bytes_) > protected_capacity_) {
-        ShardEntry* oldest = Oldest(&protected_);
-        Detach(oldest);
-        Link(oldest, kProbation);
-      }
+      SpillOldest(kProtected, protected_capacity_, kProbation);
       break;
     default:
       Unlink(entry);
@@ -417,16 +422,8 @@ void EvictionOrder::SwitchTo(EvictionPolicy mode) {
   if (mode == EvictionPolicy::kTinyLfu) {
     // LIR entries become protected, HIR ones the window; what overflows
     // either goes on probation, oldest first out.
-    while (static_cast<double>(window_bytes_) > window_capacity_) {
-      ShardEntry* oldest = Oldest(&window_);
-      Detach(oldest);
-      Link(oldest, kProbation);
-    }
-    while (static_cast<double>(protected_bytes_) > protected_capacity_) {
-      ShardEntry* oldest = Oldest(&protected_);
-      Detach(oldest);
-      Link(oldest, kProbation);
-    }
+    SpillOldest(kWindow, window_capacity_, kProbation);
+    SpillOldest(kProtected, protected_capacity_, kProbation);
     candidates_ = 0;
     next_candidate_ = Newest(&probation_);
     last_added_ = nullptr;
@@ -463,12 +460,7 @@ bool EvictionOrder::InStack(uint32_t time) const {
 }
 
 void EvictionOrder::DemoteLirOverflow() {
-  const double lir_capacity = capacity_ - window_capacity_;
-  while (static_cast<double>(protected_bytes_) > lir_capacity) {
-    ShardEntry* bottom = Oldest(&protected_);
-    Detach(bottom);
-    Link(bottom, kWindow);
-  }
+  SpillOldest(kProtected, capacity_ - window_capacity_, kWindow);
 }
 
 void EvictionOrder::AddLirs(ShardEntry* entry) {

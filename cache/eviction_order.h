@@ -103,7 +103,11 @@ class EvictionOrder {
     return head->next == head ? nullptr : head->next;
   }
 
+  ShardEntry* HeadOf(uint32_t region);
   size_t& BytesOf(uint32_t region);
+  // Moves the oldest entries of region `from` to the newest end of region
+  // `to` while `from` holds more than `limit` bytes; returns how many.
+  size_t SpillOldest(uint32_t from, double limit, uint32_t to);
   // Counts one more entry, sizing the sketch or ghost table and the duel's
   // sample to the entries.
   void GrowEntries();

@@ -3,9 +3,9 @@
 // Hit throughput of CacheGroup::Get (the default policy, adaptive, as
 // BM_Gogocache; LIRS, LRU and Window TinyLFU as BM_GogocacheLirs,
 // BM_GogocacheLru and BM_GogocacheTinyLfu) next to RocksDB's LRU cache,
-// RocksDB's HyperClockCache and a plain LRU (a std::mutex over an unordered_map and a
-// list, per shard), on the same keys, capacity and shard count: 100,000 keys
-// of 16 bytes with 100-byte values, all resident, accessed Zipf(0.99) or
+// RocksDB's HyperClockCache and a plain LRU (a std::mutex over an unordered_map
+// and a list, per shard), on the same keys, capacity and shard count: 100,000
+// keys of 16 bytes with 100-byte values, all resident, accessed Zipf(0.99) or
 // uniformly. Each lookup reads the value's first and last byte, as a caller
 // would, and releases it.
 //

@@ -14,6 +14,23 @@
 namespace gogocache {
 namespace {
 
+// Per policy: the table's column (with its width) and the plot's line.
+struct SimulatedPolicy {
+  EvictionPolicy policy;
+  const char* column;
+  int width;
+  const char* title;
+};
+
+constexpr SimulatedPolicy kPolicies[kSimulatedPolicies] = {
+    {EvictionPolicy::kAdaptive, "gogocache-adaptive", 18,
+     "gogocache, adaptive (default)"},
+    {EvictionPolicy::kLirs, "gogocache-lirs", 15, "gogocache, LIRS"},
+    {EvictionPolicy::kTinyLfu, "gogocache-tinylfu", 18,
+     "gogocache, Window TinyLFU"},
+    {EvictionPolicy::kLru, "gogocache-lru", 14, "gogocache, LRU policy"},
+};
+
 std::string BaseName(const std::string& path) {
   const size_t slash = path.rfind('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
@@ -26,14 +43,26 @@ absl::Status Plot(const std::string& title,
   const std::string data = png + ".dat";
   {
     std::ofstream out(data);
-    out << "# size gogocache-lru lru opt gogocache-tinylfu gogocache-lirs "
-           "gogocache-adaptive\n";
+    out << "# size lru opt";
+    for (const SimulatedPolicy& p : kPolicies) out << " " << p.column;
+    out << "\n";
     for (const SimulateRow& row : rows) {
-      out << absl::StrFormat("%d %.6f %.6f %.6f %.6f %.6f %.6f\n", row.size,
-                             row.shard, row.lru, row.opt, row.tinylfu, row.lirs,
-                             row.adaptive);
+      out << absl::StrFormat("%d %.6f %.6f", row.size, row.lru, row.opt);
+      for (double ratio : row.shard) out << absl::StrFormat(" %.6f", ratio);
+      out << "\n";
     }
     if (!out) return absl::InternalError(absl::StrCat("cannot write ", data));
+  }
+  const std::string quoted_data = absl::StrReplaceAll(data, {{"'", ""}});
+  std::string plot = absl::StrFormat(
+      "plot '%s' using 1:3 with linespoints title 'OPT (Belady)' dt 2, "
+      "'' using 1:2 with linespoints title 'LRU (exact)'",
+      quoted_data);
+  // Back to front, so the default is drawn last, on top.
+  for (int i = kSimulatedPolicies - 1; i >= 0; --i) {
+    absl::StrAppendFormat(&plot,
+                          ", '' using 1:%d with linespoints%s title '%s'",
+                          4 + i, i == 0 ? " lw 2" : "", kPolicies[i].title);
   }
   const std::string script = absl::StrFormat(
       "set terminal pngcairo size 900,600\n"
@@ -44,16 +73,9 @@ absl::Status Plot(const std::string& title,
       "set yrange [0:1]\n"
       "set key bottom right\n"
       "set grid\n"
-      "plot '%s' using 1:4 with linespoints title 'OPT (Belady)' dt 2, "
-      "'' using 1:3 with linespoints title 'LRU (exact)', "
-      "'' using 1:2 with linespoints title 'gogocache, LRU policy', "
-      "'' using 1:5 with linespoints title 'gogocache, Window TinyLFU', "
-      "'' using 1:6 with linespoints title 'gogocache, LIRS', "
-      "'' using 1:7 with linespoints lw 2 title 'gogocache, adaptive "
-      "(default)'\n",
+      "%s\n",
       absl::StrReplaceAll(png, {{"'", ""}}),
-      absl::StrReplaceAll(title, {{"'", ""}}),
-      absl::StrReplaceAll(data, {{"'", ""}}));
+      absl::StrReplaceAll(title, {{"'", ""}}), plot);
   FILE* gnuplot = popen("gnuplot", "w");
   if (gnuplot == nullptr) {
     return absl::FailedPreconditionError(
@@ -101,23 +123,24 @@ absl::Status RunSimulate(const std::string& trace_path,
 
   out << absl::StrFormat("trace %s: %d accesses, %d distinct keys\n",
                          BaseName(trace_path), keys->size(), distinct);
-  out << absl::StrFormat("%8s %18s %15s %18s %14s %10s %10s\n", "size",
-                         "gogocache-adaptive", "gogocache-lirs",
-                         "gogocache-tinylfu", "gogocache-lru", "LRU", "OPT");
+  out << absl::StrFormat("%8s", "size");
+  for (const SimulatedPolicy& p : kPolicies) {
+    out << absl::StrFormat(" %*s", p.width, p.column);
+  }
+  out << absl::StrFormat(" %10s %10s\n", "LRU", "OPT");
   std::vector<SimulateRow> rows;
   const double accesses = static_cast<double>(keys->size());
   for (size_t size : sizes) {
     SimulateRow row;
     row.size = size;
-    row.adaptive = ShardHits(*keys, size, EvictionPolicy::kAdaptive) / accesses;
-    row.lirs = ShardHits(*keys, size, EvictionPolicy::kLirs) / accesses;
-    row.tinylfu = ShardHits(*keys, size, EvictionPolicy::kTinyLfu) / accesses;
-    row.shard = ShardHits(*keys, size, EvictionPolicy::kLru) / accesses;
+    out << absl::StrFormat("%8d", size);
+    for (int i = 0; i < kSimulatedPolicies; ++i) {
+      row.shard[i] = ShardHits(*keys, size, kPolicies[i].policy) / accesses;
+      out << absl::StrFormat(" %*.4f", kPolicies[i].width, row.shard[i]);
+    }
     row.lru = ExactLruHits(*keys, size) / accesses;
     row.opt = OptimalHits(*keys, size) / accesses;
-    out << absl::StrFormat("%8d %18.4f %15.4f %18.4f %14.4f %10.4f %10.4f\n",
-                           size, row.adaptive, row.lirs, row.tinylfu, row.shard,
-                           row.lru, row.opt);
+    out << absl::StrFormat(" %10.4f %10.4f\n", row.lru, row.opt);
     rows.push_back(row);
   }
   if (options.sweep) {

@@ -12,6 +12,7 @@
 #ifndef GOGOCACHE_TOOLS_SIMULATE_COMMAND_H_
 #define GOGOCACHE_TOOLS_SIMULATE_COMMAND_H_
 
+#include <array>
 #include <cstddef>
 #include <ostream>
 #include <string>
@@ -30,14 +31,15 @@ struct SimulateOptions {
   std::string plot;  // Sweep: where the PNG goes; empty for TRACE.png.
 };
 
+// The shard's policies the simulation runs, in the order of
+// SimulateRow::shard: the default (kAdaptive), kLirs, kTinyLfu, kLru.
+inline constexpr int kSimulatedPolicies = 4;
+
 struct SimulateRow {
   size_t size = 0;
-  double adaptive = 0;  // The shard with the default policy (kAdaptive).
-  double lirs = 0;      // The shard with LIRS.
-  double tinylfu = 0;   // The shard with Window TinyLFU.
-  double shard = 0;     // The shard with LRU.
-  double lru = 0;
-  double opt = 0;
+  std::array<double, kSimulatedPolicies> shard = {};  // Hit ratio per policy.
+  double lru = 0;                                     // Exact LRU.
+  double opt = 0;                                     // Belady's MIN.
 };
 
 // Runs the simulation; the rows are also returned through `rows` when set.

@@ -17,14 +17,6 @@ namespace gogocache {
 
 using byte_view_internal::SharedBuffer;
 
-size_t LruShard::TableHash::operator()(const Entry* entry) const {
-  return entry->table_hash;
-}
-
-bool LruShard::TableEq::operator()(const Entry* a, const KeyRef& b) const {
-  return a->table_hash == b.table_hash && a->key() == b.key;
-}
-
 // The strategy's hash chose the shard from its high bits; a multiplication
 // spreads every input bit over the 32 bits the table uses, so the table does
 // not see the bits that are constant within this shard. (For a 32-bit CRC the
@@ -152,25 +144,22 @@ void LruShard::ReplayAccesses(bool exclusive) {
   }
 }
 
-void LruShard::Detach(Table::iterator it) {
-  Entry* entry = *it;
-  table_.erase(it);
+void LruShard::Detach(Entry* entry) {
   order_.Remove(entry);
   usage_ -= shard_internal::ChargeOf(entry);
 }
 
 bool LruShard::Lookup(absl::string_view key, uint64_t hash, ByteView* value,
                       bool count) {
-  const KeyRef ref{key, TableHashOf(hash)};
+  const uint32_t table_hash = TableHashOf(hash);
   Stripe& stripe = StripeOfThisThread();
   EnterRead(stripe);
-  const auto it = table_.find(ref);
-  if (it == table_.end()) {
+  Entry* const entry = table_.Find(key, table_hash);
+  if (entry == nullptr) {
     ExitRead(stripe);
     if (count) stripe.misses.fetch_add(1, std::memory_order_relaxed);
     return false;
   }
-  Entry* entry = *it;
   *value = ViewOf(entry);
   // Entries recorded here stay valid until replayed: only writers remove
   // entries, and every writer replays first.
@@ -190,10 +179,10 @@ bool LruShard::Lookup(absl::string_view key, uint64_t hash, ByteView* value,
 }
 
 bool LruShard::Contains(absl::string_view key, uint64_t hash) {
-  const KeyRef ref{key, TableHashOf(hash)};
+  const uint32_t table_hash = TableHashOf(hash);
   Stripe& stripe = StripeOfThisThread();
   EnterRead(stripe);
-  const bool found = table_.find(ref) != table_.end();
+  const bool found = table_.Find(key, table_hash) != nullptr;
   ExitRead(stripe);
   return found;
 }
@@ -215,25 +204,24 @@ bool LruShard::InsertEntry(absl::string_view key, uint64_t hash,
                            absl::string_view value, bool restore,
                            ByteView* inserted,
                            std::vector<std::string>* evicted_keys) {
-  const KeyRef ref{key, TableHashOf(hash)};
+  const uint32_t table_hash = TableHashOf(hash);
   const size_t charge = Charge(key.size(), value.size());
   const bool fits = charge <= capacity_ && value.size() <= kMaxValueSize &&
                     key.size() <= shard_internal::kMaxShardKeySize;
   // Allocate and copy before excluding the readers.
-  Entry* entry = fits ? NewEntry(key, ref.table_hash, value) : nullptr;
+  Entry* entry = fits ? NewEntry(key, table_hash, value) : nullptr;
   absl::InlinedVector<Entry*, 4> dropped;  // Replaced or evicted; unref later.
   size_t evicted_count = 0;
   {
     WriterSection writer(*this);
-    const auto old = table_.find(ref);
-    if (old != table_.end()) {
-      dropped.push_back(*old);
+    if (Entry* old = table_.Remove(key, table_hash); old != nullptr) {
+      dropped.push_back(old);
       Detach(old);
     }
     if (entry == nullptr) {
       ++too_large_;
     } else {
-      table_.insert(entry);
+      table_.Insert(entry);
       if (restore) {
         order_.Restore(entry);
       } else {
@@ -245,7 +233,7 @@ bool LruShard::InsertEntry(absl::string_view key, uint64_t hash,
       while (usage_ > capacity_) {
         Entry* victim = order_.Evict();
         if (victim == nullptr) break;  // Only the new entry: it fits alone.
-        table_.erase(KeyRef{victim->key(), victim->table_hash});
+        table_.Remove(victim);
         usage_ -= shard_internal::ChargeOf(victim);
         dropped.push_back(victim);
         ++evicted_count;
@@ -270,10 +258,9 @@ bool LruShard::Erase(absl::string_view key, uint64_t hash) {
   Entry* victim = nullptr;
   {
     WriterSection writer(*this);
-    const auto it = table_.find(KeyRef{key, TableHashOf(hash)});
-    if (it == table_.end()) return false;
-    victim = *it;
-    Detach(it);
+    victim = table_.Remove(key, TableHashOf(hash));
+    if (victim == nullptr) return false;
+    Detach(victim);
   }
   victim->buffer.Unref();
   return true;

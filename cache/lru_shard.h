@@ -52,9 +52,9 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/string_view.h"
 #include "cache/byte_view.h"
+#include "cache/entry_table.h"
 #include "cache/eviction_order.h"
 #include "cache/eviction_policy.h"
 #include "cache/shard_entry.h"
@@ -76,9 +76,10 @@ class alignas(64) LruShard {
   using EvictionListener =
       std::function<void(absl::string_view key, const ByteView& value)>;
 
-  // Bytes charged per entry beyond its key and value: a 32-byte header, about
-  // 10 bytes of hash-table slot at the table's load factor, and the allocator's
-  // own header and rounding.
+  // Bytes charged per entry beyond its key and value: a 32-byte header and
+  // the policy word, 9 to 11 bytes of hash-table slot at the table's load
+  // factor, the allocator's own header and rounding, and the policy's
+  // history of evicted keys.
   static constexpr size_t kEntryOverhead = shard_internal::kEntryOverhead;
 
   // Largest value the shard stores (values are returned, not cached, above it).
@@ -139,24 +140,6 @@ class alignas(64) LruShard {
 
  private:
   using Entry = shard_internal::ShardEntry;
-  struct KeyRef {
-    absl::string_view key;
-    uint32_t table_hash;
-  };
-  struct TableHash {
-    using is_transparent = void;
-    size_t operator()(const Entry* entry) const;
-    size_t operator()(const KeyRef& ref) const { return ref.table_hash; }
-  };
-  struct TableEq {
-    using is_transparent = void;
-    bool operator()(const Entry* a, const Entry* b) const { return a == b; }
-    bool operator()(const Entry* a, const KeyRef& b) const;
-    bool operator()(const KeyRef& a, const Entry* b) const {
-      return (*this)(b, a);
-    }
-  };
-  using Table = absl::flat_hash_set<Entry*, TableHash, TableEq>;
 
   static uint32_t TableHashOf(uint64_t hash);
   static Entry* NewEntry(absl::string_view key, uint32_t table_hash,
@@ -202,8 +185,9 @@ class alignas(64) LruShard {
                    absl::string_view value, bool restore, ByteView* inserted,
                    std::vector<std::string>* evicted_keys);
 
-  // Takes `entry` out of the table and the list; the caller owns its reference.
-  void Detach(Table::iterator it) ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_);
+  // Takes `entry`, already out of the table, out of the eviction order and
+  // the usage; the caller owns its reference.
+  void Detach(Entry* entry) ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_);
 
   const size_t capacity_;
   const EvictionListener on_evict_;
@@ -213,7 +197,7 @@ class alignas(64) LruShard {
   alignas(64) std::atomic<bool> writer_active_{false};
   mutable SpinLock writer_mu_;
   // Read by readers while no writer is active; changed only by writers.
-  Table table_;
+  shard_internal::EntryTable table_;
   // Which entry leaves next. Only writers touch it.
   shard_internal::EvictionOrder order_ ABSL_GUARDED_BY(writer_mu_);
   size_t usage_ ABSL_GUARDED_BY(writer_mu_) = 0;

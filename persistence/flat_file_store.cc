@@ -428,22 +428,27 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
     compaction_done_.wait(lock);
   }
   if (absl::Status status = Writable(); !status.ok()) return status;
-  auto it = index_.find(key);
-  if (tombstone && it == index_.end()) return absl::OkStatus();
+  // A delete of an absent key writes nothing; a put probes the index once,
+  // after the space for its record is secured.
+  Index::iterator deleted;
+  if (tombstone) {
+    deleted = index_.find(key);
+    if (deleted == index_.end()) return absl::OkStatus();
+  }
   if (absl::Status status = file_->Reserve(end_ + size, path_); !status.ok()) {
     return status;  // Nothing was written.
   }
   log_format::EncodeRecord(type, key, value, file_->data() + end_);
-  if (it != index_.end()) live_bytes_ -= it->second.size;
   if (tombstone) {
-    index_.erase(it);
+    live_bytes_ -= deleted->second.size;
+    index_.erase(deleted);
     ++counters_.deletes;
   } else {
     const Location location{end_, size};
-    if (it != index_.end()) {
+    auto [it, inserted] = index_.try_emplace(key, location);
+    if (!inserted) {
+      live_bytes_ -= it->second.size;
       it->second = location;
-    } else {
-      index_.emplace(std::string(key), location);
     }
     live_bytes_ += size;
     ++counters_.puts;

@@ -2,6 +2,8 @@
 
 #include "cache/lru_shard.h"
 
+#include <sched.h>
+
 #include <algorithm>
 #include <cstring>
 #include <functional>
@@ -92,10 +94,13 @@ LruShard::~LruShard() {
 }
 
 LruShard::Stripe& LruShard::StripeOfThisThread() {
-  // Threads are told apart by their id; the multiplication spreads ids that
-  // differ only in high bits (thread stacks are megabytes apart).
-  const uint64_t id = std::hash<std::thread::id>()(std::this_thread::get_id());
-  return stripes_[((id * 0x9E3779B97F4A7C15ULL) >> 58) % kStripes];
+  // By the CPU the thread runs on (glibc reads it from the rseq area, no
+  // system call): threads running at the same moment are on different CPUs
+  // and so, up to kStripes CPUs, on different stripes, where picking by
+  // thread id put two threads on one stripe one time in kStripes. A thread
+  // that moves meanwhile still leaves the stripe it entered.
+  const int cpu = sched_getcpu();
+  return stripes_[static_cast<unsigned>(cpu < 0 ? 0 : cpu) % kStripes];
 }
 
 void LruShard::EnterRead(Stripe& stripe) {

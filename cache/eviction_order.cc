@@ -492,6 +492,11 @@ void EvictionOrder::TouchLirs(ShardEntry* entry) {
   Duel(entry->table_hash, /*hit=*/true);
   const uint32_t now = Tick();
   if (entry->region == kProtected) {
+    // Used again soon after its last move to the top: leave its place and
+    // time as they are, which keeps the stack ordered by the times it
+    // records (each at most a 64th of the entries' worth of accesses old),
+    // and spares the write to an entry other threads keep reading.
+    if (now - entry->policy_word() <= entries_ / 64) return;
     if (protected_.next != entry) {
       Unlink(entry);
       LinkFront(&protected_, entry);

@@ -9,8 +9,9 @@
 //
 // Integers are little-endian. A header's crc covers its first 12 bytes; a
 // record's covers everything after its own crc field. CRCs are zlib's CRC-32
-// (IEEE). Keys and values are arbitrary bytes. A put record carries the key's
-// new value; a delete record (a tombstone) carries no value.
+// (IEEE, reflected, as gzip computes it), computed with Intel ISA-L. Keys
+// and values are arbitrary bytes. A put record carries the key's new value;
+// a delete record (a tombstone) carries no value.
 //
 // Scanning tells damage apart by where it is: a record that fails its checks
 // with no valid record after it is a torn tail (the write in progress when

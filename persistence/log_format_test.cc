@@ -2,6 +2,10 @@
 
 #include "persistence/log_format.h"
 
+#include <zlib.h>
+
+#include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -34,6 +38,34 @@ std::string ThreeRecords() {
                std::string("\xff\xfe\n\0 value", 10), &log);
   AppendRecord(RecordType::kDelete, "a", "", &log);
   return log;
+}
+
+// Logs written with zlib's crc32 (before ISA-L computed it) must still
+// verify: each record's checksum is zlib's CRC-32 of the bytes after it.
+TEST(LogFormatTest, RecordChecksumIsZlibCrc32) {
+  std::mt19937 random(7);
+  for (size_t value_size : {0, 1, 15, 16, 100, 127, 4096, 70000}) {
+    std::string key(1 + random() % 40, '\0');
+    std::string value(value_size, '\0');
+    for (char& c : key) c = static_cast<char>(random());
+    for (char& c : value) c = static_cast<char>(random());
+    std::string record;
+    AppendRecord(RecordType::kPut, key, value, &record);
+    const uint32_t expected =
+        crc32(0, reinterpret_cast<const Bytef*>(record.data()) + 4,
+              static_cast<uInt>(record.size() - 4));
+    const auto* b = reinterpret_cast<const unsigned char*>(record.data());
+    const uint32_t stored = uint32_t{b[0]} | uint32_t{b[1]} << 8 |
+                            uint32_t{b[2]} << 16 | uint32_t{b[3]} << 24;
+    EXPECT_EQ(stored, expected) << "value of " << value_size << " bytes";
+  }
+  // The header too: 16 bytes fixed by the format since version 1.
+  const std::string header = EncodeHeader();
+  EXPECT_EQ(crc32(0, reinterpret_cast<const Bytef*>(header.data()), 12),
+            uint32_t{static_cast<unsigned char>(header[12])} |
+                uint32_t{static_cast<unsigned char>(header[13])} << 8 |
+                uint32_t{static_cast<unsigned char>(header[14])} << 16 |
+                uint32_t{static_cast<unsigned char>(header[15])} << 24);
 }
 
 TEST(LogFormatTest, HeaderRoundTrips) {

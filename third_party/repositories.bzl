@@ -12,6 +12,7 @@ gogocache BUILD file:
     @com_github_google_benchmark//:benchmark, :benchmark_main
     @com_github_cyan4973_xxhash//:xxhash
     @zlib//:zlib
+    @com_github_intel_isa_l//:isal       libisal-dev (the log's CRC-32)
     @org_tukaani_xz//:lzma               liblzma-dev (xz-compressed traces)
 
 A workspace that depends on gogocache calls `gogocache_dependencies()` after
@@ -217,6 +218,12 @@ def gogocache_dependencies():
         build_file = Label("//third_party:xxhash.BUILD"),
         debian_package = "libxxhash-dev",
         header = "/usr/include/xxhash.h",
+    )
+    _system_library(
+        name = "com_github_intel_isa_l",
+        build_file = Label("//third_party:isal.BUILD"),
+        debian_package = "libisal-dev",
+        header = "/usr/include/isa-l/crc.h",
     )
     _system_library(
         name = "zlib",

@@ -24,18 +24,18 @@
 // How a hit avoids a lock every reader contends on: lookups are readers and
 // run concurrently; inserts, erases and recency updates are writers and run
 // alone. A reader announces itself in one of kStripes per-shard stripes
-// picked by its thread, so concurrent readers write to different cache lines;
-// a writer raises a flag and waits until every stripe is empty. A hit cannot
-// move its entry to the front of the recency list (that would be a write), so
-// it records the entry in its stripe's access buffer. The next writer
-// replays those moves in order before doing anything else, and so does the
-// reader that fills a buffer, under the writer lock alone: a replay only
-// reorders entries, which readers never look at, so they go on meanwhile.
-// From one thread the order is exactly LRU; with several, accesses recorded
-// in different stripes are replayed stripe by stripe, and an access is not
-// recorded (its entry simply ages as if not touched, as in Caffeine) when its
-// buffer is full, or when a replay passes its slot before the reader has
-// written it.
+// picked by the CPU it runs on, so concurrent readers write to different
+// cache lines; a writer raises a flag and waits until every stripe is empty.
+// A hit cannot move its entry to the front of the recency list (that would be
+// a write), so it records the entry in its stripe's access buffer. The next
+// writer replays those moves in order before doing anything else, and so
+// does the reader that fills a buffer, under the writer lock alone: a replay
+// only reorders entries, which readers never look at, so they go on
+// meanwhile. From one thread the order is exactly the policy's; with
+// several, accesses recorded in different stripes are replayed stripe by
+// stripe, and an access is not recorded (its entry simply ages as if not
+// touched, as in Caffeine) when its buffer is full, or when a replay passes
+// its slot before the reader has written it.
 //
 // Nothing slow happens inside a writer: the entry's allocation and copy come
 // before, the eviction listener after.

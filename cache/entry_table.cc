@@ -12,9 +12,10 @@ namespace shard_internal {
 size_t EntryTable::IndexOf(absl::string_view key, uint32_t hash) const {
   if (size_ == 0) return capacity_;
   const uint64_t tag = TagOf(hash);
+  const uint64_t* const slots = slots_.get();
   size_t i = HomeOf(hash);
   for (uint64_t distance = 0;; ++distance) {
-    const uint64_t slot = slots_[i];
+    const uint64_t slot = slots[i];
     if (slot == 0) return capacity_;
     const uint64_t slot_distance = DistanceOf(slot, i);
     // Robin Hood order: the key would have displaced an entry nearer its
@@ -51,8 +52,9 @@ void EntryTable::Place(ShardEntry* entry) {
   size_t i = HomeOf(entry->table_hash);
   uint64_t carried =
       reinterpret_cast<uintptr_t>(entry) | TagOf(entry->table_hash);
+  uint64_t* const slots = slots_.get();
   for (uint64_t distance = 0;; ++distance) {
-    uint64_t& slot = slots_[i];
+    uint64_t& slot = slots[i];
     if (slot == 0) {
       slot = WithDistance(carried, distance);
       return;
@@ -82,13 +84,14 @@ void EntryTable::Rebuild(size_t capacity) {
 void EntryTable::EraseAt(size_t i) {
   // Backward shift: each following entry not at its home moves one slot
   // closer to it, so no tombstone is left to lengthen later probes.
-  for (size_t next = Next(i); slots_[next] != 0; next = Next(next)) {
-    const uint64_t distance = DistanceOf(slots_[next], next);
+  uint64_t* const slots = slots_.get();
+  for (size_t next = Next(i); slots[next] != 0; next = Next(next)) {
+    const uint64_t distance = DistanceOf(slots[next], next);
     if (distance == 0) break;
-    slots_[i] = WithDistance(slots_[next], distance - 1);
+    slots[i] = WithDistance(slots[next], distance - 1);
     i = next;
   }
-  slots_[i] = 0;
+  slots[i] = 0;
   --size_;
 }
 

@@ -12,9 +12,10 @@ namespace gogocache {
 namespace log_format {
 namespace {
 
-// zlib's CRC-32 (the gzip one), computed by ISA-L: the same values, from
-// 6 to 8 times faster here (carry-less multiplication where the CPU has it),
-// which is most of what recovery and a small write cost.
+// zlib's CRC-32 (the gzip one), computed by ISA-L: the same values, 2.5
+// times faster in bulk and 6 times on a 129-byte record here (carry-less
+// multiplication where the CPU has it); the checksum was most of what
+// recovery cost.
 uint32_t Crc(absl::string_view bytes) {
   return crc32_gzip_refl(
       0, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());

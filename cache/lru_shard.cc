@@ -63,11 +63,14 @@ class LruShard::WriterSection {
     // reader sees the flag and backs out, or this sees the reader and waits.
     shard_.writer_active_.store(true, std::memory_order_seq_cst);
     for (Stripe& stripe : shard_.stripes_) {
-      while (stripe.readers.load(std::memory_order_seq_cst) != 0) {
+      while ((stripe.state.load(std::memory_order_seq_cst) & kReadersMask) !=
+             0) {
         std::this_thread::yield();
       }
     }
-    shard_.ReplayAccesses(/*exclusive=*/true);
+    for (Stripe& stripe : shard_.stripes_) {
+      shard_.ReplayStripe(stripe, /*exclusive=*/true);
+    }
   }
 
   ~WriterSection() ABSL_UNLOCK_FUNCTION() {
@@ -102,64 +105,71 @@ LruShard::Stripe& LruShard::StripeOfThisThread() {
   return stripes_[static_cast<unsigned>(cpu < 0 ? 0 : cpu) % kStripes];
 }
 
-void LruShard::EnterRead(Stripe& stripe) {
+uint32_t LruShard::EnterRead(Stripe& stripe, bool claim_slot) {
+  const uint64_t add = kOneReader | (claim_slot ? kOneLookup : 0);
   for (;;) {
-    stripe.readers.fetch_add(1, std::memory_order_seq_cst);
-    if (!writer_active_.load(std::memory_order_seq_cst)) return;
-    // A writer is in or coming: step out of its way until it is done.
-    stripe.readers.fetch_sub(1, std::memory_order_release);
+    const uint64_t before =
+        stripe.state.fetch_add(add, std::memory_order_seq_cst);
+    if (!writer_active_.load(std::memory_order_seq_cst)) {
+      return static_cast<uint32_t>(before >> kLookupShift);
+    }
+    // A writer is in or coming: step out of its way until it is done. The
+    // slot claimed is given up, never written (the writer's replay may pass
+    // it before this reader is back), and the claim is not a lookup.
+    stripe.state.fetch_sub(kOneReader, std::memory_order_release);
+    if (claim_slot) stripe.uncounted.fetch_add(1, std::memory_order_relaxed);
     while (writer_active_.load(std::memory_order_acquire)) {
       std::this_thread::yield();
     }
   }
 }
 
-void LruShard::ReplayAccesses(bool exclusive) {
-  for (Stripe& stripe : stripes_) {
-    // Most stripes are idle: skip them without a locked instruction.
-    if (stripe.recorded.load(std::memory_order_relaxed) == 0 &&
-        (!exclusive || stripe.late_slots == 0)) {
-      continue;
+void LruShard::ReplayStripe(Stripe& stripe, bool exclusive) {
+  // Most stripes are idle: skip them without a locked instruction.
+  if ((stripe.state.load(std::memory_order_relaxed) >> kLookupShift) == 0 &&
+      (!exclusive || stripe.late_slots == 0)) {
+    return;
+  }
+  const uint32_t recorded = static_cast<uint32_t>(
+      stripe.state.fetch_and(kReadersMask, std::memory_order_acquire) >>
+      kLookupShift);
+  stripe.replayed_lookups += recorded;
+  uint32_t count = std::min(recorded, kAccessBufferSize);
+  if (exclusive) {
+    // Slots a reader claimed before an earlier drain but wrote after it
+    // still hold entries; take them now, before anything is removed.
+    count = std::max(count, stripe.late_slots);
+    stripe.late_slots = 0;
+  } else {
+    // Readers still running may write slots below `count` after this
+    // drain passes them.
+    stripe.late_slots = std::max(stripe.late_slots, count);
+  }
+  // Taken first, then replayed: the entries and their list neighbours are
+  // mostly out of cache, and fetching them ahead of the relinking that
+  // needs them overlaps those misses instead of taking them one by one.
+  Entry* taken[kAccessBufferSize];
+  uint32_t taken_count = 0;
+  for (uint32_t i = 0; i < count; ++i) {
+    // Empty for a miss, for a claim given up, and when the reader that
+    // claimed the slot has not written it yet (that access is lost, as a
+    // full buffer's are). A load and a store,
+    // not an exchange: a write landing between them is lost too, which is
+    // as harmless, and a locked instruction per access is not.
+    Entry* entry = stripe.accessed[i].load(std::memory_order_acquire);
+    if (entry == nullptr) continue;
+    stripe.accessed[i].store(nullptr, std::memory_order_relaxed);
+    __builtin_prefetch(entry, /*rw=*/1);
+    taken[taken_count++] = entry;
+  }
+  constexpr uint32_t kNeighboursAhead = 4;
+  for (uint32_t i = 0; i < taken_count; ++i) {
+    if (i + kNeighboursAhead < taken_count) {
+      const Entry* ahead = taken[i + kNeighboursAhead];
+      __builtin_prefetch(ahead->prev, /*rw=*/1);
+      __builtin_prefetch(ahead->next, /*rw=*/1);
     }
-    const uint32_t recorded =
-        stripe.recorded.exchange(0, std::memory_order_acquire);
-    stripe.replayed_hits += recorded;
-    uint32_t count = std::min(recorded, kAccessBufferSize);
-    if (exclusive) {
-      // Slots a reader claimed before an earlier drain but wrote after it
-      // still hold entries; take them now, before anything is removed.
-      count = std::max(count, stripe.late_slots);
-      stripe.late_slots = 0;
-    } else {
-      // Readers still running may write slots below `count` after this
-      // drain passes them.
-      stripe.late_slots = std::max(stripe.late_slots, count);
-    }
-    // Taken first, then replayed: the entries and their list neighbours are
-    // mostly out of cache, and fetching them ahead of the relinking that
-    // needs them overlaps those misses instead of taking them one by one.
-    Entry* taken[kAccessBufferSize];
-    uint32_t taken_count = 0;
-    for (uint32_t i = 0; i < count; ++i) {
-      // Empty when the reader that claimed the slot has not written it yet
-      // (its access is lost, as a full buffer's are). A load and a store,
-      // not an exchange: a write landing between them is lost too, which is
-      // as harmless, and a locked instruction per access is not.
-      Entry* entry = stripe.accessed[i].load(std::memory_order_acquire);
-      if (entry == nullptr) continue;
-      stripe.accessed[i].store(nullptr, std::memory_order_relaxed);
-      __builtin_prefetch(entry, /*rw=*/1);
-      taken[taken_count++] = entry;
-    }
-    constexpr uint32_t kNeighboursAhead = 4;
-    for (uint32_t i = 0; i < taken_count; ++i) {
-      if (i + kNeighboursAhead < taken_count) {
-        const Entry* ahead = taken[i + kNeighboursAhead];
-        __builtin_prefetch(ahead->prev, /*rw=*/1);
-        __builtin_prefetch(ahead->next, /*rw=*/1);
-      }
-      order_.Touch(taken[i]);
-    }
+    order_.Touch(taken[i]);
   }
 }
 
@@ -172,35 +182,39 @@ bool LruShard::Lookup(absl::string_view key, uint64_t hash, ByteView* value,
                       bool count) {
   const uint32_t table_hash = TableHashOf(hash);
   Stripe& stripe = StripeOfThisThread();
-  EnterRead(stripe);
+  const uint32_t slot = EnterRead(stripe, /*claim_slot=*/true);
   Entry* const entry = table_.Find(key, table_hash);
-  if (entry == nullptr) {
-    ExitRead(stripe);
-    if (count) stripe.misses.fetch_add(1, std::memory_order_relaxed);
-    return false;
-  }
-  *value = ViewOf(entry);
-  // Entries recorded here stay valid until replayed: only writers remove
-  // entries, and every writer replays first.
-  const uint32_t slot = stripe.recorded.fetch_add(1, std::memory_order_relaxed);
-  if (slot < kAccessBufferSize) {
-    stripe.accessed[slot].store(entry, std::memory_order_release);
+  if (entry != nullptr) {
+    *value = ViewOf(entry);
+    // Entries recorded here stay valid until replayed: only writers remove
+    // entries, and every writer replays first.
+    if (slot < kAccessBufferSize) {
+      stripe.accessed[slot].store(entry, std::memory_order_release);
+    }
   }
   ExitRead(stripe);
-  if (!count) stripe.uncounted_hits.fetch_add(1, std::memory_order_relaxed);
-  if (slot == kAccessBufferSize - 1) {
-    // Full: replay now. Replaying only reorders entries, which readers never
-    // look at, so it takes the writer lock without stopping the readers.
-    std::lock_guard<SpinLock> lock(writer_mu_);
-    ReplayAccesses(/*exclusive=*/false);
+  if (!count) {
+    stripe.uncounted.fetch_add(1, std::memory_order_relaxed);
+  } else if (entry == nullptr) {
+    stripe.misses.fetch_add(1, std::memory_order_relaxed);
   }
-  return true;
+  // Full: replay now. Replaying only reorders entries, which readers never
+  // look at, so it takes the writer lock without stopping the readers. Only
+  // this stripe: the others' readers replay their own, and reading their
+  // lines here would pull them away from the CPUs that write them. (Every
+  // kAccessBufferSize-th claim, not only the first: a claim given up to a
+  // writer must not leave the stripe unreplayed.)
+  if (slot % kAccessBufferSize == kAccessBufferSize - 1) {
+    std::lock_guard<SpinLock> lock(writer_mu_);
+    ReplayStripe(stripe, /*exclusive=*/false);
+  }
+  return entry != nullptr;
 }
 
 bool LruShard::Contains(absl::string_view key, uint64_t hash) {
   const uint32_t table_hash = TableHashOf(hash);
   Stripe& stripe = StripeOfThisThread();
-  EnterRead(stripe);
+  EnterRead(stripe, /*claim_slot=*/false);
   const bool found = table_.Find(key, table_hash) != nullptr;
   ExitRead(stripe);
   return found;
@@ -291,9 +305,15 @@ LruShardStats LruShard::GetStats() const {
   // them out without stopping the readers.
   std::lock_guard<SpinLock> lock(writer_mu_);
   for (const Stripe& stripe : stripes_) {
-    stats.hits += stripe.replayed_hits +
-                  stripe.recorded.load(std::memory_order_relaxed) -
-                  stripe.uncounted_hits.load(std::memory_order_relaxed);
+    // Misses and uncounted lookups are added after their lookup is: read
+    // them first, so that a lookup in flight is not taken from the hits
+    // before it is counted in them.
+    const uint64_t not_hits = stripe.misses.load(std::memory_order_acquire) +
+                              stripe.uncounted.load(std::memory_order_acquire);
+    const uint64_t lookups =
+        stripe.replayed_lookups +
+        (stripe.state.load(std::memory_order_acquire) >> kLookupShift);
+    stats.hits += lookups > not_hits ? lookups - not_hits : 0;
     stats.misses += stripe.misses.load(std::memory_order_relaxed);
   }
   stats.items = table_.size();

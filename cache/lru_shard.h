@@ -27,15 +27,17 @@
 // picked by the CPU it runs on, so concurrent readers write to different
 // cache lines; a writer raises a flag and waits until every stripe is empty.
 // A hit cannot move its entry to the front of the recency list (that would be
-// a write), so it records the entry in its stripe's access buffer. The next
-// writer replays those moves in order before doing anything else, and so
-// does the reader that fills a buffer, under the writer lock alone: a replay
-// only reorders entries, which readers never look at, so they go on
-// meanwhile. From one thread the order is exactly the policy's; with
-// several, accesses recorded in different stripes are replayed stripe by
-// stripe, and an access is not recorded (its entry simply ages as if not
-// touched, as in Caffeine) when its buffer is full, or when a replay passes
-// its slot before the reader has written it.
+// a write), so it records the entry in its stripe's access buffer, in the
+// slot it claimed with the same atomic add that let it in. The next writer
+// replays those moves in order before doing anything else, and so does the
+// reader that fills a buffer (that buffer only), under the writer lock
+// alone: a replay only reorders entries, which readers never look at, so
+// they go on meanwhile. From one thread the order is exactly the policy's;
+// with several, accesses recorded in different stripes are replayed stripe
+// by stripe, and an access is not recorded (its entry simply ages as if not
+// touched, as in Caffeine) when its buffer is full, when its reader stepped
+// aside for a writer, or when a replay passes its slot before the reader has
+// written it.
 //
 // Nothing slow happens inside a writer: the entry's allocation and copy come
 // before, the eviction listener after.
@@ -148,38 +150,47 @@ class alignas(64) LruShard {
 
   // A reader stripe: one cache line of counters, then the access buffer.
   struct alignas(64) Stripe {
-    std::atomic<uint32_t> readers{0};  // Readers inside, via this stripe.
-    // Hits since the last replay; the first kAccessBufferSize of them are
-    // recorded in `accessed`. Doubles as the hit counter, saving a second
-    // atomic add per hit.
-    std::atomic<uint32_t> recorded{0};
+    // Readers inside via this stripe (low half) and lookups since the last
+    // replay (high half), in one word so that entering and claiming a slot
+    // of `accessed` is a single atomic add. The lookup count doubles as the
+    // hit counter (hits are what is left after misses and uncounted).
+    std::atomic<uint64_t> state{0};
     std::atomic<uint64_t> misses{0};
-    std::atomic<uint64_t> uncounted_hits{0};  // Lookups with count == false.
-    // Sum of `recorded` at past replays; written under writer_mu_.
-    uint64_t replayed_hits = 0;
+    // Lookups with count == false, and claims given up to a writer.
+    std::atomic<uint64_t> uncounted{0};
+    // Sum of the lookup counts at past replays; written under writer_mu_.
+    uint64_t replayed_lookups = 0;
     // Slots below this may have been written after the last replay passed
-    // them (see ReplayAccesses); written under writer_mu_.
+    // them (see ReplayStripe); written under writer_mu_.
     uint32_t late_slots = 0;
-    // Slots [0, min(recorded, size)) hold entries hit since the last replay,
+    // Slots [0, min(lookups, size)) hold entries hit since the last replay,
     // or nullptr; each is written by the reader that claimed it, inside its
     // read section, and emptied by the replay that takes it.
     std::atomic<Entry*> accessed[kAccessBufferSize] = {};
   };
+  static constexpr uint64_t kOneReader = 1;
+  static constexpr int kLookupShift = 32;
+  static constexpr uint64_t kOneLookup = uint64_t{1} << kLookupShift;
+  static constexpr uint64_t kReadersMask = kOneLookup - 1;
 
   // Exclusive access to the table and the list for its lifetime: takes the
   // writer lock, waits out the readers, then replays recorded accesses.
   class WriterSection;
 
   Stripe& StripeOfThisThread();
-  void EnterRead(Stripe& stripe);
+  // Enters a read section through `stripe`; with `claim_slot`, also counts a
+  // lookup and returns its index among the stripe's lookups since the last
+  // replay: its slot of `accessed`, when below kAccessBufferSize.
+  uint32_t EnterRead(Stripe& stripe, bool claim_slot);
   static void ExitRead(Stripe& stripe) {
-    stripe.readers.fetch_sub(1, std::memory_order_release);
+    stripe.state.fetch_sub(kOneReader, std::memory_order_release);
   }
-  // Applies the recorded accesses to the eviction order. `exclusive`: the
-  // readers are out (a WriterSection), so every slot written since the last
-  // replay is taken, as entries may be removed next; otherwise readers keep
-  // running and may refill slots as they are emptied.
-  void ReplayAccesses(bool exclusive) ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_);
+  // Applies the accesses recorded in `stripe` to the eviction order.
+  // `exclusive`: the readers are out (a WriterSection), so every slot
+  // written since the last replay is taken, as entries may be removed next;
+  // otherwise readers keep running and may refill slots as they are emptied.
+  void ReplayStripe(Stripe& stripe, bool exclusive)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_);
 
   bool InsertEntry(absl::string_view key, uint64_t hash,
                    absl::string_view value, bool restore, ByteView* inserted,

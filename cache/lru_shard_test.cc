@@ -245,6 +245,10 @@ TEST_P(ShardPolicyTest, ConcurrentChurnNeverExceedsCapacity) {
       if (shard.GetStats().bytes > capacity) over = true;
     }
   });
+  // Counted as the callers saw them: the shard's counters must agree
+  // exactly, though readers step aside for writers all the time.
+  std::atomic<uint64_t> hits{0};
+  std::atomic<uint64_t> misses{0};
   std::vector<std::thread> writers;
   for (int t = 0; t < 4; ++t) {
     writers.emplace_back([&, t] {
@@ -253,8 +257,12 @@ TEST_P(ShardPolicyTest, ConcurrentChurnNeverExceedsCapacity) {
         const std::string key = absl::StrCat(random() % 5000);
         if (i % 3 == 0) {
           ByteView value;
-          if (shard.Lookup(key, H(key), &value)) {
+          const bool counted = i % 2 == 0;
+          if (shard.Lookup(key, H(key), &value, counted)) {
             ASSERT_EQ(value.ToString(), std::string(value.size(), key[0]));
+            if (counted) ++hits;
+          } else if (counted) {
+            ++misses;
           }
         } else if (i % 7 == 0) {
           shard.Erase(key, H(key));
@@ -270,6 +278,9 @@ TEST_P(ShardPolicyTest, ConcurrentChurnNeverExceedsCapacity) {
   EXPECT_FALSE(over.load());
   EXPECT_LE(shard.GetStats().bytes, capacity);
   EXPECT_GT(shard.GetStats().evictions, 0u);
+  EXPECT_EQ(shard.GetStats().hits, hits.load());
+  EXPECT_EQ(shard.GetStats().misses, misses.load());
+  EXPECT_GT(hits.load(), 0u);
 }
 
 // Restoring from a store, oldest first, into a shard that holds only some:

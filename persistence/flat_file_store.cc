@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <thread>
 #include <utility>
 
@@ -23,6 +24,7 @@ namespace {
 
 using file_util::ErrnoError;
 using log_format::RecordType;
+using persistence_internal::KeyIndex;
 
 constexpr size_t kCopyBufferSize = size_t{1} << 20;
 
@@ -104,10 +106,17 @@ absl::StatusOr<int> LockStore(const std::string& path, bool exclusive) {
   return fd;
 }
 
+// The key of the record at `offset` of `log`, for the index to confirm a
+// hash match; empty (no key's) if the bytes there are not a record.
+absl::string_view KeyAt(absl::string_view log, uint64_t offset) {
+  log_format::Record record;
+  return log_format::DecodeRecordAt(log, offset, &record) ? record.key
+                                                          : absl::string_view();
+}
+
 // What a scan of a whole log file found, with the index of its live records.
-template <typename Index>
 absl::StatusOr<LogReport> IndexLog(
-    absl::string_view log, Index* index,
+    absl::string_view log, KeyIndex* index,
     const std::function<void(uint64_t, uint64_t)>& progress) {
   LogReport report;
   report.file_bytes = log.size();
@@ -115,22 +124,15 @@ absl::StatusOr<LogReport> IndexLog(
   if (progress) {
     on_progress = [&](uint64_t done) { progress(done, log.size()); };
   }
+  auto key_of = [log](uint64_t offset) { return KeyAt(log, offset); };
   const log_format::ScanResult scan = log_format::ScanLog(
       log,
       [&](const log_format::Record& record) {
-        auto it = index->find(record.key);
-        if (it != index->end()) {
-          report.live_bytes -= it->second.size;
-          if (record.type == RecordType::kDelete) {
-            index->erase(it);
-          } else {
-            it->second = {record.offset, record.size};
-          }
-        } else if (record.type == RecordType::kPut) {
-          index->emplace(
-              std::string(record.key),
-              typename Index::mapped_type{record.offset, record.size});
-        }
+        const std::optional<KeyIndex::Location> previous =
+            record.type == RecordType::kDelete
+                ? index->Erase(record.key, key_of)
+                : index->Set(record.key, {record.offset, record.size}, key_of);
+        if (previous) report.live_bytes -= previous->size;
         if (record.type == RecordType::kPut) {
           report.live_bytes += record.size;
           ++report.puts;
@@ -428,27 +430,32 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
     compaction_done_.wait(lock);
   }
   if (absl::Status status = Writable(); !status.ok()) return status;
-  // A delete of an absent key writes nothing; a put probes the index once,
-  // after the space for its record is secured.
-  Index::iterator deleted;
-  if (tombstone) {
-    deleted = index_.find(key);
-    if (deleted == index_.end()) return absl::OkStatus();
+  // The index confirms a key by reading it from the log, through the
+  // mapping, which the first append after an open or a compaction makes
+  // (mapping takes no disk space, so it cannot fail for a full disk).
+  if (file_->data() == nullptr) {
+    if (absl::Status status = file_->Reserve(end_, path_); !status.ok()) {
+      return status;
+    }
+  }
+  // A delete of an absent key writes nothing.
+  auto key_of = [this](uint64_t offset) {
+    return KeyAt(absl::string_view(file_->data(), end_), offset);
+  };
+  if (tombstone && index_.Find(key, key_of) == nullptr) {
+    return absl::OkStatus();
   }
   if (absl::Status status = file_->Reserve(end_ + size, path_); !status.ok()) {
     return status;  // Nothing was written.
   }
   log_format::EncodeRecord(type, key, value, file_->data() + end_);
   if (tombstone) {
-    live_bytes_ -= deleted->second.size;
-    index_.erase(deleted);
+    live_bytes_ -= index_.Erase(key, key_of)->size;
     ++counters_.deletes;
   } else {
-    const Location location{end_, size};
-    auto [it, inserted] = index_.try_emplace(key, location);
-    if (!inserted) {
-      live_bytes_ -= it->second.size;
-      it->second = location;
+    if (const std::optional<KeyIndex::Location> previous =
+            index_.Set(key, {end_, size}, key_of)) {
+      live_bytes_ -= previous->size;
     }
     live_bytes_ += size;
     ++counters_.puts;
@@ -565,9 +572,8 @@ absl::StatusOr<FlatFileStore::LiveRecords> FlatFileStore::SnapshotLive(
       return status;
     }
     live.by_offset.reserve(index_.size());
-    for (const auto& [key, location] : index_) {
-      live.by_offset.push_back(location);
-    }
+    index_.ForEach(
+        [&](const Location& location) { live.by_offset.push_back(location); });
     live.file = file_;
     live.end = end_;
   }
@@ -690,7 +696,7 @@ absl::Status FlatFileStore::CompactOnce() {
   // The new log is whole and synced; if the directory sync fails, the old
   // name may come back after a machine crash, which is the old log: whole.
   absl::Status dir_status = file_util::SyncDirectory(file_util::DirName(path_));
-  for (auto& [key, location] : index_) {
+  index_.ForEach([&](Location& location) {
     if (location.offset >= copy_end) {
       location.offset = location.offset - copy_end + tail_base;
     } else {
@@ -699,7 +705,7 @@ absl::Status FlatFileStore::CompactOnce() {
           [](const Location& a, uint64_t offset) { return a.offset < offset; });
       location.offset = new_offsets[pos - live.begin()];
     }
-  }
+  });
   file_ = std::move(new_file);
   end_ = new_end;
   if (absl::Status status = file_->Trim(new_end, path_); !status.ok()) {

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <string>
@@ -76,6 +77,32 @@ TEST_F(FlatFileStoreTest, ReplayKeepsLatestValuesInWriteOrder) {
   // Put a=1, put b=2 and the tombstone of b are garbage.
   EXPECT_EQ(stats.garbage_bytes,
             log_format::RecordSize(1, 1) * 2 + log_format::RecordSize(1, 0));
+}
+
+// The index keeps hashes and confirms keys from the log: the first write
+// after an open (nothing appended yet in this process) must find them there.
+TEST_F(FlatFileStoreTest, FirstWritesAfterReopenFindRecoveredKeys) {
+  {
+    auto store = OpenOrDie(path_);
+    for (int i = 0; i < 100; ++i) {
+      ASSERT_TRUE(store->Put(absl::StrCat("key", i), "old").ok());
+    }
+  }
+  {
+    auto store = OpenOrDie(path_);
+    ASSERT_TRUE(store->Delete("key7").ok());
+    ASSERT_TRUE(store->Put("key8", "new").ok());
+    const StoreStats stats = store->GetStats();
+    EXPECT_EQ(stats.entries, 99u);
+    EXPECT_EQ(stats.deletes, 1u);
+  }
+  auto store = OpenOrDie(path_);
+  const Entries entries = ReplayAll(*store);
+  EXPECT_EQ(entries.size(), 99u);
+  EXPECT_EQ(std::count(entries.begin(), entries.end(),
+                       std::pair<std::string, std::string>("key8", "new")),
+            1);
+  for (const auto& [key, value] : entries) EXPECT_NE(key, "key7");
 }
 
 TEST_F(FlatFileStoreTest, BadKeysAreInvalidArgument) {

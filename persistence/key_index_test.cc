@@ -1,0 +1,106 @@
+// Copyright 2026 The gogocache Authors.
+
+#include "persistence/key_index.h"
+
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+
+namespace gogocache {
+namespace persistence_internal {
+namespace {
+
+// A stand-in for the log: a record's offset is its index in `keys`.
+struct Log {
+  std::vector<std::string> keys;
+
+  KeyIndex::Location Append(const std::string& key) {
+    keys.push_back(key);
+    return {keys.size() - 1, key.size()};
+  }
+  absl::string_view KeyAt(uint64_t offset) const { return keys.at(offset); }
+};
+
+// Hashers that make most keys collide.
+uint64_t FourHashes(absl::string_view key) { return key.size() % 4; }
+uint64_t OneHash(absl::string_view) { return 42; }
+
+// Random sets, overwrites and erases, checked after every step against a map
+// of key to its latest record.
+void CheckAgainstModel(KeyIndex::Hasher hasher, int keys, int steps) {
+  KeyIndex index(hasher);
+  Log log;
+  auto key_of = [&](uint64_t offset) { return log.KeyAt(offset); };
+  std::map<std::string, KeyIndex::Location> model;
+  std::mt19937 random(7);
+  for (int step = 0; step < steps; ++step) {
+    const std::string key(1 + random() % keys, 'k');
+    const std::string named = absl::StrCat(key, random() % 3);
+    const auto found = model.find(named);
+    if (random() % 3 == 0) {
+      const std::optional<KeyIndex::Location> erased =
+          index.Erase(named, key_of);
+      ASSERT_EQ(erased.has_value(), found != model.end()) << named;
+      if (erased) {
+        EXPECT_EQ(erased->offset, found->second.offset);
+        model.erase(found);
+      }
+    } else {
+      const KeyIndex::Location location = log.Append(named);
+      const std::optional<KeyIndex::Location> previous =
+          index.Set(named, location, key_of);
+      ASSERT_EQ(previous.has_value(), found != model.end()) << named;
+      if (previous) EXPECT_EQ(previous->offset, found->second.offset);
+      model[named] = location;
+    }
+    ASSERT_EQ(index.size(), model.size());
+    for (const auto& [name, location] : model) {
+      const KeyIndex::Location* at = index.Find(name, key_of);
+      ASSERT_NE(at, nullptr) << name;
+      ASSERT_EQ(at->offset, location.offset) << name;
+    }
+    ASSERT_EQ(index.Find("absent", key_of), nullptr);
+  }
+}
+
+TEST(KeyIndexTest, AgreesWithAMapUnderTheRealHash) {
+  CheckAgainstModel(&KeyIndex::DefaultHash, 40, 3000);
+}
+
+TEST(KeyIndexTest, AgreesWithAMapWhenHashesCollide) {
+  CheckAgainstModel(&FourHashes, 40, 3000);
+  CheckAgainstModel(&OneHash, 40, 3000);
+}
+
+TEST(KeyIndexTest, ForEachVisitsEveryKeyAndMayMoveIt) {
+  KeyIndex index(&OneHash);  // All but the first key go by name.
+  Log log;
+  auto key_of = [&](uint64_t offset) { return log.KeyAt(offset); };
+  for (int i = 0; i < 10; ++i) {
+    index.Set(absl::StrCat("key", i), log.Append(absl::StrCat("key", i)),
+              key_of);
+  }
+  int visited = 0;
+  // Move every record to the end of a log twice as long, as a compaction
+  // moves records to a new file.
+  const std::vector<std::string> old_keys = log.keys;
+  log.keys.insert(log.keys.end(), old_keys.begin(), old_keys.end());
+  index.ForEach([&](KeyIndex::Location& location) {
+    location.offset += old_keys.size();
+    ++visited;
+  });
+  EXPECT_EQ(visited, 10);
+  for (int i = 0; i < 10; ++i) {
+    const KeyIndex::Location* at = index.Find(absl::StrCat("key", i), key_of);
+    ASSERT_NE(at, nullptr);
+    EXPECT_EQ(at->offset, static_cast<uint64_t>(10 + i));
+  }
+}
+
+}  // namespace
+}  // namespace persistence_internal
+}  // namespace gogocache

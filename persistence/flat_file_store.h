@@ -161,6 +161,7 @@ class FlatFileStore : public Store {
   // them itself unless another thread's sync is under way (group commit).
   absl::Status SyncTo(std::unique_lock<std::mutex>& lock, uint64_t target,
                       bool group_commit = false);
+  void IndexAppended() const;     // Requires mu_.
   absl::Status Writable() const;  // Requires mu_.
   bool CompactionDue() const;     // Requires mu_.
   bool OverHardBound() const;     // Requires mu_.
@@ -179,8 +180,14 @@ class FlatFileStore : public Store {
   std::condition_variable wake_background_;
   std::shared_ptr<LogFile> file_ ABSL_GUARDED_BY(mu_);
   uint64_t end_ ABSL_GUARDED_BY(mu_) = 0;  // Of the last record in file_.
-  persistence_internal::KeyIndex index_ ABSL_GUARDED_BY(mu_);
-  uint64_t live_bytes_ ABSL_GUARDED_BY(mu_) = 0;
+  // The index, and the puts appended but not in it yet: they are indexed a
+  // batch at a time (KeyIndex::SetAll), before anything reads the index,
+  // so that their cache misses overlap. Mutable: GetStats() is const and
+  // indexes them first. Until then live_bytes_ counts their records but not
+  // what they replace, so compaction may start up to a batch late.
+  mutable persistence_internal::KeyIndex index_ ABSL_GUARDED_BY(mu_);
+  mutable std::vector<Location> unindexed_ ABSL_GUARDED_BY(mu_);
+  mutable uint64_t live_bytes_ ABSL_GUARDED_BY(mu_) = 0;
   // Bytes ever appended, and how many of them are known synced; unlike
   // offsets these survive compaction.
   uint64_t appended_ ABSL_GUARDED_BY(mu_) = 0;

@@ -2,6 +2,8 @@
 
 #include "persistence/key_index.h"
 
+#include <algorithm>
+
 #include "xxhash.h"
 
 namespace gogocache {
@@ -28,7 +30,38 @@ const KeyIndex::Location* KeyIndex::Find(absl::string_view key,
 std::optional<KeyIndex::Location> KeyIndex::Set(absl::string_view key,
                                                 Location location,
                                                 KeyReader key_of) {
-  const uint64_t hash = hasher_(key);
+  return SetHashed(key, hasher_(key), location, key_of);
+}
+
+void KeyIndex::SetAll(absl::Span<const Location> locations, KeyReader key_of,
+                      absl::FunctionRef<void(const Location&)> replaced) {
+  // Slots are fetched kAhead keys before they are used: far enough for a
+  // fetch to land in time, few enough for the CPU to keep them all in
+  // flight (fetching a whole chunk at once was no faster here).
+  constexpr size_t kChunk = 64;
+  constexpr size_t kAhead = 12;
+  uint64_t hashes[kChunk];
+  for (size_t begin = 0; begin < locations.size(); begin += kChunk) {
+    const size_t count = std::min(kChunk, locations.size() - begin);
+    for (size_t i = 0; i < count; ++i) {
+      hashes[i] = hasher_(key_of(locations[begin + i].offset));
+      if (i < kAhead) by_hash_.prefetch(hashes[i]);
+    }
+    for (size_t i = 0; i < count; ++i) {
+      if (i + kAhead < count) by_hash_.prefetch(hashes[i + kAhead]);
+      const Location& location = locations[begin + i];
+      if (const std::optional<Location> previous =
+              SetHashed(key_of(location.offset), hashes[i], location, key_of)) {
+        replaced(*previous);
+      }
+    }
+  }
+}
+
+std::optional<KeyIndex::Location> KeyIndex::SetHashed(absl::string_view key,
+                                                      uint64_t hash,
+                                                      Location location,
+                                                      KeyReader key_of) {
   // One probe for the common cases: a new key with a free hash, or the key
   // itself holding it.
   auto [it, inserted] = by_hash_.try_emplace(hash, location);

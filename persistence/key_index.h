@@ -26,6 +26,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 
 namespace gogocache {
 namespace persistence_internal {
@@ -56,6 +57,13 @@ class KeyIndex {
   std::optional<Location> Set(absl::string_view key, Location location,
                               KeyReader key_of);
 
+  // Set() for each location in order, the key being the one in the record
+  // there; calls `replaced(previous)` for each key that was present. Faster
+  // than Set() one by one: every slot is fetched before the first is used,
+  // so their cache misses overlap.
+  void SetAll(absl::Span<const Location> locations, KeyReader key_of,
+              absl::FunctionRef<void(const Location& previous)> replaced);
+
   // Removes `key` and returns where it pointed, if it was present.
   std::optional<Location> Erase(absl::string_view key, KeyReader key_of);
 
@@ -70,6 +78,9 @@ class KeyIndex {
   }
 
  private:
+  std::optional<Location> SetHashed(absl::string_view key, uint64_t hash,
+                                    Location location, KeyReader key_of);
+
   const Hasher hasher_;
   absl::flat_hash_map<uint64_t, Location> by_hash_;
   // Keys whose hash was held by another live key when they were set.

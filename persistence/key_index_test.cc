@@ -76,6 +76,48 @@ TEST(KeyIndexTest, AgreesWithAMapWhenHashesCollide) {
   CheckAgainstModel(&OneHash, 40, 3000);
 }
 
+// SetAll over batches of any size does what Set does one by one, with the
+// same locations replaced, keys repeating within a batch included.
+void CheckSetAllAgainstSet(KeyIndex::Hasher hasher) {
+  KeyIndex one_by_one(hasher);
+  KeyIndex batched(hasher);
+  Log log;
+  auto key_of = [&](uint64_t offset) { return log.KeyAt(offset); };
+  std::mt19937 random(11);
+  std::vector<uint64_t> replaced_one_by_one;
+  std::vector<uint64_t> replaced_batched;
+  std::vector<KeyIndex::Location> batch;
+  for (int step = 0; step < 3000; ++step) {
+    const std::string key =
+        absl::StrCat(std::string(1 + random() % 20, 'k'), random() % 10);
+    const KeyIndex::Location location = log.Append(key);
+    if (auto previous = one_by_one.Set(key, location, key_of)) {
+      replaced_one_by_one.push_back(previous->offset);
+    }
+    batch.push_back(location);
+    if (random() % 100 == 0 || step == 2999) {
+      batched.SetAll(batch, key_of, [&](const KeyIndex::Location& previous) {
+        replaced_batched.push_back(previous.offset);
+      });
+      batch.clear();
+    }
+  }
+  EXPECT_EQ(replaced_batched, replaced_one_by_one);
+  ASSERT_EQ(batched.size(), one_by_one.size());
+  for (const std::string& key : log.keys) {
+    const KeyIndex::Location* expected = one_by_one.Find(key, key_of);
+    const KeyIndex::Location* actual = batched.Find(key, key_of);
+    ASSERT_NE(expected, nullptr);
+    ASSERT_NE(actual, nullptr) << key;
+    EXPECT_EQ(actual->offset, expected->offset) << key;
+  }
+}
+
+TEST(KeyIndexTest, SetAllIsSetInOrder) {
+  CheckSetAllAgainstSet(&KeyIndex::DefaultHash);
+  CheckSetAllAgainstSet(&FourHashes);
+}
+
 TEST(KeyIndexTest, ForEachVisitsEveryKeyAndMayMoveIt) {
   KeyIndex index(&OneHash);  // All but the first key go by name.
   Log log;

@@ -4,12 +4,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 
@@ -34,6 +36,12 @@ BenchFlags ParseBenchFlags(int* argc, char** argv) {
         }
         flags.threads.push_back(threads);
       }
+    } else if (absl::StartsWith(arg, "--rounds=")) {
+      if (!absl::SimpleAtoi(arg.substr(strlen("--rounds=")), &flags.rounds) ||
+          flags.rounds < 1) {
+        std::cerr << "bad --rounds value: " << arg << "\n";
+        std::exit(2);
+      }
     } else if (absl::StartsWith(arg, "--bench_dir=")) {
       flags.dir = std::string(arg.substr(strlen("--bench_dir=")));
     } else {
@@ -43,6 +51,42 @@ BenchFlags ParseBenchFlags(int* argc, char** argv) {
   *argc = kept;
   return flags;
 }
+
+std::string RoundName(const std::string& name, int round, int rounds) {
+  return rounds == 1 ? name : absl::StrCat(name, "/round:", round);
+}
+
+namespace {
+
+// `name` without its "/round:K" part, and K (-1 when it has none).
+std::pair<std::string, int> SplitRound(const std::string& name) {
+  const size_t at = name.find("/round:");
+  if (at == std::string::npos) return {name, -1};
+  const size_t end = name.find('/', at + 1);
+  int round = 0;
+  if (!absl::SimpleAtoi(
+          name.substr(at + 7, end == std::string::npos ? std::string::npos
+                                                       : end - at - 7),
+          &round)) {
+    return {name, -1};
+  }
+  return {
+      name.substr(0, at) + (end == std::string::npos ? "" : name.substr(end)),
+      round};
+}
+
+// "1.12x", or over several rounds "median 1.12x (0.95x to 1.30x, 5 rounds)".
+std::string Summary(std::vector<double> ratios) {
+  std::sort(ratios.begin(), ratios.end());
+  if (ratios.size() == 1) return absl::StrFormat("%6.2fx", ratios[0]);
+  const size_t n = ratios.size();
+  const double median =
+      n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
+  return absl::StrFormat("%6.2fx median (%.2fx to %.2fx, %d rounds)", median,
+                         ratios.front(), ratios.back(), n);
+}
+
+}  // namespace
 
 void RatioReporter::ReportRuns(const std::vector<Run>& runs) {
   ConsoleReporter::ReportRuns(runs);
@@ -57,8 +101,10 @@ void RatioReporter::ReportRuns(const std::vector<Run>& runs) {
 
 void RatioReporter::Finalize() {
   ConsoleReporter::Finalize();
-  // Thread scaling: every multi-threaded run against its one-thread run.
-  bool scaling_header = false;
+  // Thread scaling: every multi-threaded run against its one-thread run (of
+  // the same round).
+  std::map<std::string, std::vector<double>> scaling;
+  const char* scaling_counter = nullptr;
   for (const auto& [name, counters] : results_) {
     const size_t at = name.rfind("threads:");
     if (at == std::string::npos || name.substr(at) == "threads:1") continue;
@@ -71,19 +117,24 @@ void RatioReporter::Finalize() {
           base->second == 0) {
         continue;
       }
-      if (!scaling_header) {
-        GetOutputStream() << "\nThread scaling in this run (" << counter
-                          << " against the same benchmark on 1 thread):\n";
-        scaling_header = true;
-      }
-      GetOutputStream() << absl::StrFormat("  %-60s %6.2fx\n", name,
-                                           value->second / base->second);
+      if (scaling_counter == nullptr) scaling_counter = counter;
+      scaling[SplitRound(name).first].push_back(value->second / base->second);
       break;
+    }
+  }
+  if (!scaling.empty()) {
+    GetOutputStream() << "\nThread scaling in this run (" << scaling_counter
+                      << " against the same benchmark on 1 thread):\n";
+    for (const auto& [name, ratios] : scaling) {
+      GetOutputStream() << absl::StrFormat("  %-60s %s\n", name,
+                                           Summary(ratios));
     }
   }
   bool header = false;
   for (const RatioSpec& spec : specs_) {
     const std::string prefix = spec.subject + "/";
+    // Kept in the order of the runs' names, rounds merged.
+    std::map<std::string, std::vector<double>> ratios;
     for (const auto& [name, counters] : results_) {
       if (!absl::StartsWith(name, prefix)) continue;
       const std::string suffix = name.substr(prefix.size());
@@ -95,14 +146,17 @@ void RatioReporter::Finalize() {
           base_value->second == 0) {
         continue;
       }
+      ratios[SplitRound(name).first].push_back(value->second /
+                                               base_value->second);
+    }
+    for (const auto& [name, values] : ratios) {
       if (!header) {
         GetOutputStream() << "\nRatios measured in this run (" << spec.counter
                           << "):\n";
         header = true;
       }
-      GetOutputStream() << absl::StrFormat("  %-50s %6.2fx  %s\n", name,
-                                           value->second / base_value->second,
-                                           spec.baseline);
+      GetOutputStream() << absl::StrFormat("  %-50s %s  %s\n", name,
+                                           Summary(values), spec.baseline);
     }
   }
 }

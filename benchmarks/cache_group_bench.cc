@@ -10,10 +10,12 @@
 // would, and releases it.
 //
 //   ./bazelw run --config=bench //benchmarks:cache_group_bench [--
-//   --threads=1,2,4]
+//   --threads=1,2,4 --rounds=5]
 //
 // items_per_second is total lookups per wall-clock second over all threads;
-// the ratios to the other caches are printed at the end.
+// the ratios to the other caches are printed at the end. The set runs
+// --rounds times over (default 5), and each ratio is the median of the
+// rounds' (see bench_main.h).
 
 #include <cstdint>
 #include <list>
@@ -263,7 +265,9 @@ void BM_MutexLru(benchmark::State& state, Distribution distribution) {
   state.SetItemsProcessed(state.iterations());
 }
 
-void Register(const std::vector<int>& threads) {
+// With several rounds, the whole set runs once per round, in the same
+// order, so that each round's ratios compare runs seconds apart.
+void Register(const std::vector<int>& threads, int rounds) {
   using Function = void (*)(benchmark::State&, Distribution);
   const std::pair<const char*, Function> caches[] = {
       {"BM_Gogocache", &BM_Gogocache},
@@ -276,12 +280,16 @@ void Register(const std::vector<int>& threads) {
   };
   const std::pair<const char*, Distribution> workloads[] = {
       {"zipf", Distribution::kZipf}, {"uniform", Distribution::kUniform}};
-  for (const auto& [workload, distribution] : workloads) {
-    for (const auto& [name, function] : caches) {
-      auto* benchmark = benchmark::RegisterBenchmark(
-          (std::string(name) + "/" + workload).c_str(), function, distribution);
-      for (int n : threads) benchmark->Threads(n);
-      benchmark->UseRealTime();
+  for (int round = 0; round < rounds; ++round) {
+    for (const auto& [workload, distribution] : workloads) {
+      for (const auto& [name, function] : caches) {
+        auto* benchmark = benchmark::RegisterBenchmark(
+            RoundName(std::string(name) + "/" + workload, round, rounds)
+                .c_str(),
+            function, distribution);
+        for (int n : threads) benchmark->Threads(n);
+        benchmark->UseRealTime();
+      }
     }
   }
 }
@@ -293,7 +301,7 @@ void Register(const std::vector<int>& threads) {
 int main(int argc, char** argv) {
   namespace bench = gogocache::bench;
   const bench::BenchFlags flags = bench::ParseBenchFlags(&argc, argv);
-  bench::Register(flags.threads);
+  bench::Register(flags.threads, flags.rounds > 0 ? flags.rounds : 5);
   return bench::RunBenchmarks(argc, argv,
                               {{"BM_Gogocache", "BM_RocksDbHyperClock"},
                                {"BM_Gogocache", "BM_RocksDbLru"},

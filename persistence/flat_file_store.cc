@@ -128,18 +128,29 @@ absl::StatusOr<LogReport> IndexLog(
     on_progress = [&](uint64_t done) { progress(done, log.size()); };
   }
   auto key_of = [log](uint64_t offset) { return KeyAt(log, offset); };
+  // Puts are indexed a batch at a time, as appends are (see unindexed_),
+  // and every batch before the next delete.
+  std::vector<KeyIndex::Location> puts;
+  auto index_puts = [&] {
+    index->SetAll(puts, key_of, [&](const KeyIndex::Location& previous) {
+      report.live_bytes -= previous.size;
+    });
+    puts.clear();
+  };
   const log_format::ScanResult scan = log_format::ScanLog(
       log,
       [&](const log_format::Record& record) {
-        const std::optional<KeyIndex::Location> previous =
-            record.type == RecordType::kDelete
-                ? index->Erase(record.key, key_of)
-                : index->Set(record.key, {record.offset, record.size}, key_of);
-        if (previous) report.live_bytes -= previous->size;
         if (record.type == RecordType::kPut) {
+          puts.push_back({record.offset, record.size});
+          if (puts.size() >= kIndexBatch) index_puts();
           report.live_bytes += record.size;
           ++report.puts;
         } else {
+          index_puts();
+          if (const std::optional<KeyIndex::Location> previous =
+                  index->Erase(record.key, key_of)) {
+            report.live_bytes -= previous->size;
+          }
           ++report.deletes;
         }
       },
@@ -147,6 +158,7 @@ absl::StatusOr<LogReport> IndexLog(
         report.corrupt.emplace_back(offset, size);
       },
       on_progress);
+  index_puts();
   report.records = scan.records;
   report.torn_tail_bytes = scan.torn_tail_bytes;
   report.zero_tail_bytes = scan.zero_tail_bytes;

@@ -20,13 +20,16 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "persistence/huge_page_allocator.h"
 
 namespace gogocache {
 namespace persistence_internal {
@@ -82,7 +85,12 @@ class KeyIndex {
                                     Location location, KeyReader key_of);
 
   const Hasher hasher_;
-  absl::flat_hash_map<uint64_t, Location> by_hash_;
+  // Millions of keys are probed at random: on huge pages, a probe does not
+  // also miss the TLB.
+  absl::flat_hash_map<uint64_t, Location, absl::Hash<uint64_t>,
+                      std::equal_to<uint64_t>,
+                      HugePageAllocator<std::pair<const uint64_t, Location>>>
+      by_hash_;
   // Keys whose hash was held by another live key when they were set.
   absl::flat_hash_map<std::string, Location> by_key_;
 };

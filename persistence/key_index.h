@@ -62,8 +62,8 @@ class KeyIndex {
 
   // Set() for each location in order, the key being the one in the record
   // there; calls `replaced(previous)` for each key that was present. Faster
-  // than Set() one by one: every slot is fetched before the first is used,
-  // so their cache misses overlap.
+  // than Set() one by one between other work: back to back, the cache misses
+  // of consecutive inserts overlap.
   void SetAll(absl::Span<const Location> locations, KeyReader key_of,
               absl::FunctionRef<void(const Location& previous)> replaced);
 

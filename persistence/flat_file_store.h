@@ -2,7 +2,7 @@
 //
 // FlatFileStore: a Store kept in one append-only log file (format in
 // log_format.h), with an index of the live records in memory (key_index.h:
-// by 64-bit key hash, keys confirmed from the log, 29 to 57 bytes per key
+// by 64-bit key hash, keys confirmed from the log, 27 to 55 bytes per key
 // whatever the key's length).
 //
 // Every Put() appends a record with the key, the value and a checksum; every

@@ -3,11 +3,70 @@
 #include "persistence/key_index.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "xxhash.h"
 
 namespace gogocache {
 namespace persistence_internal {
+
+size_t LocationTable::IndexOf(uint64_t kept) const {
+  if (slots_.empty()) return 0;
+  for (size_t i = kept & mask_;; i = (i + 1) & mask_) {
+    if (slots_[i].hash == kept) return i;
+    if (slots_[i].hash == 0) return slots_.size();
+  }
+}
+
+RecordLocation* LocationTable::Find(uint64_t hash) {
+  const size_t i = IndexOf(Kept(hash));
+  return i == slots_.size() ? nullptr : &slots_[i].location;
+}
+
+std::pair<RecordLocation*, bool> LocationTable::TryEmplace(
+    uint64_t hash, RecordLocation location) {
+  if ((size_ + 1) * 8 > slots_.size() * 7) Grow();
+  const uint64_t kept = Kept(hash);
+  for (size_t i = kept & mask_;; i = (i + 1) & mask_) {
+    Slot& slot = slots_[i];
+    if (slot.hash == kept) return {&slot.location, false};
+    if (slot.hash == 0) {
+      slot.hash = kept;
+      slot.location = location;
+      ++size_;
+      return {&slot.location, true};
+    }
+  }
+}
+
+void LocationTable::Erase(uint64_t hash) {
+  size_t hole = IndexOf(Kept(hash));
+  // Backward shift: a later entry of the run moves into the hole unless its
+  // home lies after the hole, so no probe ever stops early at it.
+  for (size_t j = (hole + 1) & mask_; slots_[j].hash != 0;
+       j = (j + 1) & mask_) {
+    const size_t home = slots_[j].hash & mask_;
+    if (((j - home) & mask_) >= ((j - hole) & mask_)) {
+      slots_[hole] = slots_[j];
+      hole = j;
+    }
+  }
+  slots_[hole] = Slot();
+  --size_;
+}
+
+void LocationTable::Grow() {
+  const std::vector<Slot, HugePageAllocator<Slot>> old = std::move(slots_);
+  slots_ = std::vector<Slot, HugePageAllocator<Slot>>(
+      std::max<size_t>(16, 2 * old.size()));
+  mask_ = slots_.size() - 1;
+  for (const Slot& slot : old) {
+    if (slot.hash == 0) continue;
+    size_t i = slot.hash & mask_;
+    while (slots_[i].hash != 0) i = (i + 1) & mask_;
+    slots_[i] = slot;
+  }
+}
 
 uint64_t KeyIndex::DefaultHash(absl::string_view key) {
   return XXH3_64bits(key.data(), key.size());
@@ -18,9 +77,9 @@ const KeyIndex::Location* KeyIndex::Find(absl::string_view key,
   // A key is in exactly one of the maps. It is in by_key_ only if its hash
   // was taken when it was set; the key that took it may be gone since, so
   // by_key_ is asked whenever by_hash_ does not confirm the key.
-  if (auto it = by_hash_.find(hasher_(key));
-      it != by_hash_.end() && key_of(it->second.offset) == key) {
-    return &it->second;
+  if (const Location* at = by_hash_.Find(hasher_(key));
+      at != nullptr && key_of(at->offset) == key) {
+    return at;
   }
   if (by_key_.empty()) return nullptr;
   auto it = by_key_.find(key);
@@ -35,19 +94,20 @@ std::optional<KeyIndex::Location> KeyIndex::Set(absl::string_view key,
 
 void KeyIndex::SetAll(absl::Span<const Location> locations, KeyReader key_of,
                       absl::FunctionRef<void(const Location&)> replaced) {
-  // Hashed first, then inserted back to back: each insert misses the cache
-  // on a table of millions of keys, and with nothing between them the CPU
-  // runs ahead into the next insert while one waits. (absl's prefetch() was
-  // tried ahead of each insert: GCC 12 compiles it to nothing in optimized
-  // builds of this file.)
+  // Each key's slot is fetched kAhead keys before it is used: far enough
+  // for the fetch to land in time, few enough for the CPU to keep them all
+  // in flight.
   constexpr size_t kChunk = 64;
+  constexpr size_t kAhead = 12;
   uint64_t hashes[kChunk];
   for (size_t begin = 0; begin < locations.size(); begin += kChunk) {
     const size_t count = std::min(kChunk, locations.size() - begin);
     for (size_t i = 0; i < count; ++i) {
       hashes[i] = hasher_(key_of(locations[begin + i].offset));
+      if (i < kAhead) by_hash_.Prefetch(hashes[i]);
     }
     for (size_t i = 0; i < count; ++i) {
+      if (i + kAhead < count) by_hash_.Prefetch(hashes[i + kAhead]);
       const Location& location = locations[begin + i];
       if (const std::optional<Location> previous =
               SetHashed(key_of(location.offset), hashes[i], location, key_of)) {
@@ -63,12 +123,12 @@ std::optional<KeyIndex::Location> KeyIndex::SetHashed(absl::string_view key,
                                                       KeyReader key_of) {
   // One probe for the common cases: a new key with a free hash, or the key
   // itself holding it.
-  auto [it, inserted] = by_hash_.try_emplace(hash, location);
+  auto [at, inserted] = by_hash_.TryEmplace(hash, location);
   if (inserted) {
     // The key may still be in by_key_, set while another key held the hash.
     if (!by_key_.empty()) {
       if (auto old = by_key_.find(key); old != by_key_.end()) {
-        by_hash_.erase(it);
+        by_hash_.Erase(hash);
         const Location previous = old->second;
         old->second = location;
         return previous;
@@ -76,9 +136,9 @@ std::optional<KeyIndex::Location> KeyIndex::SetHashed(absl::string_view key,
     }
     return std::nullopt;
   }
-  if (key_of(it->second.offset) == key) {
-    const Location previous = it->second;
-    it->second = location;
+  if (key_of(at->offset) == key) {
+    const Location previous = *at;
+    *at = location;
     return previous;
   }
   // Another key holds the hash.
@@ -92,10 +152,10 @@ std::optional<KeyIndex::Location> KeyIndex::SetHashed(absl::string_view key,
 std::optional<KeyIndex::Location> KeyIndex::Erase(absl::string_view key,
                                                   KeyReader key_of) {
   const uint64_t hash = hasher_(key);
-  if (auto it = by_hash_.find(hash);
-      it != by_hash_.end() && key_of(it->second.offset) == key) {
-    const Location previous = it->second;
-    by_hash_.erase(it);
+  if (const Location* at = by_hash_.Find(hash);
+      at != nullptr && key_of(at->offset) == key) {
+    const Location previous = *at;
+    by_hash_.Erase(hash);
     return previous;
   }
   if (by_key_.empty()) return std::nullopt;

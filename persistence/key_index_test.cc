@@ -14,6 +14,50 @@ namespace gogocache {
 namespace persistence_internal {
 namespace {
 
+// The table against a map, through growth, wrap-around and deletions from
+// long runs: hashes that share their low bits (so their home slots), and 0
+// and 1, which the table keeps in the same slot.
+TEST(LocationTableTest, AgreesWithAMap) {
+  LocationTable table;
+  std::map<uint64_t, uint64_t> model;
+  std::mt19937_64 random(3);
+  auto kept = [](uint64_t hash) { return hash == 0 ? 1 : hash; };
+  for (int step = 0; step < 60000; ++step) {
+    uint64_t hash = random() % 4000;
+    if (step % 3 == 0) hash <<= 40;  // Same low bits: one long run.
+    if (step % 1000 == 0) hash = step % 2000 == 0 ? 0 : 1;
+    if (random() % 3 == 0) {
+      const bool present = model.count(kept(hash)) > 0;
+      ASSERT_EQ(table.Find(hash) != nullptr, present) << hash;
+      if (present) {
+        table.Erase(hash);
+        model.erase(kept(hash));
+      }
+    } else {
+      auto [at, inserted] = table.TryEmplace(hash, {uint64_t(step), 1});
+      ASSERT_EQ(inserted, model.count(kept(hash)) == 0) << hash;
+      if (!inserted) {
+        ASSERT_EQ(at->offset, model[kept(hash)]);
+        at->offset = step;
+      }
+      model[kept(hash)] = step;
+    }
+    ASSERT_EQ(table.size(), model.size());
+    if (step % 5000 == 0 || step == 59999) {
+      for (const auto& [hash, offset] : model) {
+        const RecordLocation* at = table.Find(hash);
+        ASSERT_NE(at, nullptr) << hash;
+        ASSERT_EQ(at->offset, offset) << hash;
+      }
+      size_t visited = 0;
+      table.ForEach([&](RecordLocation&) { ++visited; });
+      ASSERT_EQ(visited, model.size());
+      ASSERT_LE(table.size() * 8, table.capacity() * 7);
+    }
+  }
+  EXPECT_GT(table.capacity(), 4096u);
+}
+
 // A stand-in for the log: a record's offset is its index in `keys`.
 struct Log {
   std::vector<std::string> keys;
@@ -54,7 +98,9 @@ void CheckAgainstModel(KeyIndex::Hasher hasher, int keys, int steps) {
       const std::optional<KeyIndex::Location> previous =
           index.Set(named, location, key_of);
       ASSERT_EQ(previous.has_value(), found != model.end()) << named;
-      if (previous) EXPECT_EQ(previous->offset, found->second.offset);
+      if (previous) {
+        EXPECT_EQ(previous->offset, found->second.offset);
+      }
       model[named] = location;
     }
     ASSERT_EQ(index.size(), model.size());

@@ -58,24 +58,16 @@ std::string RoundName(const std::string& name, int round, int rounds) {
 
 namespace {
 
-// `name` without its "/round:K" part, and K (-1 when it has none).
-std::pair<std::string, int> SplitRound(const std::string& name) {
+// `name` without its "/round:K" part.
+std::string WithoutRound(const std::string& name) {
   const size_t at = name.find("/round:");
-  if (at == std::string::npos) return {name, -1};
+  if (at == std::string::npos) return name;
   const size_t end = name.find('/', at + 1);
-  int round = 0;
-  if (!absl::SimpleAtoi(
-          name.substr(at + 7, end == std::string::npos ? std::string::npos
-                                                       : end - at - 7),
-          &round)) {
-    return {name, -1};
-  }
-  return {
-      name.substr(0, at) + (end == std::string::npos ? "" : name.substr(end)),
-      round};
+  return name.substr(0, at) +
+         (end == std::string::npos ? "" : name.substr(end));
 }
 
-// "1.12x", or over several rounds "median 1.12x (0.95x to 1.30x, 5 rounds)".
+// "1.12x", or over several rounds "1.12x median (0.95x to 1.30x, 5 rounds)".
 std::string Summary(std::vector<double> ratios) {
   std::sort(ratios.begin(), ratios.end());
   if (ratios.size() == 1) return absl::StrFormat("%6.2fx", ratios[0]);
@@ -118,7 +110,7 @@ void RatioReporter::Finalize() {
         continue;
       }
       if (scaling_counter == nullptr) scaling_counter = counter;
-      scaling[SplitRound(name).first].push_back(value->second / base->second);
+      scaling[WithoutRound(name)].push_back(value->second / base->second);
       break;
     }
   }
@@ -146,8 +138,7 @@ void RatioReporter::Finalize() {
           base_value->second == 0) {
         continue;
       }
-      ratios[SplitRound(name).first].push_back(value->second /
-                                               base_value->second);
+      ratios[WithoutRound(name)].push_back(value->second / base_value->second);
     }
     for (const auto& [name, values] : ratios) {
       if (!header) {

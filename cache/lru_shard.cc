@@ -153,9 +153,9 @@ void LruShard::ReplayStripe(Stripe& stripe, bool exclusive) {
   for (uint32_t i = 0; i < count; ++i) {
     // Empty for a miss, for a claim given up, and when the reader that
     // claimed the slot has not written it yet (that access is lost, as a
-    // full buffer's are). A load and a store,
-    // not an exchange: a write landing between them is lost too, which is
-    // as harmless, and a locked instruction per access is not.
+    // full buffer's are). A load and a store, not an exchange: a write
+    // landing between them is lost too, which is as harmless, and a locked
+    // instruction per access is not.
     Entry* entry = stripe.accessed[i].load(std::memory_order_acquire);
     if (entry == nullptr) continue;
     stripe.accessed[i].store(nullptr, std::memory_order_relaxed);

@@ -99,18 +99,19 @@ void KeyIndex::SetAll(absl::Span<const Location> locations, KeyReader key_of,
   // in flight.
   constexpr size_t kChunk = 64;
   constexpr size_t kAhead = 12;
+  absl::string_view keys[kChunk];
   uint64_t hashes[kChunk];
   for (size_t begin = 0; begin < locations.size(); begin += kChunk) {
     const size_t count = std::min(kChunk, locations.size() - begin);
     for (size_t i = 0; i < count; ++i) {
-      hashes[i] = hasher_(key_of(locations[begin + i].offset));
+      keys[i] = key_of(locations[begin + i].offset);
+      hashes[i] = hasher_(keys[i]);
       if (i < kAhead) by_hash_.Prefetch(hashes[i]);
     }
     for (size_t i = 0; i < count; ++i) {
       if (i + kAhead < count) by_hash_.Prefetch(hashes[i + kAhead]);
-      const Location& location = locations[begin + i];
       if (const std::optional<Location> previous =
-              SetHashed(key_of(location.offset), hashes[i], location, key_of)) {
+              SetHashed(keys[i], hashes[i], locations[begin + i], key_of)) {
         replaced(*previous);
       }
     }
@@ -129,24 +130,16 @@ std::optional<KeyIndex::Location> KeyIndex::SetHashed(absl::string_view key,
     if (!by_key_.empty()) {
       if (auto old = by_key_.find(key); old != by_key_.end()) {
         by_hash_.Erase(hash);
-        const Location previous = old->second;
-        old->second = location;
-        return previous;
+        return std::exchange(old->second, location);
       }
     }
     return std::nullopt;
   }
-  if (key_of(at->offset) == key) {
-    const Location previous = *at;
-    *at = location;
-    return previous;
-  }
+  if (key_of(at->offset) == key) return std::exchange(*at, location);
   // Another key holds the hash.
   auto [old, added] = by_key_.try_emplace(std::string(key), location);
   if (added) return std::nullopt;
-  const Location previous = old->second;
-  old->second = location;
-  return previous;
+  return std::exchange(old->second, location);
 }
 
 std::optional<KeyIndex::Location> KeyIndex::Erase(absl::string_view key,

@@ -179,8 +179,10 @@ absl::Status WithPath(const absl::Status& status, const std::string& path) {
 
 class FlatFileStore::LogFile {
  public:
-  // `size`: the file's size now, all of it written.
-  LogFile(int fd, uint64_t size) : fd_(fd), allocated_(size) {}
+  // `size`: the file's size now, all of it written. `reserve_by_writing`:
+  // how Reserve() claims disk space (see there).
+  LogFile(int fd, uint64_t size, bool reserve_by_writing)
+      : fd_(fd), reserve_by_writing_(reserve_by_writing), allocated_(size) {}
   ~LogFile() {
     if (map_ != nullptr) munmap(map_, map_size_);
     close(fd_);
@@ -201,12 +203,10 @@ class FlatFileStore::LogFile {
       const uint64_t growth =
           std::min(std::max(allocated_ / 16, kMinGrowth), kMaxGrowth);
       const uint64_t target = std::max(end, allocated_ + growth);
-      int rc = posix_fallocate(fd_, static_cast<off_t>(allocated_),
-                               static_cast<off_t>(target - allocated_));
+      int rc = Allocate(target);
       if (rc != 0 && target > end) {
         // Perhaps just the extra does not fit: try for what is needed.
-        rc = posix_fallocate(fd_, static_cast<off_t>(allocated_),
-                             static_cast<off_t>(end - allocated_));
+        rc = Allocate(end);
         if (rc == 0) allocated_ = end;
       } else if (rc == 0) {
         allocated_ = target;
@@ -254,7 +254,43 @@ class FlatFileStore::LogFile {
   }
 
  private:
+  // Claims disk space for the file up to `end`, past allocated_: 0, or the
+  // error number. Either way a full disk fails here, not at a later copy.
+  //
+  // Writing zeros (a delayed allocation: the file system reserves the
+  // blocks at the write) leaves the pages in the page cache, dirty, in
+  // large folios, so the MADV_POPULATE_WRITE that follows only maps them:
+  // about 1.7-2.0 us per 4 KiB page here, against 5.4-6.4 us after
+  // posix_fallocate, whose unwritten extents make every page fault read,
+  // zero and attach buffers one 4 KiB page at a time (a 100-byte put spent
+  // two fifths of its time there). But a large dirty folio is written back
+  // whole: an fdatasync after each append rewrote up to a megabyte each time
+  // (2.5 ms per sync instead of 0.25-0.36), so only a store that does not
+  // sync after its writes reserves by writing.
+  int Allocate(uint64_t end) {
+    if (!reserve_by_writing_) {
+      return posix_fallocate(fd_, static_cast<off_t>(allocated_),
+                             static_cast<off_t>(end - allocated_));
+    }
+    const std::string zeros(std::min<uint64_t>(end - allocated_,
+                                               kCopyBufferSize),
+                            '\0');
+    for (uint64_t at = allocated_; at < end;) {
+      const size_t size = std::min<uint64_t>(zeros.size(), end - at);
+      const ssize_t n = pwrite(fd_, zeros.data(), size, static_cast<off_t>(at));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return errno;
+      }
+      if (n == 0) return ENOSPC;
+      // A short write is the limit reached; the next says which.
+      at += static_cast<uint64_t>(n);
+    }
+    return 0;
+  }
+
   const int fd_;
+  const bool reserve_by_writing_;
   uint64_t allocated_;
   char* map_ = nullptr;
   uint64_t map_size_ = 0;
@@ -313,7 +349,7 @@ absl::Status FlatFileStore::Recover() {
     return status;
   }
   uint64_t size = static_cast<uint64_t>(st.st_size);
-  auto file = std::make_shared<LogFile>(fd, size);
+  auto file = std::make_shared<LogFile>(fd, size, ReserveByWriting());
 
   absl::StatusOr<Mapping> mapping = Mapping::Map(fd, size, path_);
   if (!mapping.ok()) return mapping.status();
@@ -651,7 +687,7 @@ absl::Status FlatFileStore::CompactOnce() {
   const int new_fd =
       open(new_path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (new_fd < 0) return ErrnoError(errno, "cannot create", new_path);
-  auto new_file = std::make_shared<LogFile>(new_fd, 0);
+  auto new_file = std::make_shared<LogFile>(new_fd, 0, ReserveByWriting());
   bool swapped = false;
   auto fail = [&](absl::Status status) {
     if (!swapped) unlink(new_path.c_str());

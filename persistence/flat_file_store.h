@@ -44,9 +44,10 @@
 // Appends go through a shared memory mapping of the log: a record is copied
 // into the OS page cache with no system call, which is what lets a single
 // writer approach the device's sequential bandwidth. Disk space is reserved
-// ahead with posix_fallocate (up to 1/16 of the file, at most 16 MiB), so a
-// full disk fails the reservation with an error rather than the copy with a
-// fault; Close() returns the unused space. A crash leaves it as zeros after
+// ahead (up to 1/16 of the file, at most 16 MiB; by writing zeros under
+// kNone, else with posix_fallocate), so a full disk fails the reservation
+// with an error rather than the copy with a fault; Close() returns the
+// unused space. A crash leaves it as zeros after
 // the last record, which recovery recognises and drops (zero_tail_bytes,
 // not damage).
 //
@@ -165,6 +166,11 @@ class FlatFileStore : public Store {
   absl::Status Writable() const;  // Requires mu_.
   bool CompactionDue() const;     // Requires mu_.
   bool OverHardBound() const;     // Requires mu_.
+  // Whether disk space is reserved by writing zeros rather than by
+  // posix_fallocate (LogFile::Allocate says why only under kNone).
+  bool ReserveByWriting() const {
+    return options_.durability == Durability::kNone;
+  }
   absl::Status CompactOnce();
   void BackgroundLoop();
 

@@ -327,8 +327,15 @@ TEST_F(FlatFileStoreTest, NoPermissionIsPermissionDenied) {
   EXPECT_EQ(ReplayAll(*store), (Entries{{"k", "v"}}));
 }
 
-TEST_F(FlatFileStoreTest, FullDiskFailsTheWriteAndLosesNothing) {
-  auto store = OpenOrDie(path_);
+// Under kNone the store reserves disk space by writing zeros, under the
+// other policies with posix_fallocate: a full disk must fail both the same.
+class FullDiskTest : public FlatFileStoreTest,
+                     public ::testing::WithParamInterface<Durability> {};
+
+TEST_P(FullDiskTest, FailsTheWriteAndLosesNothing) {
+  FlatFileStoreOptions options;
+  options.durability = GetParam();
+  auto store = OpenOrDie(path_, options);
   ASSERT_TRUE(store->Put("before", std::string(1000, 'b')).ok());
   // The file holds the record and the space reserved ahead of it.
   const uint64_t size_before = FileSize(path_);
@@ -352,11 +359,15 @@ TEST_F(FlatFileStoreTest, FullDiskFailsTheWriteAndLosesNothing) {
   EXPECT_EQ(ReplayAll(*store), (Entries{{"before", std::string(1000, 'b')}}));
   ASSERT_TRUE(store->Put("after", "ok").ok());
   store.reset();
-  auto reopened = OpenOrDie(path_);
+  auto reopened = OpenOrDie(path_, options);
   EXPECT_EQ(ReplayAll(*reopened),
             (Entries{{"before", std::string(1000, 'b')}, {"after", "ok"}}));
   EXPECT_EQ(reopened->GetStats().torn_tail_bytes, 0u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Policies, FullDiskTest,
+                         ::testing::Values(Durability::kNone,
+                                           Durability::kPeriodic));
 
 TEST_F(FlatFileStoreTest, CrashLeavesReservedSpaceThatRecoveryDrops) {
   {

@@ -272,9 +272,8 @@ class FlatFileStore::LogFile {
       return posix_fallocate(fd_, static_cast<off_t>(allocated_),
                              static_cast<off_t>(end - allocated_));
     }
-    const std::string zeros(std::min<uint64_t>(end - allocated_,
-                                               kCopyBufferSize),
-                            '\0');
+    const std::string zeros(
+        std::min<uint64_t>(end - allocated_, kCopyBufferSize), '\0');
     for (uint64_t at = allocated_; at < end;) {
       const size_t size = std::min<uint64_t>(zeros.size(), end - at);
       const ssize_t n = pwrite(fd_, zeros.data(), size, static_cast<off_t>(at));

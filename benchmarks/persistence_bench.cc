@@ -19,9 +19,12 @@
 // Counters: items_per_second (operations), bytes_per_second (key and value
 // bytes), of_device (bytes_per_second / the baseline). Files go under
 // --bench_dir (default $TMPDIR or /tmp) and are removed afterwards.
-// GOGOCACHE_BENCH_QUICK=1 shrinks the stores to a few MiB (for CI).
+// GOGOCACHE_BENCH_QUICK=1 shrinks the stores to a few MiB (for CI). The
+// write rows run --rounds times (default 3), interleaved; the thread
+// scaling printed at the end is the median of the rounds' (bench_main.h).
 //
-//   ./bazelw run --config=bench //benchmarks:persistence_bench
+//   ./bazelw run --config=bench //benchmarks:persistence_bench [--
+//   --rounds=5]
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -34,6 +37,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -229,19 +233,116 @@ void BM_Compaction(benchmark::State& state) {
   ReportBytes(state, bytes);
 }
 
-void Register(const std::vector<int>& threads) {
-  benchmark::RegisterBenchmark("BM_DeviceWrite", BM_DeviceWrite)->Iterations(1);
-  for (const char* scheme : {"file", "rocksdb"}) {
-    for (const char* policy : {"none", "periodic", "always"}) {
-      for (size_t value_size : {size_t{100}, size_t{4096}}) {
-        auto* b = benchmark::RegisterBenchmark(
-            absl::StrCat("BM_Write/", scheme, "/", policy,
-                         "/value:", value_size)
-                .c_str(),
-            BM_Write, scheme, policy, value_size);
-        for (int n : threads) b->Threads(n);
-        b->UseRealTime();
+// Group commit under "always", measured so that device drift cancels out:
+// short phases of 1 writer and of 2 writers alternate (kPairs of each,
+// kPhasePuts puts per writer per phase), and the figure is the median over
+// the pairs of (2-writer rate / 1-writer rate), each pair a few tens of
+// milliseconds apart. BM_Write's thread rows measure the same thing a
+// second or more apart, while fsync times here move by 2x within seconds.
+void BM_GroupCommit(benchmark::State& state, std::string scheme,
+                    size_t value_size) {
+  const int pairs = Quick() ? 2 : 15;
+  const uint64_t phase_puts = Quick() ? 4 : 40;
+  const std::string path = FreshPath(scheme);
+  absl::StatusOr<std::unique_ptr<Store>> opened =
+      OpenStore(absl::StrCat(scheme, ":", path, "?durability=always"));
+  if (!opened.ok()) {
+    state.SkipWithError(opened.status().ToString().c_str());
+    return;
+  }
+  Store& store = **opened;
+  const std::string value(value_size, 'g');
+  uint64_t next_key[2] = {0, 0};
+  std::atomic<bool> failed{false};
+  auto write = [&](int writer) {
+    for (uint64_t i = 0; i < phase_puts; ++i) {
+      if (!store.Put(Key(writer, next_key[writer]++), value).ok()) {
+        failed = true;
+        return;
       }
+    }
+  };
+  // Seconds for `writers` writers to put phase_puts each.
+  auto phase = [&](int writers) {
+    std::atomic<bool> go{false};
+    std::thread second;
+    if (writers == 2) {
+      second = std::thread([&] {
+        while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
+        write(1);
+      });
+    }
+    const auto start = std::chrono::steady_clock::now();
+    go.store(true, std::memory_order_release);
+    write(0);
+    if (second.joinable()) second.join();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                         start)
+        .count();
+  };
+  std::vector<double> ratios;
+  double seconds[2] = {0, 0};
+  uint64_t two_writer_syncs = 0;
+  for (auto _ : state) {
+    for (int pair = 0; pair < pairs && !failed; ++pair) {
+      const double one = phase(1);
+      const uint64_t syncs_before = store.GetStats().syncs;
+      const double two = phase(2);
+      two_writer_syncs += store.GetStats().syncs - syncs_before;
+      seconds[0] += one;
+      seconds[1] += two;
+      ratios.push_back((2 * phase_puts / two) / (phase_puts / one));
+    }
+  }
+  if (failed) {
+    state.SkipWithError("put failed");
+  } else {
+    std::sort(ratios.begin(), ratios.end());
+    state.counters["ratio"] = ratios[ratios.size() / 2];
+    state.counters["ratio_min"] = ratios.front();
+    state.counters["ratio_max"] = ratios.back();
+    state.counters["ops_1_writer"] = pairs * phase_puts / seconds[0];
+    state.counters["ops_2_writers"] = 2 * pairs * phase_puts / seconds[1];
+    state.counters["records_per_sync"] =
+        two_writer_syncs == 0
+            ? 0.0
+            : 2.0 * pairs * phase_puts / static_cast<double>(two_writer_syncs);
+  }
+  opened->reset();
+  std::filesystem::remove_all(path);
+}
+
+// The write rows run `rounds` times over, interleaved, so that each 2-writer
+// run is compared with the 1-writer run just before it: fsync times here
+// drift by 2x within a minute, which one pair of runs seconds apart reads as
+// a change in group commit.
+void Register(const std::vector<int>& threads, int rounds) {
+  benchmark::RegisterBenchmark("BM_DeviceWrite", BM_DeviceWrite)->Iterations(1);
+  for (int round = 0; round < rounds; ++round) {
+    for (const char* scheme : {"file", "rocksdb"}) {
+      for (const char* policy : {"none", "periodic", "always"}) {
+        for (size_t value_size : {size_t{100}, size_t{4096}}) {
+          auto* b = benchmark::RegisterBenchmark(
+              RoundName(absl::StrCat("BM_Write/", scheme, "/", policy,
+                                     "/value:", value_size),
+                        round, rounds)
+                  .c_str(),
+              BM_Write, scheme, policy, value_size);
+          for (int n : threads) b->Threads(n);
+          b->UseRealTime();
+        }
+      }
+    }
+  }
+  for (const char* scheme : {"file", "rocksdb"}) {
+    for (size_t value_size : {size_t{100}, size_t{4096}}) {
+      benchmark::RegisterBenchmark(
+          absl::StrCat("BM_GroupCommit/", scheme, "/value:", value_size)
+              .c_str(),
+          BM_GroupCommit, scheme, value_size)
+          ->Iterations(1)
+          ->UseRealTime()
+          ->Unit(benchmark::kMillisecond);
     }
   }
   // 4 KiB values, and for the file 100-byte ones too: 2.4 million records,
@@ -270,6 +371,6 @@ int main(int argc, char** argv) {
   namespace bench = gogocache::bench;
   const bench::BenchFlags flags = bench::ParseBenchFlags(&argc, argv);
   bench::g_dir = flags.dir;
-  bench::Register(flags.threads);
+  bench::Register(flags.threads, flags.rounds > 0 ? flags.rounds : 3);
   return bench::RunBenchmarks(argc, argv, {});
 }

@@ -27,6 +27,13 @@ using log_format::RecordType;
 using persistence_internal::KeyIndex;
 
 constexpr size_t kCopyBufferSize = size_t{1} << 20;
+// The index packs a record's size into 32 bits and its offset into 48.
+static_assert(log_format::kRecordHeaderSize + log_format::kMaxKeySize +
+                      log_format::kMaxValueSize <=
+                  persistence_internal::LocationTable::kMaxSize,
+              "the largest record must fit the index");
+constexpr uint64_t kMaxLogSize =
+    persistence_internal::LocationTable::kMaxOffset;
 // Puts indexed together (see unindexed_): enough for their cache misses to
 // overlap, few enough that compaction's trigger lags little.
 constexpr size_t kIndexBatch = 64;
@@ -494,7 +501,12 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
   };
   if (tombstone) {
     IndexAppended();
-    if (index_.Find(key, key_of) == nullptr) return absl::OkStatus();
+    if (!index_.Find(key, key_of).has_value()) return absl::OkStatus();
+  }
+  if (end_ + size > kMaxLogSize) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("store ", path_, ": the log would pass ", kMaxLogSize,
+                     " bytes, the most its index addresses"));
   }
   if (absl::Status status = file_->Reserve(end_ + size, path_); !status.ok()) {
     return status;  // Nothing was written.

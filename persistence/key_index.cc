@@ -3,6 +3,8 @@
 #include "persistence/key_index.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <utility>
 
 #include "xxhash.h"
@@ -10,31 +12,52 @@
 namespace gogocache {
 namespace persistence_internal {
 
+void LocationTable::Slot::set_location(RecordLocation location) {
+  if (location.offset > kMaxOffset || location.size > kMaxSize) {
+    // The store refuses logs and records beyond these; getting here would
+    // silently point a key at the wrong record.
+    std::fprintf(stderr, "gogocache: record location %llu+%llu out of range\n",
+                 static_cast<unsigned long long>(location.offset),
+                 static_cast<unsigned long long>(location.size));
+    std::abort();
+  }
+  offset_low = static_cast<uint32_t>(location.offset);
+  offset_high = static_cast<uint16_t>(location.offset >> 32);
+  size = static_cast<uint32_t>(location.size);
+}
+
+RecordLocation LocationTable::Entry::get() const { return slot_->location(); }
+
+void LocationTable::Entry::set(RecordLocation location) {
+  slot_->set_location(location);
+}
+
 size_t LocationTable::IndexOf(uint64_t kept) const {
   if (slots_.empty()) return 0;
   for (size_t i = kept & mask_;; i = (i + 1) & mask_) {
-    if (slots_[i].hash == kept) return i;
-    if (slots_[i].hash == 0) return slots_.size();
+    if (slots_[i].hash() == kept) return i;
+    if (slots_[i].empty()) return slots_.size();
   }
 }
 
-RecordLocation* LocationTable::Find(uint64_t hash) {
+std::optional<RecordLocation> LocationTable::Find(uint64_t hash) const {
   const size_t i = IndexOf(Kept(hash));
-  return i == slots_.size() ? nullptr : &slots_[i].location;
+  if (i == slots_.size()) return std::nullopt;
+  return slots_[i].location();
 }
 
-std::pair<RecordLocation*, bool> LocationTable::TryEmplace(
+std::pair<LocationTable::Entry, bool> LocationTable::TryEmplace(
     uint64_t hash, RecordLocation location) {
   if ((size_ + 1) * 8 > slots_.size() * 7) Grow();
   const uint64_t kept = Kept(hash);
   for (size_t i = kept & mask_;; i = (i + 1) & mask_) {
     Slot& slot = slots_[i];
-    if (slot.hash == kept) return {&slot.location, false};
-    if (slot.hash == 0) {
-      slot.hash = kept;
-      slot.location = location;
+    if (slot.hash() == kept) return {Entry(&slot), false};
+    if (slot.empty()) {
+      slot.set_hash(kept);
+      slot.set_location(location);
       ++size_;
-      return {&slot.location, true};
+      return {Entry(&slot), true};
     }
   }
 }
@@ -43,9 +66,8 @@ void LocationTable::Erase(uint64_t hash) {
   size_t hole = IndexOf(Kept(hash));
   // Backward shift: a later entry of the run moves into the hole unless its
   // home lies after the hole, so no probe ever stops early at it.
-  for (size_t j = (hole + 1) & mask_; slots_[j].hash != 0;
-       j = (j + 1) & mask_) {
-    const size_t home = slots_[j].hash & mask_;
+  for (size_t j = (hole + 1) & mask_; !slots_[j].empty(); j = (j + 1) & mask_) {
+    const size_t home = slots_[j].hash() & mask_;
     if (((j - home) & mask_) >= ((j - hole) & mask_)) {
       slots_[hole] = slots_[j];
       hole = j;
@@ -61,9 +83,9 @@ void LocationTable::Grow() {
       std::max<size_t>(16, 2 * old.size()));
   mask_ = slots_.size() - 1;
   for (const Slot& slot : old) {
-    if (slot.hash == 0) continue;
-    size_t i = slot.hash & mask_;
-    while (slots_[i].hash != 0) i = (i + 1) & mask_;
+    if (slot.empty()) continue;
+    size_t i = slot.hash() & mask_;
+    while (!slots_[i].empty()) i = (i + 1) & mask_;
     slots_[i] = slot;
   }
 }
@@ -72,18 +94,19 @@ uint64_t KeyIndex::DefaultHash(absl::string_view key) {
   return XXH3_64bits(key.data(), key.size());
 }
 
-const KeyIndex::Location* KeyIndex::Find(absl::string_view key,
-                                         KeyReader key_of) const {
+std::optional<KeyIndex::Location> KeyIndex::Find(absl::string_view key,
+                                                 KeyReader key_of) const {
   // A key is in exactly one of the maps. It is in by_key_ only if its hash
   // was taken when it was set; the key that took it may be gone since, so
   // by_key_ is asked whenever by_hash_ does not confirm the key.
-  if (const Location* at = by_hash_.Find(hasher_(key));
-      at != nullptr && key_of(at->offset) == key) {
+  if (const std::optional<Location> at = by_hash_.Find(hasher_(key));
+      at.has_value() && key_of(at->offset) == key) {
     return at;
   }
-  if (by_key_.empty()) return nullptr;
+  if (by_key_.empty()) return std::nullopt;
   auto it = by_key_.find(key);
-  return it == by_key_.end() ? nullptr : &it->second;
+  if (it == by_key_.end()) return std::nullopt;
+  return it->second;
 }
 
 std::optional<KeyIndex::Location> KeyIndex::Set(absl::string_view key,
@@ -135,7 +158,10 @@ std::optional<KeyIndex::Location> KeyIndex::SetHashed(absl::string_view key,
     }
     return std::nullopt;
   }
-  if (key_of(at->offset) == key) return std::exchange(*at, location);
+  if (const Location held = at.get(); key_of(held.offset) == key) {
+    at.set(location);
+    return held;
+  }
   // Another key holds the hash.
   auto [old, added] = by_key_.try_emplace(std::string(key), location);
   if (added) return std::nullopt;
@@ -145,11 +171,10 @@ std::optional<KeyIndex::Location> KeyIndex::SetHashed(absl::string_view key,
 std::optional<KeyIndex::Location> KeyIndex::Erase(absl::string_view key,
                                                   KeyReader key_of) {
   const uint64_t hash = hasher_(key);
-  if (const Location* at = by_hash_.Find(hash);
-      at != nullptr && key_of(at->offset) == key) {
-    const Location previous = *at;
+  if (const std::optional<Location> at = by_hash_.Find(hash);
+      at.has_value() && key_of(at->offset) == key) {
     by_hash_.Erase(hash);
-    return previous;
+    return at;
   }
   if (by_key_.empty()) return std::nullopt;
   auto it = by_key_.find(key);

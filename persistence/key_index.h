@@ -5,7 +5,7 @@
 //
 // Kept by a 64-bit hash of the key (XXH3), not by the key: the keys are in
 // the log already, so the index holds none, allocates nothing per key and
-// costs a 24-byte slot (27 to 55 bytes per key at the table's load) where a
+// costs a 16-byte slot (18 to 37 bytes per key at the table's load) where a
 // map keyed by std::string cost 48 plus a heap copy of every key longer than
 // 15 bytes, and rehashing as it grows moves plain words. Two keys may share a
 // hash: a hash match is confirmed by reading the key of the record it points to
@@ -25,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/base/attributes.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
@@ -39,52 +40,104 @@ struct RecordLocation {
   uint64_t size;    // The whole record's.
 };
 
-// KeyIndex's table from a 64-bit hash to a location: one entry per hash.
-// Hand-written rather than absl::flat_hash_map for one reason: a batch of
-// inserts fetches each key's slot a dozen keys ahead, and absl's prefetch()
-// compiles to nothing in optimized builds with GCC 12 (no prefetch is left
-// in the object code). Linear probing over 24-byte slots, power-of-two
+// KeyIndex's table from a key's hash to a location: one entry per hash, as
+// far as the table keeps it (its low 48 bits; KeyIndex confirms every match
+// by the key anyway). Hand-written rather than absl::flat_hash_map: a batch
+// of inserts fetches each key's slot a dozen keys ahead, and in optimized
+// GCC 12 builds absl's prefetch() compiles to a bare return (see Prefetch()
+// below for why); and a slot packs 48 bits of hash, a 48-bit offset and a
+// 32-bit size into 16 bytes, where a hash and a RecordLocation take 24: with
+// 100-byte records a fifth of a put was the table's growth (zeroing and
+// filling a table twice the size) and another quarter the probe's cache
+// miss, both in proportion to the slot. Linear probing, power-of-two
 // capacity doubled at 7/8 full, deletion by backward shift (no tombstones),
-// slots on huge pages. Hash 0 marks an empty slot, so a hash of 0 is kept as
-// 1: KeyIndex confirms keys, so that is one more collision, handled as any.
+// slots on huge pages. Hash 0 marks an empty slot, so a kept hash of 0 is
+// kept as 1: one more collision, handled as any.
 class LocationTable {
+  struct Slot;
+
  public:
+  // Offsets and sizes a slot holds; the store keeps its log within them.
+  static constexpr uint64_t kMaxOffset = (uint64_t{1} << 48) - 1;
+  static constexpr uint64_t kMaxSize = UINT32_MAX;
+
+  // A present entry's location, read and written through its slot; valid
+  // until the next change to the table.
+  class Entry {
+   public:
+    RecordLocation get() const;
+    void set(RecordLocation location);
+
+   private:
+    friend class LocationTable;
+    explicit Entry(Slot* slot) : slot_(slot) {}
+    Slot* slot_;
+  };
+
   LocationTable() = default;
   LocationTable(const LocationTable&) = delete;
   LocationTable& operator=(const LocationTable&) = delete;
 
-  // The location under `hash`, or nullptr; valid until the next change.
-  RecordLocation* Find(uint64_t hash);
-  const RecordLocation* Find(uint64_t hash) const {
-    return const_cast<LocationTable*>(this)->Find(hash);
-  }
-  // The location under `hash`, set to `location` first if there was none
-  // (then `second` is true).
-  std::pair<RecordLocation*, bool> TryEmplace(uint64_t hash,
-                                              RecordLocation location);
+  // The location under `hash`, if any.
+  std::optional<RecordLocation> Find(uint64_t hash) const;
+  // The entry under `hash`, holding `location` if there was none (then
+  // `second` is true).
+  std::pair<Entry, bool> TryEmplace(uint64_t hash, RecordLocation location);
   // Removes the entry under `hash`, which must be present.
   void Erase(uint64_t hash);
   // Starts fetching the slot where `hash` would be, for an insert soon.
-  void Prefetch(uint64_t hash) const {
+  // Always inlined: GCC counts __builtin_prefetch as free of side effects,
+  // so it finds a function that does nothing else pure and deletes calls to
+  // it as dead code (this one, once not inlined early, and absl's
+  // raw_hash_set::prefetch(), as their object code shows), while the
+  // builtin inlined into its caller stays.
+  ABSL_ATTRIBUTE_ALWAYS_INLINE void Prefetch(uint64_t hash) const {
     if (!slots_.empty()) __builtin_prefetch(&slots_[Kept(hash) & mask_], 1);
   }
 
   size_t size() const { return size_; }
   size_t capacity() const { return slots_.size(); }
 
+  // Calls `visit(RecordLocation&)` for every entry; what it leaves in the
+  // location is stored.
   template <typename Visit>
   void ForEach(Visit visit) {
     for (Slot& slot : slots_) {
-      if (slot.hash != 0) visit(slot.location);
+      if (slot.empty()) continue;
+      RecordLocation location = slot.location();
+      visit(location);
+      slot.set_location(location);
     }
   }
 
  private:
+  // Laid out so that every field is naturally aligned and nothing is
+  // padded: 16 bytes.
   struct Slot {
-    uint64_t hash = 0;
-    RecordLocation location = {0, 0};
+    uint32_t hash_low = 0;     // The kept hash: bits 0-31...
+    uint16_t hash_high = 0;    // ...and 32-47.
+    uint16_t offset_high = 0;  // The offset: bits 32-47...
+    uint32_t offset_low = 0;   // ...and 0-31.
+    uint32_t size = 0;
+
+    bool empty() const { return hash_low == 0 && hash_high == 0; }
+    uint64_t hash() const { return hash_low | uint64_t{hash_high} << 32; }
+    void set_hash(uint64_t kept) {
+      hash_low = static_cast<uint32_t>(kept);
+      hash_high = static_cast<uint16_t>(kept >> 32);
+    }
+    RecordLocation location() const {
+      return {offset_low | uint64_t{offset_high} << 32, size};
+    }
+    void set_location(RecordLocation location);
   };
-  static uint64_t Kept(uint64_t hash) { return hash == 0 ? 1 : hash; }
+  static_assert(sizeof(Slot) == 16, "a slot is two words");
+
+  static constexpr uint64_t kHashMask = (uint64_t{1} << 48) - 1;
+  static uint64_t Kept(uint64_t hash) {
+    const uint64_t kept = hash & kHashMask;
+    return kept == 0 ? 1 : kept;
+  }
   // The slot holding `kept`, or capacity() if none.
   size_t IndexOf(uint64_t kept) const;
   void Grow();
@@ -108,9 +161,8 @@ class KeyIndex {
   // `hasher` is for tests, which need colliding hashes.
   explicit KeyIndex(Hasher hasher = &DefaultHash) : hasher_(hasher) {}
 
-  // Where `key`'s record is, or nullptr. The pointer is valid until the
-  // next change to the index.
-  const Location* Find(absl::string_view key, KeyReader key_of) const;
+  // Where `key`'s record is, if it is present.
+  std::optional<Location> Find(absl::string_view key, KeyReader key_of) const;
 
   // Points `key` at `location` and returns where it pointed before, if it
   // was present.

@@ -366,7 +366,13 @@ absl::Status FlatFileStore::Recover() {
     // Empty, or created by a process that died before the header was whole:
     // no record was ever acknowledged. Start the log afresh.
     if (!read_only) {
-      if (ftruncate(fd, 0) != 0) return ErrnoError(errno, "cannot cut", path_);
+      // Not for an empty file: ext4 marks a file truncated to nothing for
+      // writing back in full when it is closed (its guard for programs that
+      // truncate and rewrite), which would write out a whole log that a
+      // compaction then replaces and deletes (that cost compaction a third).
+      if (size > 0 && ftruncate(fd, 0) != 0) {
+        return ErrnoError(errno, "cannot cut", path_);
+      }
       const std::string bytes = log_format::EncodeHeader();
       absl::Status status = WriteAll(fd, bytes, 0, path_);
       if (status.ok()) status = SyncFile(fd, path_);
@@ -695,6 +701,8 @@ absl::Status FlatFileStore::CompactOnce() {
   const uint64_t copy_end = snapshot->end;
 
   const std::string new_path = path_ + ".compact";
+  // A new file, not a leftover one truncated (see Open on ext4's truncate).
+  unlink(new_path.c_str());
   const int new_fd =
       open(new_path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (new_fd < 0) return ErrnoError(errno, "cannot create", new_path);

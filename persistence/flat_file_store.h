@@ -2,8 +2,9 @@
 //
 // FlatFileStore: a Store kept in one append-only log file (format in
 // log_format.h), with an index of the live records in memory (key_index.h:
-// by 64-bit key hash, keys confirmed from the log, 27 to 55 bytes per key
-// whatever the key's length).
+// by key hash, keys confirmed from the log, 18 to 37 bytes per key whatever
+// the key's length). A log stops taking writes at 2^48 bytes, the most the
+// index addresses (ResourceExhausted).
 //
 // Every Put() appends a record with the key, the value and a checksum; every
 // Delete() appends a tombstone. Overwritten and deleted records are garbage.

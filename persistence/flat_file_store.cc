@@ -701,7 +701,7 @@ absl::Status FlatFileStore::CompactOnce() {
   const uint64_t copy_end = snapshot->end;
 
   const std::string new_path = path_ + ".compact";
-  // A new file, not a leftover one truncated (see Open on ext4's truncate).
+  // A new file, not a leftover one truncated (see Recover() on ext4).
   unlink(new_path.c_str());
   const int new_fd =
       open(new_path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -3,15 +3,15 @@
 // KeyIndex: the flat file store's index from each live key to the location
 // of its latest record in the log. Internal to //persistence.
 //
-// Kept by a 64-bit hash of the key (XXH3), not by the key: the keys are in
-// the log already, so the index holds none, allocates nothing per key and
-// costs a 16-byte slot (18 to 37 bytes per key at the table's load) where a
-// map keyed by std::string cost 48 plus a heap copy of every key longer than
-// 15 bytes, and rehashing as it grows moves plain words. Two keys may share a
-// hash: a hash match is confirmed by reading the key of the record it points to
-// (through the caller's KeyReader), and a key whose hash another live key holds
-// already is kept by name in a side map, so collisions cost space and time,
-// never correctness.
+// Kept by a hash of the key (48 bits of XXH3's 64), not by the key: the keys
+// are in the log already, so the index holds none, allocates nothing per key
+// and costs a 16-byte slot (18 to 37 bytes per key at the table's load) where
+// a map keyed by std::string cost 48 plus a heap copy of every key longer
+// than 15 bytes, and rehashing as it grows moves plain words. Two keys may
+// share a hash: a hash match is confirmed by reading the key of the record it
+// points to (through the caller's KeyReader), and a key whose hash another
+// live key holds already is kept by name in a side map, so collisions cost
+// space and time, never correctness.
 //
 // Thread safety: none; the store calls it under its mutex.
 

@@ -125,16 +125,16 @@ void BM_DeviceWrite(benchmark::State& state) {
 absl::string_view Key(int thread, uint64_t i, char (&buffer)[16]) {
   std::memset(buffer, '0', sizeof(buffer));
   size_t at = sizeof(buffer);
-  do {
-    buffer[--at] = static_cast<char>('0' + i % 10);
-    i /= 10;
-  } while (i != 0 && at > 0);
+  // Writes `n`'s digits leftwards from `at`, as many as fit.
+  auto put_digits = [&](uint64_t n) {
+    do {
+      buffer[--at] = static_cast<char>('0' + n % 10);
+      n /= 10;
+    } while (n != 0 && at > 0);
+  };
+  put_digits(i);
   if (at > 0) buffer[--at] = ':';
-  for (unsigned t = static_cast<unsigned>(thread); at > 0;) {
-    buffer[--at] = static_cast<char>('0' + t % 10);
-    t /= 10;
-    if (t == 0) break;
-  }
+  if (at > 0) put_digits(static_cast<uint64_t>(thread));
   return absl::string_view(buffer, sizeof(buffer));
 }
 
@@ -251,8 +251,8 @@ void BM_Compaction(benchmark::State& state) {
 }
 
 // Group commit under "always", measured so that device drift cancels out:
-// short phases of 1 writer and of 2 writers alternate (kPairs of each,
-// kPhasePuts puts per writer per phase), and the figure is the median over
+// short phases of 1 writer and of 2 writers alternate (`pairs` of each,
+// `phase_puts` puts per writer per phase), and the figure is the median over
 // the pairs of (2-writer rate / 1-writer rate), each pair a few tens of
 // milliseconds apart. BM_Write's thread rows measure the same thing a
 // second or more apart, while fsync times here move by 2x within seconds.

@@ -18,6 +18,9 @@ constexpr double kProtectedShareOfMain = 0.80;
 constexpr double kSampledEntries = 256;
 // Each period moves the window by this share of the capacity.
 constexpr double kWindowStep = 0.05;
+// A LIR hit moves its entry to the top only if the entry has not been
+// moved within the newest 1/kLazyPromotionDivisor of the stack's span.
+constexpr uint32_t kLazyPromotionDivisor = 8;
 
 uint32_t SampleHash(uint32_t hash) {
   return static_cast<uint32_t>((hash * 0x9E3779B1u) >> 16);
@@ -492,11 +495,17 @@ void EvictionOrder::TouchLirs(ShardEntry* entry) {
   Duel(entry->table_hash, /*hit=*/true);
   const uint32_t now = Tick();
   if (entry->region == kProtected) {
-    // Used again soon after its last move to the top: leave its place and
-    // time as they are, which keeps the stack ordered by the times it
-    // records (each at most a 64th of the entries' worth of accesses old),
-    // and spares the write to an entry other threads keep reading.
-    if (now - entry->policy_word() <= entries_ / 64) return;
+    // Lazy promotion: an entry still in the newest eighth of the stack
+    // (moved to the top more recently than an eighth of the way back to
+    // the bottom's move) keeps its place and its time. The list stays
+    // ordered by the times it records, each behind the real last use by
+    // less than an eighth of the stack's span at that use, and a hit often
+    // skips relinking: no writes to two list neighbours, which are random
+    // cache lines, nor to an entry other threads keep reading.
+    const uint32_t stack_span = now - protected_.prev->policy_word();
+    if (now - entry->policy_word() < stack_span / kLazyPromotionDivisor) {
+      return;
+    }
     if (protected_.next != entry) {
       Unlink(entry);
       LinkFront(&protected_, entry);

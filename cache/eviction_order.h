@@ -24,9 +24,10 @@
 // its policy word) and every evicted key's (in a GhostTable) tell whether a
 // key is in the stack: used after the oldest LIR entry. A HIR entry or
 // ghost reused while in the stack becomes LIR and the oldest LIR entries
-// move to HIR. A LIR entry hit again within entries/64 accesses of its last
-// move to the top stays put, time and place (so the list stays ordered by
-// the times it keeps, each at most that much behind the real last use).
+// move to HIR. Promotion is lazy: a LIR entry hit while it is still in the
+// newest eighth of the stack (by the times of the last moves to the top)
+// stays put, time and place, so the list stays ordered by the times it
+// keeps and a hit near the top relinks nothing.
 //
 // Both kTinyLfu's window and kLirs's HIR share start at 1% of the capacity
 // and are resized by a duel against a sampled LRU (see Duel()).

@@ -181,6 +181,30 @@ TEST(EvictionPolicyTest, LirsKeepsReturningKeysOverNewOnes) {
   EXPECT_GT(returning_hits, 40 * 120 * 3 / 4);
 }
 
+TEST(EvictionPolicyTest, LirsDemotesTheStalestLirEntriesFirst) {
+  // Promotion is lazy (an entry moved to the top of the LIR stack lately
+  // stays where it is), but an entry used again long after its last move
+  // must still move up, or the LIR set would shed its entries in the order
+  // they came in rather than by their use.
+  LruShard shard(EntriesOf(100), nullptr, EvictionPolicy::kLirs);
+  const auto key = [](const char* prefix, int i) {
+    return absl::StrCat(prefix, 10000 + i);  // 6 bytes, as EntriesOf counts.
+  };
+  for (int i = 0; i < 100; ++i) Access(shard, key("a", i));
+  // The ten oldest are used again, newest of them first.
+  for (int i = 9; i >= 0; --i) ASSERT_TRUE(Access(shard, key("a", i)));
+  // Fifty new keys, each used twice: reused while in the stack, each becomes
+  // LIR and the stalest LIR entry is demoted, then evicted.
+  for (int i = 0; i < 50; ++i) {
+    Access(shard, key("b", i));
+    Access(shard, key("b", i));
+  }
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_TRUE(shard.Contains(key("a", i), H(key("a", i)))) << i;
+  }
+  EXPECT_FALSE(shard.Contains(key("a", 10), H(key("a", 10))));
+}
+
 // Independent requests with Zipf-like popularity: frequency is the signal,
 // TinyLFU beats LIRS, and the adaptive policy must notice and follow it.
 TEST(EvictionPolicyTest, AdaptiveFollowsTheBetterPolicy) {

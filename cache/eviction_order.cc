@@ -19,8 +19,9 @@ constexpr double kSampledEntries = 256;
 // Each period moves the window by this share of the capacity.
 constexpr double kWindowStep = 0.05;
 // A LIR hit moves its entry to the top only if the entry has not been
-// moved within the newest 1/kLazyPromotionDivisor of the stack's span.
-constexpr uint32_t kLazyPromotionDivisor = 8;
+// moved within the newest 1/kLazyPromotionDivisor of the stack's span
+// (larger shares cost recency-biased traces hit ratio: docs/eviction.md).
+constexpr uint32_t kLazyPromotionDivisor = 16;
 
 uint32_t SampleHash(uint32_t hash) {
   return static_cast<uint32_t>((hash * 0x9E3779B1u) >> 16);
@@ -495,11 +496,11 @@ void EvictionOrder::TouchLirs(ShardEntry* entry) {
   Duel(entry->table_hash, /*hit=*/true);
   const uint32_t now = Tick();
   if (entry->region == kProtected) {
-    // Lazy promotion: an entry still in the newest eighth of the stack
-    // (moved to the top more recently than an eighth of the way back to
+    // Lazy promotion: an entry still in the newest sixteenth of the stack
+    // (moved to the top more recently than a sixteenth of the way back to
     // the bottom's move) keeps its place and its time. The list stays
     // ordered by the times it records, each behind the real last use by
-    // less than an eighth of the stack's span at that use, and a hit often
+    // less than a sixteenth of the stack's span at that use, and a hit often
     // skips relinking: no writes to two list neighbours, which are random
     // cache lines, nor to an entry other threads keep reading.
     const uint32_t stack_span = now - protected_.prev->policy_word();

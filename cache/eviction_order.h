@@ -25,7 +25,7 @@
 // key is in the stack: used after the oldest LIR entry. A HIR entry or
 // ghost reused while in the stack becomes LIR and the oldest LIR entries
 // move to HIR. Promotion is lazy: a LIR entry hit while it is still in the
-// newest eighth of the stack (by the times of the last moves to the top)
+// newest sixteenth of the stack (by the times of the last moves to the top)
 // stays put, time and place, so the list stays ordered by the times it
 // keeps and a hit near the top relinks nothing.
 //

@@ -360,9 +360,6 @@ ShardEntry* EvictionOrder::Evict() {
   if (candidate != nullptr) {
     next_candidate_ = evicted == candidate ? behind : candidate->next;
   }
-  if (adaptive_) {
-    ghosts_.Insert(evicted->table_hash, evicted->policy_word(), clock_);
-  }
   return evicted;
 }
 
@@ -432,6 +429,9 @@ void EvictionOrder::SwitchTo(EvictionPolicy mode) {
     next_candidate_ = Newest(&probation_);
     last_added_ = nullptr;
     mode_ = mode;
+    // TinyLFU keeps no ghosts: give their memory back rather than hold two
+    // policies' history (they are rebuilt, empty, on a switch back).
+    ghosts_ = GhostTable();
     return;
   }
   // To LIRS: protected entries are LIR; the window, then probation, HIR
@@ -452,6 +452,7 @@ void EvictionOrder::SwitchTo(EvictionPolicy mode) {
   }
   mode_ = mode;
   sketch_active_ = false;
+  ghosts_.EnsureCapacity(entries_, clock_);
   DemoteLirOverflow();
 }
 

@@ -137,11 +137,10 @@ class EvictionOrder {
   void DemoteLirOverflow();
 
   // kAdaptive: runs LIRS or TinyLFU (mode_), as miniature simulations of
-  // both on the sampled keys vote. Keeps last-use times and ghosts in either
-  // mode, and the sketch while TinyLFU runs or is winning.
-  bool KeepsGhosts() const {
-    return mode_ == EvictionPolicy::kLirs || adaptive_;
-  }
+  // both on the sampled keys vote. Keeps last-use times in either mode,
+  // ghosts only while LIRS runs, the sketch while TinyLFU runs or is winning,
+  // so that a shard holds the history of one policy, not both.
+  bool KeepsGhosts() const { return mode_ == EvictionPolicy::kLirs; }
   void Vote(EvictionPolicy winner);
   void SwitchTo(EvictionPolicy mode);
 

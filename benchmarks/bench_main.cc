@@ -56,6 +56,12 @@ std::string RoundName(const std::string& name, int round, int rounds) {
   return rounds == 1 ? name : absl::StrCat(name, "/round:", round);
 }
 
+double Median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const size_t n = values.size();
+  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
 namespace {
 
 // `name` without its "/round:K" part.
@@ -71,11 +77,9 @@ std::string WithoutRound(const std::string& name) {
 std::string Summary(std::vector<double> ratios) {
   std::sort(ratios.begin(), ratios.end());
   if (ratios.size() == 1) return absl::StrFormat("%6.2fx", ratios[0]);
-  const size_t n = ratios.size();
-  const double median =
-      n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
-  return absl::StrFormat("%6.2fx median (%.2fx to %.2fx, %d rounds)", median,
-                         ratios.front(), ratios.back(), n);
+  return absl::StrFormat("%6.2fx median (%.2fx to %.2fx, %d rounds)",
+                         Median(ratios), ratios.front(), ratios.back(),
+                         ratios.size());
 }
 
 }  // namespace

@@ -43,6 +43,10 @@ struct BenchFlags {
 // there is one round, else `name` + "/round:" + round.
 std::string RoundName(const std::string& name, int round, int rounds);
 
+// The median of `values` (the mean of the middle two for an even count);
+// `values` must not be empty.
+double Median(std::vector<double> values);
+
 // Removes gogocache's flags from argv (before benchmark::Initialize).
 BenchFlags ParseBenchFlags(int* argc, char** argv);
 

@@ -315,10 +315,11 @@ void BM_GroupCommit(benchmark::State& state, std::string scheme,
   if (failed) {
     state.SkipWithError("put failed");
   } else {
-    std::sort(ratios.begin(), ratios.end());
-    state.counters["ratio"] = ratios[ratios.size() / 2];
-    state.counters["ratio_min"] = ratios.front();
-    state.counters["ratio_max"] = ratios.back();
+    state.counters["ratio"] = Median(ratios);
+    state.counters["ratio_min"] =
+        *std::min_element(ratios.begin(), ratios.end());
+    state.counters["ratio_max"] =
+        *std::max_element(ratios.begin(), ratios.end());
     state.counters["ops_1_writer"] = pairs * phase_puts / seconds[0];
     state.counters["ops_2_writers"] = 2 * pairs * phase_puts / seconds[1];
     state.counters["records_per_sync"] =

@@ -459,9 +459,8 @@ void EvictionOrder::SwitchTo(EvictionPolicy mode) {
 uint32_t EvictionOrder::Tick() { return ++clock_; }
 
 bool EvictionOrder::InStack(uint32_t time) const {
-  const ShardEntry* bottom = protected_.prev;
-  if (bottom == &protected_) return true;  // No LIR entry yet.
-  return clock_ - time < clock_ - bottom->policy_word();
+  if (protected_.prev == &protected_) return true;  // No LIR entry yet.
+  return clock_ - time < StackSpan();
 }
 
 void EvictionOrder::DemoteLirOverflow() {
@@ -504,8 +503,7 @@ void EvictionOrder::TouchLirs(ShardEntry* entry) {
     // less than a sixteenth of the stack's span at that use, and a hit often
     // skips relinking: no writes to two list neighbours, which are random
     // cache lines, nor to an entry other threads keep reading.
-    const uint32_t stack_span = now - protected_.prev->policy_word();
-    if (now - entry->policy_word() < stack_span / kLazyPromotionDivisor) {
+    if (now - entry->policy_word() < StackSpan() / kLazyPromotionDivisor) {
       return;
     }
     if (protected_.next != entry) {

@@ -132,6 +132,9 @@ class EvictionOrder {
   // Whether a key last used at `time` is in the LIRS stack: used more
   // recently than the oldest LIR entry.
   bool InStack(uint32_t time) const;
+  // Accesses since the oldest LIR entry's last move to the top; there must
+  // be a LIR entry.
+  uint32_t StackSpan() const { return clock_ - protected_.prev->policy_word(); }
   // Moves the oldest LIR entries to the newest end of the HIR list while
   // the LIR entries take more than their share.
   void DemoteLirOverflow();

@@ -132,6 +132,7 @@ EvictionOrder::~EvictionOrder() = default;
 EvictionOrder::EvictionOrder(EvictionPolicy policy, size_t capacity)
     : adaptive_(policy == EvictionPolicy::kAdaptive),
       mode_(adaptive_ ? EvictionPolicy::kLirs : policy),
+      voted_mode_(mode_),
       capacity_(static_cast<double>(capacity)),
       window_capacity_(kWindowShare * static_cast<double>(capacity)),
       protected_capacity_(kProtectedShareOfMain * (1 - kWindowShare) *
@@ -207,8 +208,13 @@ void EvictionOrder::Add(ShardEntry* entry) {
   }
   if (mode_ == EvictionPolicy::kLirs) {
     AddLirs(entry);
-    return;
+  } else {
+    AddTinyLfu(entry);
   }
+  SwitchIfVoted();
+}
+
+void EvictionOrder::AddTinyLfu(ShardEntry* entry) {
   GrowEntries();
   sketch_.Increment(entry->table_hash);
   if (adaptive_) entry->set_policy_word(Tick());
@@ -275,8 +281,13 @@ void EvictionOrder::Touch(ShardEntry* entry) {
   }
   if (mode_ == EvictionPolicy::kLirs) {
     TouchLirs(entry);
-    return;
+  } else {
+    TouchTinyLfu(entry);
   }
+  SwitchIfVoted();
+}
+
+void EvictionOrder::TouchTinyLfu(ShardEntry* entry) {
   sketch_.Increment(entry->table_hash);
   if (adaptive_) entry->set_policy_word(Tick());
   Duel(entry->table_hash, /*hit=*/true);
@@ -415,8 +426,12 @@ void EvictionOrder::Vote(EvictionPolicy winner) {
   }
   if (++votes_against_ >= 2) {
     votes_against_ = 0;
-    SwitchTo(winner);
+    voted_mode_ = winner;
   }
+}
+
+void EvictionOrder::SwitchIfVoted() {
+  if (voted_mode_ != mode_) SwitchTo(voted_mode_);
 }
 
 void EvictionOrder::SwitchTo(EvictionPolicy mode) {

@@ -121,6 +121,10 @@ class EvictionOrder {
   // window at the end of each period.
   void Duel(uint32_t hash, bool hit);
 
+  // kTinyLfu's Add() and Touch().
+  void AddTinyLfu(ShardEntry* entry);
+  void TouchTinyLfu(ShardEntry* entry);
+
   // kLirs. Resident HIR entries are on the window list (newest first), LIR
   // entries on the protected list (most recent first); its oldest is the
   // stack's bottom.
@@ -145,10 +149,17 @@ class EvictionOrder {
   // so that a shard holds the history of one policy, not both.
   bool KeepsGhosts() const { return mode_ == EvictionPolicy::kLirs; }
   void Vote(EvictionPolicy winner);
+  // A vote won takes effect here, once the access that ended the duel's
+  // period is placed: switching relinks every list, and the policy that
+  // placed the access would otherwise go on with its own steps on the
+  // other's lists (TinyLFU spilling LIRS's HIR entries onto probation, a
+  // list LIRS never evicts from).
+  void SwitchIfVoted();
   void SwitchTo(EvictionPolicy mode);
 
   const bool adaptive_;
   EvictionPolicy mode_;  // The policy running: policy_, or kAdaptive's pick.
+  EvictionPolicy voted_mode_;  // kAdaptive's pick, applied by SwitchIfVoted.
   const double capacity_;
   ShardEntry window_;  // Sentinels: next is the newest, prev the oldest.
   ShardEntry probation_;

@@ -240,5 +240,44 @@ TEST(EvictionPolicyTest, AdaptiveFollowsTheBetterPolicy) {
   EXPECT_GT(adaptive, lirs + (tinylfu - lirs) * 3 / 4);
 }
 
+// Zipf-like popularity over a key set replaced every 20,000 requests: LIRS
+// takes to each new set faster, TinyLFU does better once it has settled, so
+// the adaptive policy switches back and forth, and each switch must leave
+// lists the new policy can run on (no entry left where it never evicts).
+TEST(EvictionPolicyTest, AdaptiveSwitchesAsPopularityMoves) {
+  constexpr int kKeys = 10000;
+  constexpr int kPhases = 10;
+  constexpr int kPhaseLength = 20000;
+  std::vector<double> cumulative(kKeys);
+  double total = 0;
+  for (int i = 0; i < kKeys; ++i) {
+    total += 1 / std::pow(i + 1, 0.9);
+    cumulative[i] = total;
+  }
+  std::mt19937 random(3);
+  std::uniform_real_distribution<double> uniform(0, total);
+  std::vector<std::string> trace;
+  trace.reserve(kPhases * kPhaseLength);
+  for (int phase = 0; phase < kPhases; ++phase) {
+    for (int i = 0; i < kPhaseLength; ++i) {
+      const auto rank = std::lower_bound(cumulative.begin(), cumulative.end(),
+                                         uniform(random)) -
+                        cumulative.begin();
+      trace.push_back(absl::StrCat("p", phase, "k", rank * 7919 % kKeys));
+    }
+  }
+  const auto hits = [&](EvictionPolicy policy) {
+    LruShard shard(EntriesOf(300), nullptr, policy);
+    int count = 0;
+    for (const std::string& key : trace) count += Access(shard, key);
+    return count;
+  };
+  const int lirs = hits(EvictionPolicy::kLirs);
+  const int tinylfu = hits(EvictionPolicy::kTinyLfu);
+  const int adaptive = hits(EvictionPolicy::kAdaptive);
+  EXPECT_GT(adaptive, std::min(lirs, tinylfu) * 98 / 100)
+      << "LIRS " << lirs << ", TinyLFU " << tinylfu;
+}
+
 }  // namespace
 }  // namespace gogocache

@@ -43,11 +43,11 @@ struct ShardEntry {
   // Readers never touch it, so the order may change it while they read.
   uint32_t policy_word() const {
     uint32_t word;
-    std::memcpy(&word, this + 1, sizeof(word));
+    std::memcpy(&word, static_cast<const void*>(this + 1), sizeof(word));
     return word;
   }
   void set_policy_word(uint32_t word) {
-    std::memcpy(this + 1, &word, sizeof(word));
+    std::memcpy(static_cast<void*>(this + 1), &word, sizeof(word));
   }
 
   static constexpr size_t kPolicyWordSize = sizeof(uint32_t);

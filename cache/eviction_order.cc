@@ -18,6 +18,10 @@ constexpr double kProtectedShareOfMain = 0.80;
 constexpr double kSampledEntries = 256;
 // Each period moves the window by this share of the capacity.
 constexpr double kWindowStep = 0.05;
+// The lead, in standard deviations, that moves the window: less evidence
+// than the policy duel's 2, as a step of the window is cheap to take back
+// (the next period can) and a switch of policy relinks the whole shard.
+constexpr double kWindowSigmas = 1.5;
 // A LIR hit moves its entry to the top only if the entry has not been
 // moved within the newest 1/kLazyPromotionDivisor of the stack's span
 // (larger shares cost recency-biased traces hit ratio: docs/eviction.md).
@@ -379,8 +383,10 @@ void EvictionOrder::Duel(uint32_t hash, bool hit) {
   // The LRU this shard would have been, on the sampled keys.
   const size_t shadow_capacity = std::max<size_t>(
       1, entries_ * static_cast<size_t>(sample_threshold_) >> 16);
-  if (shadow_.Access(hash, shadow_capacity)) ++period_lru_hits_;
+  const bool lru_hit = shadow_.Access(hash, shadow_capacity);
+  period_lru_hits_ += lru_hit;
   period_hits_ += hit;
+  period_discordant_ += lru_hit != hit;
   if (adaptive_) {
     if (policy_duel_ == nullptr &&
         static_cast<double>(BytesOf(kWindow) + BytesOf(kProbation) +
@@ -396,11 +402,14 @@ void EvictionOrder::Duel(uint32_t hash, bool hit) {
   // A period: as many sampled accesses as the shadow holds entries.
   if (++period_accesses_ < std::max<size_t>(shadow_capacity, 64)) return;
   // Recency would have served these accesses better: give it room. Else
-  // hand the room back to the frequency-admitted main region. Differences
-  // within about one standard deviation of chance (the square root of the
-  // accesses) move nothing.
-  const uint64_t slack =
-      static_cast<uint64_t>(std::sqrt(static_cast<double>(period_accesses_)));
+  // hand the room back to the frequency-admitted main region. A lead within
+  // kWindowSigmas standard deviations of chance moves nothing. As in the
+  // policy duel (McNemar), chance is judged on the accesses where exactly
+  // one of the two hit: most accesses hit in both or neither and say
+  // nothing, and judged on all of them a steady lead of LRU by a few
+  // percent (`sprite` at 1,000 entries and more) never moved the window.
+  const uint64_t slack = static_cast<uint64_t>(
+      kWindowSigmas * std::sqrt(static_cast<double>(period_discordant_)));
   if (period_lru_hits_ > period_hits_ + slack) {
     window_capacity_ += kWindowStep * capacity_;
   } else if (period_hits_ > period_lru_hits_ + slack) {
@@ -409,7 +418,7 @@ void EvictionOrder::Duel(uint32_t hash, bool hit) {
   window_capacity_ =
       std::clamp(window_capacity_, kWindowShare * capacity_, capacity_);
   protected_capacity_ = kProtectedShareOfMain * (capacity_ - window_capacity_);
-  period_accesses_ = period_lru_hits_ = period_hits_ = 0;
+  period_accesses_ = period_lru_hits_ = period_hits_ = period_discordant_ = 0;
   if (mode_ == EvictionPolicy::kLirs) DemoteLirOverflow();
 }
 

@@ -197,6 +197,7 @@ class EvictionOrder {
   uint64_t period_accesses_ = 0;
   uint64_t period_lru_hits_ = 0;
   uint64_t period_hits_ = 0;
+  uint64_t period_discordant_ = 0;  // Accesses only one of the two hit.
 };
 
 }  // namespace shard_internal

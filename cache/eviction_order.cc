@@ -159,6 +159,13 @@ void EvictionOrder::LinkFront(ShardEntry* head, ShardEntry* entry) {
   head->next = entry;
 }
 
+void EvictionOrder::LinkBack(ShardEntry* head, ShardEntry* entry) {
+  entry->prev = head->prev;
+  entry->next = head;
+  head->prev->next = entry;
+  head->prev = entry;
+}
+
 void EvictionOrder::Unlink(ShardEntry* entry) {
   entry->prev->next = entry->next;
   entry->next->prev = entry->prev;
@@ -477,6 +484,22 @@ void EvictionOrder::SwitchTo(EvictionPolicy mode) {
   mode_ = mode;
   sketch_active_ = false;
   ghosts_.EnsureCapacity(entries_, clock_);
+  // TinyLFU's protected share (80% of the main region) is less than LIRS's
+  // LIR share, and LIRS alone would not make up the difference where reuse
+  // is always longer than the stack (a loop larger than the shard): new keys
+  // only become LIR by coming back within it. So the newest HIR entries
+  // become LIR while the LIR share has room, at the bottom of the stack,
+  // where they are the first to go back to HIR unless they are hit.
+  while (ShardEntry* newest = Newest(&window_)) {
+    if (static_cast<double>(protected_bytes_ + ChargeOf(newest)) >
+        capacity_ - window_capacity_) {
+      break;
+    }
+    Detach(newest);
+    LinkBack(&protected_, newest);
+    newest->region = kProtected;
+    protected_bytes_ += ChargeOf(newest);
+  }
   DemoteLirOverflow();
 }
 

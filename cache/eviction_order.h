@@ -98,6 +98,7 @@ class EvictionOrder {
 
   static void Init(ShardEntry* head);
   static void LinkFront(ShardEntry* head, ShardEntry* entry);
+  static void LinkBack(ShardEntry* head, ShardEntry* entry);  // As oldest.
   static void Unlink(ShardEntry* entry);
   static ShardEntry* Oldest(ShardEntry* head) {
     return head->prev == head ? nullptr : head->prev;

@@ -136,18 +136,14 @@ void CacheGroup::DeleteEvicted(const std::vector<std::string>& evicted) {
   }
 }
 
-absl::Status CacheGroup::ValidateKey(absl::string_view key) const {
+absl::Status CacheGroup::KeyError(absl::string_view key) const {
   if (key.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat("cache group \"", options_.name, "\": key is empty"));
   }
-  if (key.size() > options_.max_key_size) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "cache group \"", options_.name, "\": key \"", Printable(key), "\" is ",
-        key.size(), " bytes, longer than max_key_size ",
-        options_.max_key_size));
-  }
-  return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "cache group \"", options_.name, "\": key \"", Printable(key), "\" is ",
+      key.size(), " bytes, longer than max_key_size ", options_.max_key_size));
 }
 
 absl::StatusOr<ByteView> CacheGroup::Get(absl::string_view key) {

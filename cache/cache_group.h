@@ -71,6 +71,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/optimization.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -174,7 +175,17 @@ class CacheGroup {
  private:
   CacheGroup(CacheGroupOptions options, ShardSelector selector);
 
-  absl::Status ValidateKey(absl::string_view key) const;
+  // OK, or why `key` is refused (empty, or longer than max_key_size). Every
+  // call checks its key, so the check is inline and the error built out of
+  // line.
+  absl::Status ValidateKey(absl::string_view key) const {
+    if (ABSL_PREDICT_TRUE(!key.empty() &&
+                          key.size() <= options_.max_key_size)) {
+      return absl::OkStatus();
+    }
+    return KeyError(key);
+  }
+  absl::Status KeyError(absl::string_view key) const;
   LruShard& ShardFor(uint64_t hash) const {
     return *shards_[selector_.Select(hash)];
   }

@@ -9,31 +9,6 @@
 namespace gogocache {
 namespace shard_internal {
 
-size_t EntryTable::IndexOf(absl::string_view key, uint32_t hash) const {
-  if (size_ == 0) return capacity_;
-  const uint64_t tag = TagOf(hash);
-  const uint64_t* const slots = slots_.get();
-  size_t i = HomeOf(hash);
-  for (uint64_t distance = 0;; ++distance) {
-    const uint64_t slot = slots[i];
-    if (slot == 0) return capacity_;
-    const uint64_t slot_distance = DistanceOf(slot, i);
-    // Robin Hood order: the key would have displaced an entry nearer its
-    // home than the key is to its own.
-    if (slot_distance < distance) return capacity_;
-    if (slot_distance == distance && (slot & kTagMask) == tag) {
-      const ShardEntry* entry = PointerOf(slot);
-      if (entry->table_hash == hash && entry->key() == key) return i;
-    }
-    i = Next(i);
-  }
-}
-
-ShardEntry* EntryTable::Find(absl::string_view key, uint32_t hash) const {
-  const size_t i = IndexOf(key, hash);
-  return i == capacity_ ? nullptr : PointerOf(slots_[i]);
-}
-
 void EntryTable::Insert(ShardEntry* entry) {
   const uintptr_t address = reinterpret_cast<uintptr_t>(entry);
   if ((address & ~kPointerMask) != 0) {

@@ -44,7 +44,11 @@ class EntryTable {
   EntryTable& operator=(const EntryTable&) = delete;
 
   // The entry holding `key`, whose table hash is `hash`; nullptr if none.
-  ShardEntry* Find(absl::string_view key, uint32_t hash) const;
+  // Inline, as it is on every hit's path.
+  ShardEntry* Find(absl::string_view key, uint32_t hash) const {
+    const size_t i = IndexOf(key, hash);
+    return i == capacity_ ? nullptr : PointerOf(slots_[i]);
+  }
 
   // Adds `entry`, indexed by its key and table_hash. Its key must not be in
   // the table already.
@@ -97,7 +101,25 @@ class EntryTable {
   size_t Next(size_t i) const { return i + 1 == capacity_ ? 0 : i + 1; }
 
   // The index of the slot holding `key`, or capacity_ if none.
-  size_t IndexOf(absl::string_view key, uint32_t hash) const;
+  size_t IndexOf(absl::string_view key, uint32_t hash) const {
+    if (size_ == 0) return capacity_;
+    const uint64_t tag = TagOf(hash);
+    const uint64_t* const slots = slots_.get();
+    size_t i = HomeOf(hash);
+    for (uint64_t distance = 0;; ++distance) {
+      const uint64_t slot = slots[i];
+      if (slot == 0) return capacity_;
+      const uint64_t slot_distance = DistanceOf(slot, i);
+      // Robin Hood order: the key would have displaced an entry nearer its
+      // home than the key is to its own.
+      if (slot_distance < distance) return capacity_;
+      if (slot_distance == distance && (slot & kTagMask) == tag) {
+        const ShardEntry* entry = PointerOf(slot);
+        if (entry->table_hash == hash && entry->key() == key) return i;
+      }
+      i = Next(i);
+    }
+  }
   // Empties slot `i`, shifting the run after it back by one.
   void EraseAt(size_t i);
   // Places `entry` by Robin Hood insertion (there is room).

@@ -105,22 +105,13 @@ LruShard::Stripe& LruShard::StripeOfThisThread() {
   return stripes_[static_cast<unsigned>(cpu < 0 ? 0 : cpu) % kStripes];
 }
 
-uint32_t LruShard::EnterRead(Stripe& stripe, bool claim_slot) {
-  const uint64_t add = kOneReader | (claim_slot ? kOneLookup : 0);
-  for (;;) {
-    const uint64_t before =
-        stripe.state.fetch_add(add, std::memory_order_seq_cst);
-    if (!writer_active_.load(std::memory_order_seq_cst)) {
-      return static_cast<uint32_t>(before >> kLookupShift);
-    }
-    // A writer is in or coming: step out of its way until it is done. The
-    // slot claimed is given up, never written (the writer's replay may pass
-    // it before this reader is back), and the claim is not a lookup.
-    stripe.state.fetch_sub(kOneReader, std::memory_order_release);
-    if (claim_slot) stripe.uncounted.fetch_add(1, std::memory_order_relaxed);
-    while (writer_active_.load(std::memory_order_acquire)) {
-      std::this_thread::yield();
-    }
+void LruShard::StepAside(Stripe& stripe, bool claim_slot) {
+  // The slot claimed is given up, never written (the writer's replay may
+  // pass it before this reader is back), and the claim is not a lookup.
+  stripe.state.fetch_sub(kOneReader, std::memory_order_release);
+  if (claim_slot) stripe.uncounted.fetch_add(1, std::memory_order_relaxed);
+  while (writer_active_.load(std::memory_order_acquire)) {
+    std::this_thread::yield();
   }
 }
 

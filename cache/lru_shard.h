@@ -53,6 +53,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/optimization.h"
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/string_view.h"
 #include "cache/byte_view.h"
@@ -180,8 +181,22 @@ class alignas(64) LruShard {
   Stripe& StripeOfThisThread();
   // Enters a read section through `stripe`; with `claim_slot`, also counts a
   // lookup and returns its index among the stripe's lookups since the last
-  // replay: its slot of `accessed`, when below kAccessBufferSize.
-  uint32_t EnterRead(Stripe& stripe, bool claim_slot);
+  // replay: its slot of `accessed`, when below kAccessBufferSize. Inline, as
+  // it is on every hit's path.
+  uint32_t EnterRead(Stripe& stripe, bool claim_slot) {
+    const uint64_t add = kOneReader | (claim_slot ? kOneLookup : 0);
+    for (;;) {
+      const uint64_t before =
+          stripe.state.fetch_add(add, std::memory_order_seq_cst);
+      if (ABSL_PREDICT_TRUE(!writer_active_.load(std::memory_order_seq_cst))) {
+        return static_cast<uint32_t>(before >> kLookupShift);
+      }
+      StepAside(stripe, claim_slot);
+    }
+  }
+  // A writer is in or coming: leaves the read section just entered and
+  // waits until the writer is done.
+  void StepAside(Stripe& stripe, bool claim_slot);
   static void ExitRead(Stripe& stripe) {
     stripe.state.fetch_sub(kOneReader, std::memory_order_release);
   }

@@ -29,6 +29,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 
 #include "absl/strings/string_view.h"
@@ -100,6 +101,21 @@ class EntryTable {
   }
   size_t Next(size_t i) const { return i + 1 == capacity_ ? 0 : i + 1; }
 
+  // Whether the `size` bytes at `a` and `b` are equal. Keys of 8 to 16
+  // bytes (the common size) are compared as two overlapping words, inline:
+  // memcmp is a call through the PLT and a dispatch on the length, a fifth
+  // of a probe's instructions.
+  static bool KeyBytesEqual(const char* a, const char* b, size_t size) {
+    if (size >= 8 && size <= 16) {
+      uint64_t a_head, b_head, a_tail, b_tail;
+      std::memcpy(&a_head, a, 8);
+      std::memcpy(&b_head, b, 8);
+      std::memcpy(&a_tail, a + size - 8, 8);
+      std::memcpy(&b_tail, b + size - 8, 8);
+      return ((a_head ^ b_head) | (a_tail ^ b_tail)) == 0;
+    }
+    return std::memcmp(a, b, size) == 0;
+  }
   // The index of the slot holding `key`, or capacity_ if none.
   size_t IndexOf(absl::string_view key, uint32_t hash) const {
     if (size_ == 0) return capacity_;
@@ -115,7 +131,10 @@ class EntryTable {
       if (slot_distance < distance) return capacity_;
       if (slot_distance == distance && (slot & kTagMask) == tag) {
         const ShardEntry* entry = PointerOf(slot);
-        if (entry->table_hash == hash && entry->key() == key) return i;
+        if (entry->table_hash == hash && entry->key_size == key.size() &&
+            KeyBytesEqual(entry->key_data(), key.data(), key.size())) {
+          return i;
+        }
       }
       i = Next(i);
     }

@@ -43,6 +43,28 @@ uint32_t Mix(uint64_t i) {
   return static_cast<uint32_t>((i * 0x9E3779B97F4A7C15ULL) >> 32);
 }
 
+// Keys are compared in full, whatever their length (short ones take a
+// word-wise path): a key that differs from a stored one in any single byte,
+// under the same hash, is not found; one of another length neither.
+TEST(EntryTableTest, KeysDifferingInOneByteAreDifferentKeys) {
+  Entries entries;
+  EntryTable table;
+  for (size_t size = 1; size <= 24; ++size) {
+    const std::string key(size, 'k');
+    const uint32_t hash = Mix(size);
+    ShardEntry* stored = entries.Make(key, hash);
+    table.Insert(stored);
+    EXPECT_EQ(table.Find(key, hash), stored) << size;
+    for (size_t i = 0; i < size; ++i) {
+      std::string other = key;
+      other[i] = 'x';
+      EXPECT_EQ(table.Find(other, hash), nullptr) << size << " byte " << i;
+    }
+    EXPECT_EQ(table.Find(key + "k", hash), nullptr) << size;
+    EXPECT_EQ(table.Find(key.substr(1), hash), nullptr) << size;
+  }
+}
+
 TEST(EntryTableTest, FindsWhatWasInsertedAndNothingElse) {
   Entries entries;
   EntryTable table;

@@ -27,9 +27,6 @@ constexpr double kWindowSigmas = 1.5;
 // (larger shares cost recency-biased traces hit ratio: docs/eviction.md).
 constexpr uint32_t kLazyPromotionDivisor = 16;
 
-uint32_t SampleHash(uint32_t hash) {
-  return static_cast<uint32_t>((hash * 0x9E3779B1u) >> 16);
-}
 // Caffeine's guard against hash flooding (keys chosen to collide in the
 // sketch make the residents look hot, so nothing new is admitted): a warm
 // candidate (above this) that loses is still admitted 1 time in 128. Here
@@ -385,8 +382,7 @@ ShardEntry* EvictionOrder::Evict() {
   return evicted;
 }
 
-void EvictionOrder::Duel(uint32_t hash, bool hit) {
-  if (SampleHash(hash) >= sample_threshold_) return;
+void EvictionOrder::DuelSampled(uint32_t hash, bool hit) {
   // The LRU this shard would have been, on the sampled keys.
   const size_t shadow_capacity = std::max<size_t>(
       1, entries_ * static_cast<size_t>(sample_threshold_) >> 16);

@@ -120,7 +120,15 @@ class EvictionOrder {
   bool Admit(const ShardEntry* candidate, const ShardEntry* victim);
   // Feeds one access (hit or miss) to the duel against LRU, and resizes the
   // window at the end of each period.
-  void Duel(uint32_t hash, bool hit);
+  // Inline: most accesses are not sampled, and this is on every hit's replay.
+  void Duel(uint32_t hash, bool hit) {
+    if (SampleHash(hash) < sample_threshold_) DuelSampled(hash, hit);
+  }
+  void DuelSampled(uint32_t hash, bool hit);
+  // Which 2^16-th of the keys `hash` falls in, for the sample.
+  static uint32_t SampleHash(uint32_t hash) {
+    return static_cast<uint32_t>((hash * 0x9E3779B1u) >> 16);
+  }
 
   // kTinyLfu's Add() and Touch().
   void AddTinyLfu(ShardEntry* entry);

@@ -39,6 +39,31 @@ bool Access(LruShard& shard, const std::string& key, size_t value_size = 0) {
 
 size_t EntriesOf(size_t n) { return n * LruShard::Charge(6, 0); }
 
+// Ranks 0 to keys - 1 drawn with Zipf-like popularity: rank r with weight
+// 1 / (r + 1)^exponent.
+class ZipfRanks {
+ public:
+  ZipfRanks(int keys, double exponent) : cumulative_(keys) {
+    double total = 0;
+    for (int i = 0; i < keys; ++i) {
+      total += 1 / std::pow(i + 1, exponent);
+      cumulative_[i] = total;
+    }
+    uniform_ = std::uniform_real_distribution<double>(0, total);
+  }
+
+  int operator()(std::mt19937& random) {
+    return static_cast<int>(std::lower_bound(cumulative_.begin(),
+                                             cumulative_.end(),
+                                             uniform_(random)) -
+                            cumulative_.begin());
+  }
+
+ private:
+  std::vector<double> cumulative_;
+  std::uniform_real_distribution<double> uniform_;
+};
+
 TEST(EvictionPolicyTest, NamesParse) {
   EXPECT_EQ(*ParseEvictionPolicy("adaptive"), EvictionPolicy::kAdaptive);
   EXPECT_EQ(*ParseEvictionPolicy("lru"), EvictionPolicy::kLru);
@@ -259,20 +284,11 @@ TEST(EvictionPolicyTest, LirsDemotesTheStalestLirEntriesFirst) {
 // TinyLFU beats LIRS, and the adaptive policy must notice and follow it.
 TEST(EvictionPolicyTest, AdaptiveFollowsTheBetterPolicy) {
   constexpr int kKeys = 20000;
-  std::vector<double> cumulative(kKeys);
-  double total = 0;
-  for (int i = 0; i < kKeys; ++i) {
-    total += 1 / std::pow(i + 1, 0.8);
-    cumulative[i] = total;
-  }
+  ZipfRanks ranks(kKeys, 0.8);
   std::mt19937 random(1);
-  std::uniform_real_distribution<double> uniform(0, total);
   std::vector<std::string> trace(400000);
   for (std::string& key : trace) {
-    const auto rank = std::lower_bound(cumulative.begin(), cumulative.end(),
-                                       uniform(random)) -
-                      cumulative.begin();
-    key = absl::StrCat("z", rank * 7919 % kKeys);
+    key = absl::StrCat("z", ranks(random) * 7919 % kKeys);
   }
   const auto late_hits = [&](EvictionPolicy policy) {
     LruShard shard(EntriesOf(1000), nullptr, policy);
@@ -298,22 +314,14 @@ TEST(EvictionPolicyTest, AdaptiveSwitchesAsPopularityMoves) {
   constexpr int kKeys = 10000;
   constexpr int kPhases = 10;
   constexpr int kPhaseLength = 20000;
-  std::vector<double> cumulative(kKeys);
-  double total = 0;
-  for (int i = 0; i < kKeys; ++i) {
-    total += 1 / std::pow(i + 1, 0.9);
-    cumulative[i] = total;
-  }
+  ZipfRanks ranks(kKeys, 0.9);
   std::mt19937 random(3);
-  std::uniform_real_distribution<double> uniform(0, total);
   std::vector<std::string> trace;
   trace.reserve(kPhases * kPhaseLength);
   for (int phase = 0; phase < kPhases; ++phase) {
     for (int i = 0; i < kPhaseLength; ++i) {
-      const auto rank = std::lower_bound(cumulative.begin(), cumulative.end(),
-                                         uniform(random)) -
-                        cumulative.begin();
-      trace.push_back(absl::StrCat("p", phase, "k", rank * 7919 % kKeys));
+      trace.push_back(
+          absl::StrCat("p", phase, "k", ranks(random) * 7919 % kKeys));
     }
   }
   const auto hits = [&](EvictionPolicy policy) {

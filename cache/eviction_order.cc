@@ -185,9 +185,13 @@ size_t& EvictionOrder::BytesOf(uint32_t region) {
   }
 }
 
-void EvictionOrder::Link(ShardEntry* entry, uint32_t region) {
+void EvictionOrder::Link(ShardEntry* entry, uint32_t region, bool as_oldest) {
   entry->region = region;
-  LinkFront(HeadOf(region), entry);
+  if (as_oldest) {
+    LinkBack(HeadOf(region), entry);
+  } else {
+    LinkFront(HeadOf(region), entry);
+  }
   BytesOf(region) += ChargeOf(entry);
 }
 
@@ -492,9 +496,7 @@ void EvictionOrder::SwitchTo(EvictionPolicy mode) {
       break;
     }
     Detach(newest);
-    LinkBack(&protected_, newest);
-    newest->region = kProtected;
-    protected_bytes_ += ChargeOf(newest);
+    Link(newest, kProtected, /*as_oldest=*/true);
   }
   DemoteLirOverflow();
 }

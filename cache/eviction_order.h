@@ -98,7 +98,7 @@ class EvictionOrder {
 
   static void Init(ShardEntry* head);
   static void LinkFront(ShardEntry* head, ShardEntry* entry);
-  static void LinkBack(ShardEntry* head, ShardEntry* entry);  // As oldest.
+  static void LinkBack(ShardEntry* head, ShardEntry* entry);
   static void Unlink(ShardEntry* entry);
   static ShardEntry* Oldest(ShardEntry* head) {
     return head->prev == head ? nullptr : head->prev;
@@ -115,7 +115,8 @@ class EvictionOrder {
   // Counts one more entry, sizing the sketch or ghost table and the duel's
   // sample to the entries.
   void GrowEntries();
-  void Link(ShardEntry* entry, uint32_t region);
+  // Puts `entry` on `region`'s list, newest (or with `as_oldest`, oldest).
+  void Link(ShardEntry* entry, uint32_t region, bool as_oldest = false);
   void Detach(ShardEntry* entry);
   bool Admit(const ShardEntry* candidate, const ShardEntry* victim);
   // Feeds one access (hit or miss) to the duel against LRU, and resizes the

@@ -22,9 +22,11 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 
+#include "absl/strings/string_view.h"
 #include "benchmark/benchmark.h"
 #include "benchmarks/bench_main.h"
 #include "benchmarks/workload.h"
@@ -65,9 +67,9 @@ CacheGroup& MakeFilledGroup(EvictionPolicy policy) {
   options.capacity_bytes = kCapacity;
   options.num_shards = 1u << kShardBits;
   CacheGroup* created = CacheGroup::Create(options)->release();
-  const auto& keys = GetWorkload(Distribution::kZipf).keys();
-  for (size_t i = 0; i < keys.size(); ++i) {
-    if (!created->Set(keys[i], ValueFor(i)).ok()) std::abort();
+  const Workload& workload = GetWorkload(Distribution::kZipf);
+  for (size_t i = 0; i < workload.num_keys(); ++i) {
+    if (!created->Set(workload.key(i), ValueFor(i)).ok()) std::abort();
   }
   return *created;
 }
@@ -90,16 +92,21 @@ CacheGroup& GetGogocache(EvictionPolicy policy) {
   return adaptive;
 }
 
+rocksdb::Slice SliceOf(absl::string_view key) {
+  return rocksdb::Slice(key.data(), key.size());
+}
+
 void DeleteString(const rocksdb::Slice& /*key*/, void* value) {
   delete static_cast<std::string*>(value);
 }
 
 std::shared_ptr<rocksdb::Cache> Fill(std::shared_ptr<rocksdb::Cache> cache) {
-  const auto& keys = GetWorkload(Distribution::kZipf).keys();
-  for (size_t i = 0; i < keys.size(); ++i) {
+  const Workload& workload = GetWorkload(Distribution::kZipf);
+  for (size_t i = 0; i < workload.num_keys(); ++i) {
     auto* value = new std::string(ValueFor(i));
+    const absl::string_view key = workload.key(i);
     if (!cache
-             ->Insert(keys[i], value, keys[i].size() + value->size(),
+             ->Insert(SliceOf(key), value, key.size() + value->size(),
                       &DeleteString)
              .ok()) {
       std::abort();
@@ -124,7 +131,9 @@ rocksdb::Cache& GetRocksDbHyperClock() {
 }
 
 // The plain alternative: per shard, one std::mutex over a hash map and a
-// recency list, every hit moving its entry to the front.
+// recency list, every hit moving its entry to the front. The map's keys view
+// the list nodes' own copies, so a lookup by a caller's string_view builds
+// no string.
 class MutexLru {
  public:
   MutexLru(size_t capacity, int shard_bits)
@@ -132,44 +141,55 @@ class MutexLru {
     for (Shard& shard : shards_) shard.capacity = capacity >> shard_bits;
   }
 
-  void Insert(const std::string& key, std::string value) {
+  void Insert(absl::string_view key, std::string value) {
     Shard& shard = ShardOf(key);
     std::lock_guard<std::mutex> lock(shard.mu);
-    shard.order.emplace_front(key,
+    if (auto it = shard.index.find(StdView(key)); it != shard.index.end()) {
+      shard.usage -= Charge(*it->second);
+      shard.order.erase(it->second);
+      shard.index.erase(it);
+    }
+    shard.order.emplace_front(std::string(key),
                               std::make_shared<std::string>(std::move(value)));
-    shard.index[key] = shard.order.begin();
-    shard.usage += key.size() + shard.order.front().second->size();
+    shard.index[shard.order.front().first] = shard.order.begin();
+    shard.usage += Charge(shard.order.front());
     while (shard.usage > shard.capacity) {
-      auto& [old_key, old_value] = shard.order.back();
-      shard.usage -= old_key.size() + old_value->size();
-      shard.index.erase(old_key);
+      shard.usage -= Charge(shard.order.back());
+      shard.index.erase(shard.order.back().first);
       shard.order.pop_back();
     }
   }
 
   // A shared reference to the value, like a cache handle.
-  std::shared_ptr<const std::string> Lookup(const std::string& key) {
+  std::shared_ptr<const std::string> Lookup(absl::string_view key) {
     Shard& shard = ShardOf(key);
     std::lock_guard<std::mutex> lock(shard.mu);
-    auto it = shard.index.find(key);
+    auto it = shard.index.find(StdView(key));
     if (it == shard.index.end()) return nullptr;
     shard.order.splice(shard.order.begin(), shard.order, it->second);
     return it->second->second;
   }
 
  private:
-  using Order =
-      std::list<std::pair<std::string, std::shared_ptr<const std::string>>>;
+  using Node = std::pair<std::string, std::shared_ptr<const std::string>>;
+  using Order = std::list<Node>;
   struct alignas(64) Shard {
     std::mutex mu;
     Order order;
-    std::unordered_map<std::string, Order::iterator> index;
+    std::unordered_map<std::string_view, Order::iterator> index;
     size_t usage = 0;
     size_t capacity = 0;
   };
 
-  Shard& ShardOf(const std::string& key) {
-    return shards_[std::hash<std::string>()(key) >> (64 - shard_bits_)];
+  static std::string_view StdView(absl::string_view key) {
+    return std::string_view(key.data(), key.size());
+  }
+  static size_t Charge(const Node& node) {
+    return node.first.size() + node.second->size();
+  }
+  Shard& ShardOf(absl::string_view key) {
+    return shards_[std::hash<std::string_view>()(StdView(key)) >>
+                   (64 - shard_bits_)];
   }
 
   std::vector<Shard> shards_;
@@ -179,9 +199,9 @@ class MutexLru {
 MutexLru& GetMutexLru() {
   static MutexLru* cache = [] {
     auto* created = new MutexLru(kCapacity, kShardBits);
-    const auto& keys = GetWorkload(Distribution::kZipf).keys();
-    for (size_t i = 0; i < keys.size(); ++i)
-      created->Insert(keys[i], ValueFor(i));
+    const Workload& workload = GetWorkload(Distribution::kZipf);
+    for (size_t i = 0; i < workload.num_keys(); ++i)
+      created->Insert(workload.key(i), ValueFor(i));
     return created;
   }();
   return *cache;
@@ -229,7 +249,7 @@ void LookupLoop(benchmark::State& state, rocksdb::Cache& cache,
   const Workload& workload = GetWorkload(distribution);
   size_t i = StartOf(state);
   for (auto _ : state) {
-    rocksdb::Cache::Handle* handle = cache.Lookup(workload.KeyAt(i++));
+    rocksdb::Cache::Handle* handle = cache.Lookup(SliceOf(workload.KeyAt(i++)));
     if (handle == nullptr) {
       state.SkipWithError("miss in a hit benchmark");
       break;

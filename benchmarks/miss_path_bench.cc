@@ -101,14 +101,14 @@ void BM_Mixed(benchmark::State& state) {
   const int read_pct = static_cast<int>(state.range(0));
   if (state.thread_index() == 0) {
     // Room for half the keys: reads miss and load, writes evict.
-    group = MakeGroup(
-        workload->keys().size() / 2 * LruShard::Charge(16, kValueSize),
-        /*work_us=*/0);
+    group =
+        MakeGroup(workload->num_keys() / 2 * LruShard::Charge(16, kValueSize),
+                  /*work_us=*/0);
   }
   const std::string value(kValueSize, 'w');
   size_t i = static_cast<size_t>(state.thread_index()) * 1000003;
   for (auto _ : state) {
-    const std::string& key = workload->KeyAt(i);
+    const absl::string_view key = workload->KeyAt(i);
     // A fixed pattern rather than a random draw: 20 slots per 100 accesses.
     if (static_cast<int>((i * 37) % 100) < read_pct) {
       benchmark::DoNotOptimize(group->Get(key));

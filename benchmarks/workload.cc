@@ -12,12 +12,13 @@
 namespace gogocache {
 namespace bench {
 
-Workload::Workload(const WorkloadOptions& options) {
-  keys_.reserve(options.num_keys);
-  for (size_t i = 0; i < options.num_keys; ++i) {
-    std::string key = absl::StrFormat("k%0*d", options.key_size - 1, i);
-    key.resize(options.key_size, '_');
-    keys_.push_back(std::move(key));
+Workload::Workload(const WorkloadOptions& options)
+    : num_keys_(options.num_keys), key_size_(options.key_size) {
+  key_bytes_.reserve(num_keys_ * key_size_);
+  for (size_t i = 0; i < num_keys_; ++i) {
+    std::string key = absl::StrFormat("k%0*d", key_size_ - 1, i);
+    key.resize(key_size_, '_');
+    key_bytes_ += key;
   }
   // std::mt19937_64 rather than absl's generators: its sequence is specified,
   // so a seed reproduces the same workload everywhere.

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
+
 namespace gogocache {
 namespace bench {
 
@@ -31,20 +33,30 @@ class Workload {
  public:
   explicit Workload(const WorkloadOptions& options);
 
-  // The key population; keys[i] is exactly key_size bytes.
-  const std::vector<std::string>& keys() const { return keys_; }
+  // The key population: key(0) to key(num_keys() - 1), each exactly
+  // key_size bytes.
+  size_t num_keys() const { return num_keys_; }
+  absl::string_view key(size_t k) const {
+    return absl::string_view(key_bytes_.data() + k * key_size_, key_size_);
+  }
 
-  // Indexes into keys(): the access sequence. Under Zipf the most popular keys
+  // Indexes of key(): the access sequence. Under Zipf the most popular keys
   // are scattered over the population, not its first indexes.
   const std::vector<uint32_t>& accesses() const { return accesses_; }
 
   // The key of the i-th access, wrapping around.
-  const std::string& KeyAt(size_t i) const {
-    return keys_[accesses_[i % accesses_.size()]];
+  absl::string_view KeyAt(size_t i) const {
+    return key(accesses_[i % accesses_.size()]);
   }
 
  private:
-  std::vector<std::string> keys_;
+  // The keys side by side in one buffer, so that reaching a key costs the
+  // harness one memory access (its bytes, which every cache must read to hash
+  // it) instead of two: a std::string per key would put a pointer in between,
+  // as a 16-byte key is past the small-string limit.
+  const size_t num_keys_;
+  const size_t key_size_;
+  std::string key_bytes_;
   std::vector<uint32_t> accesses_;
 };
 

@@ -164,7 +164,7 @@ absl::Status RunDemo(const DemoOptions& options, std::ostream& out,
       LatencyHistogram& latency = latencies[t];
       for (size_t i = static_cast<size_t>(t) * 7919;
            !stop.load(std::memory_order_relaxed); ++i) {
-        const std::string& key = workload.KeyAt(i);
+        const absl::string_view key = workload.KeyAt(i);
         const auto before = std::chrono::steady_clock::now();
         absl::StatusOr<ByteView> value = group.Get(key);
         const auto after = std::chrono::steady_clock::now();

@@ -186,10 +186,10 @@ absl::Status WithPath(const absl::Status& status, const std::string& path) {
 
 class FlatFileStore::LogFile {
  public:
-  // `size`: the file's size now, all of it written. `reserve_by_writing`:
-  // how Reserve() claims disk space (see there).
-  LogFile(int fd, uint64_t size, bool reserve_by_writing)
-      : fd_(fd), reserve_by_writing_(reserve_by_writing), allocated_(size) {}
+  // `size`: the file's size now, all of it written. `writing`: how records
+  // will reach the file, which decides how Reserve() claims space for them.
+  LogFile(int fd, uint64_t size, LogWriting writing)
+      : fd_(fd), writing_(writing), allocated_(size) {}
   ~LogFile() {
     if (map_ != nullptr) munmap(map_, map_size_);
     close(fd_);
@@ -199,9 +199,10 @@ class FlatFileStore::LogFile {
 
   int fd() const { return fd_; }
 
-  // Makes the first `end` bytes of the file writable through data(): disk
-  // space is allocated for them (and some beyond, so this is rare) before
-  // anything is copied, so a full disk is an error here, never a fault later.
+  // Makes room for the first `end` bytes of the file, writable through
+  // data() or Write(): disk space is allocated for them (and some beyond, so
+  // this is rare) before anything is copied, so a full disk is an error here,
+  // never a fault later.
   absl::Status Reserve(uint64_t end, const std::string& path) {
     const uint64_t before = allocated_;
     if (end > allocated_) {
@@ -238,9 +239,11 @@ class FlatFileStore::LogFile {
       map_ = static_cast<char*>(map);
       map_size_ = size;
     }
-    if (allocated_ > before) {
+    if (allocated_ > before && writing_ != LogWriting::kWrittenOverZeros) {
       // Fault the new pages in with one call rather than one fault per page
-      // as records land on them. Only a speed-up: failure is harmless.
+      // as records land on them. Only a speed-up: failure is harmless. Not
+      // where records are written with pwrite: populating for writing marks
+      // the pages dirty, and every fsync would write them.
       const uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
       const uint64_t from = before / page * page;
       madvise(map_ + from, allocated_ - from, kPopulateWrite);
@@ -249,6 +252,12 @@ class FlatFileStore::LogFile {
   }
 
   char* data() const { return map_; }
+
+  // Writes `bytes` at `offset`, within what Reserve() made room for.
+  absl::Status Write(absl::string_view bytes, uint64_t offset,
+                     const std::string& path) {
+    return WriteAll(fd_, bytes, offset, path);
+  }
 
   // Gives back the space allocated beyond `end`.
   absl::Status Trim(uint64_t end, const std::string& path) {
@@ -270,12 +279,21 @@ class FlatFileStore::LogFile {
   // about 1.7-2.0 us per 4 KiB page here, against 5.4-6.4 us after
   // posix_fallocate, whose unwritten extents make every page fault read,
   // zero and attach buffers one 4 KiB page at a time (a 100-byte put spent
-  // two fifths of its time there). But a large dirty folio is written back
-  // whole: an fdatasync after each append rewrote up to a megabyte each time
-  // (2.5 ms per sync instead of 0.25-0.36), so only a store that does not
-  // sync after its writes reserves by writing.
+  // two fifths of its time there).
+  //
+  // A store that syncs needs more care. A write through the mapping dirties
+  // its whole folio, and a large one is written back whole: an fdatasync
+  // after each append to zero-written space rewrote up to a megabyte each
+  // time (2.5 ms per sync instead of 0.25-0.36), so kPeriodic keeps
+  // posix_fallocate. But an fdatasync after writing into fallocated space
+  // must also commit the file system's journal (the extent turns from
+  // unwritten to written): 240-340 us for one to three pages here, against
+  // 150 us flat over zeros already written back. So kAlways writes zeros
+  // and appends with pwrite, which dirties only the blocks it writes: the
+  // first sync after a reservation writes it back whole, once, and every
+  // later one only the new records.
   int Allocate(uint64_t end) {
-    if (!reserve_by_writing_) {
+    if (writing_ == LogWriting::kMappedOverAllocated) {
       return posix_fallocate(fd_, static_cast<off_t>(allocated_),
                              static_cast<off_t>(end - allocated_));
     }
@@ -296,7 +314,7 @@ class FlatFileStore::LogFile {
   }
 
   const int fd_;
-  const bool reserve_by_writing_;
+  const LogWriting writing_;
   uint64_t allocated_;
   char* map_ = nullptr;
   uint64_t map_size_ = 0;
@@ -338,6 +356,18 @@ FlatFileStore::FlatFileStore(std::string path, FlatFileStoreOptions options,
 
 FlatFileStore::~FlatFileStore() { Close().IgnoreError(); }
 
+FlatFileStore::LogWriting FlatFileStore::Writing() const {
+  switch (options_.durability) {
+    case Durability::kNone:
+      return LogWriting::kMappedOverZeros;
+    case Durability::kPeriodic:
+      return LogWriting::kMappedOverAllocated;
+    case Durability::kAlways:
+      break;
+  }
+  return LogWriting::kWrittenOverZeros;
+}
+
 absl::Status FlatFileStore::Recover() {
   const bool read_only = options_.read_only;
   if (!read_only) {
@@ -355,7 +385,7 @@ absl::Status FlatFileStore::Recover() {
     return status;
   }
   uint64_t size = static_cast<uint64_t>(st.st_size);
-  auto file = std::make_shared<LogFile>(fd, size, ReserveByWriting());
+  auto file = std::make_shared<LogFile>(fd, size, Writing());
 
   absl::StatusOr<Mapping> mapping = Mapping::Map(fd, size, path_);
   if (!mapping.ok()) return mapping.status();
@@ -517,7 +547,16 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
   if (absl::Status status = file_->Reserve(end_ + size, path_); !status.ok()) {
     return status;  // Nothing was written.
   }
-  log_format::EncodeRecord(type, key, value, file_->data() + end_);
+  if (options_.durability == Durability::kAlways) {
+    record_buffer_.resize(size);
+    log_format::EncodeRecord(type, key, value, record_buffer_.data());
+    if (absl::Status status = file_->Write(record_buffer_, end_, path_);
+        !status.ok()) {
+      return status;  // Not indexed: the next record goes over it.
+    }
+  } else {
+    log_format::EncodeRecord(type, key, value, file_->data() + end_);
+  }
   if (tombstone) {
     live_bytes_ -= index_.Erase(key, key_of)->size;
     ++counters_.deletes;
@@ -706,7 +745,7 @@ absl::Status FlatFileStore::CompactOnce() {
   const int new_fd =
       open(new_path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (new_fd < 0) return ErrnoError(errno, "cannot create", new_path);
-  auto new_file = std::make_shared<LogFile>(new_fd, 0, ReserveByWriting());
+  auto new_file = std::make_shared<LogFile>(new_fd, 0, Writing());
   bool swapped = false;
   auto fail = [&](absl::Status status) {
     if (!swapped) unlink(new_path.c_str());

@@ -148,6 +148,13 @@ class FlatFileStore : public Store {
 
  private:
   class LogFile;  // An open log file, shared with in-flight syncs and reads.
+  // How records reach the log file, and how its disk space is claimed ahead
+  // of them (LogFile::Allocate says why each durability has its own).
+  enum class LogWriting {
+    kMappedOverZeros,      // kNone: copied into the mapping; zeros written
+    kMappedOverAllocated,  // kPeriodic: copied into the mapping; fallocate
+    kWrittenOverZeros,     // kAlways: pwrite; zeros written
+  };
   using Location = persistence_internal::KeyIndex::Location;
 
   FlatFileStore(std::string path, FlatFileStoreOptions options, int lock_fd);
@@ -167,11 +174,9 @@ class FlatFileStore : public Store {
   absl::Status Writable() const;  // Requires mu_.
   bool CompactionDue() const;     // Requires mu_.
   bool OverHardBound() const;     // Requires mu_.
-  // Whether disk space is reserved by writing zeros rather than by
-  // posix_fallocate (LogFile::Allocate says why only under kNone).
-  bool ReserveByWriting() const {
-    return options_.durability == Durability::kNone;
-  }
+  // How appends reach the log and how its disk space is claimed ahead of
+  // them, by durability (LogFile::Allocate says why).
+  LogWriting Writing() const;
   absl::Status CompactOnce();
   void BackgroundLoop();
 
@@ -194,6 +199,8 @@ class FlatFileStore : public Store {
   // what they replace, so compaction may start up to a batch late.
   mutable persistence_internal::KeyIndex index_ ABSL_GUARDED_BY(mu_);
   mutable std::vector<Location> unindexed_ ABSL_GUARDED_BY(mu_);
+  // Under kAlways, where a record is encoded before it is written.
+  std::string record_buffer_ ABSL_GUARDED_BY(mu_);
   mutable uint64_t live_bytes_ ABSL_GUARDED_BY(mu_) = 0;
   // Bytes ever appended, and how many of them are known synced; unlike
   // offsets these survive compaction.

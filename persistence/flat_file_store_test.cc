@@ -327,8 +327,9 @@ TEST_F(FlatFileStoreTest, NoPermissionIsPermissionDenied) {
   EXPECT_EQ(ReplayAll(*store), (Entries{{"k", "v"}}));
 }
 
-// Under kNone the store reserves disk space by writing zeros, under the
-// other policies with posix_fallocate: a full disk must fail both the same.
+// Under kNone and kAlways the store reserves disk space by writing zeros
+// (kAlways then writes its records with pwrite), under kPeriodic with
+// posix_fallocate: a full disk must fail them all the same.
 class FullDiskTest : public FlatFileStoreTest,
                      public ::testing::WithParamInterface<Durability> {};
 
@@ -367,7 +368,8 @@ TEST_P(FullDiskTest, FailsTheWriteAndLosesNothing) {
 
 INSTANTIATE_TEST_SUITE_P(Policies, FullDiskTest,
                          ::testing::Values(Durability::kNone,
-                                           Durability::kPeriodic));
+                                           Durability::kPeriodic,
+                                           Durability::kAlways));
 
 TEST_F(FlatFileStoreTest, CrashLeavesReservedSpaceThatRecoveryDrops) {
   {

@@ -2,46 +2,94 @@
 
 #include "cache/hash_lru.h"
 
+#include <algorithm>
+
 namespace gogocache {
 
-HashLru::HashLru() : nodes_(1, Node{0, kHead, kHead}) {}
-
-void HashLru::Unlink(uint32_t node) {
-  nodes_[nodes_[node].prev].next = nodes_[node].next;
-  nodes_[nodes_[node].next].prev = nodes_[node].prev;
+uint32_t HashLru::Probe(uint32_t hash) const {
+  uint32_t slot = Home(hash);
+  while (slots_[slot].next != kFree && slots_[slot].hash != hash) {
+    slot = (slot + 1) & static_cast<uint32_t>(mask_);
+  }
+  return slot;
 }
 
-void HashLru::LinkFront(uint32_t node) {
-  nodes_[node].prev = kHead;
-  nodes_[node].next = nodes_[kHead].next;
-  nodes_[nodes_[kHead].next].prev = node;
-  nodes_[kHead].next = node;
+void HashLru::Unlink(uint32_t slot) {
+  slots_[slots_[slot].prev].next = slots_[slot].next;
+  slots_[slots_[slot].next].prev = slots_[slot].prev;
+}
+
+void HashLru::LinkFront(uint32_t slot) {
+  Slot& head = slots_[sentinel()];
+  slots_[slot].prev = sentinel();
+  slots_[slot].next = head.next;
+  slots_[head.next].prev = slot;
+  head.next = slot;
+}
+
+void HashLru::Erase(uint32_t gap) {
+  const uint32_t mask = static_cast<uint32_t>(mask_);
+  for (uint32_t slot = (gap + 1) & mask; slots_[slot].next != kFree;
+       slot = (slot + 1) & mask) {
+    // A key may fill the gap if the gap lies on its way from its home slot,
+    // that is, no further from its home than the key is.
+    const uint32_t home = Home(slots_[slot].hash);
+    if (((slot - home) & mask) < ((slot - gap) & mask)) continue;
+    slots_[gap] = slots_[slot];
+    slots_[slots_[gap].prev].next = gap;
+    slots_[slots_[gap].next].prev = gap;
+    gap = slot;
+  }
+  slots_[gap].next = kFree;
+}
+
+void HashLru::Grow() {
+  // The keys, least recent first, to be linked in again in that order.
+  std::vector<uint32_t> keys;
+  keys.reserve(size_);
+  if (!slots_.empty()) {
+    for (uint32_t slot = slots_[sentinel()].prev; slot != sentinel();
+         slot = slots_[slot].prev) {
+      keys.push_back(slots_[slot].hash);
+    }
+  }
+  const size_t table = std::max(kMinSlots, 2 * (mask_ + 1));
+  slots_.assign(table + 1, Slot{0, 0, kFree});
+  mask_ = table - 1;
+  slots_[sentinel()] = Slot{0, sentinel(), sentinel()};
+  for (uint32_t hash : keys) {
+    const uint32_t slot = Probe(hash);
+    slots_[slot].hash = hash;
+    LinkFront(slot);
+  }
 }
 
 bool HashLru::Access(uint32_t hash, size_t capacity) {
-  const auto [it, inserted] = index_.try_emplace(hash, 0);
-  if (!inserted) {
-    if (nodes_[kHead].next != it->second) {
-      Unlink(it->second);
-      LinkFront(it->second);
+  if (slots_.empty()) Grow();
+  uint32_t slot = Probe(hash);
+  const bool held = slots_[slot].next != kFree;
+  if (held) {
+    if (slots_[sentinel()].next != slot) {
+      Unlink(slot);
+      LinkFront(slot);
     }
-  } else if (free_.empty()) {
-    it->second = static_cast<uint32_t>(nodes_.size());
-    nodes_.push_back(Node{hash, kHead, kHead});
-    LinkFront(it->second);
   } else {
-    it->second = free_.back();
-    free_.pop_back();
-    nodes_[it->second].hash = hash;
-    LinkFront(it->second);
+    if (2 * (size_ + 1) > mask_ + 1) {
+      Grow();
+      slot = Probe(hash);
+    }
+    slots_[slot].hash = hash;
+    LinkFront(slot);
+    ++size_;
   }
-  while (index_.size() > (capacity > 0 ? capacity : 1)) {
-    const uint32_t oldest = nodes_[kHead].prev;
+  const size_t keep = std::max<size_t>(capacity, 1);
+  while (size_ > keep) {
+    const uint32_t oldest = slots_[sentinel()].prev;
     Unlink(oldest);
-    index_.erase(nodes_[oldest].hash);
-    free_.push_back(oldest);
+    Erase(oldest);
+    --size_;
   }
-  return !inserted;
+  return held;
 }
 
 }  // namespace gogocache

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <list>
 #include <random>
+#include <unordered_map>
+#include <vector>
 
 #include "gtest/gtest.h"
 
@@ -39,6 +41,32 @@ TEST(HashLruTest, MatchesAListBasedLruAsTheCapacityChanges) {
     }
     reference.push_front(hash);
     while (reference.size() > capacity) reference.pop_back();
+    ASSERT_EQ(lru.Access(hash, capacity), held) << i;
+    ASSERT_EQ(lru.size(), reference.size()) << i;
+  }
+}
+
+// Keys from the whole 32-bit range, several of them sharing a home slot, so
+// that removals move keys back across probe runs and around the table's end.
+TEST(HashLruTest, MatchesAListBasedLruOverManyColliderKeys) {
+  HashLru lru;
+  std::list<uint32_t> reference;  // Front: most recent.
+  std::unordered_map<uint32_t, std::list<uint32_t>::iterator> where;
+  std::mt19937 random(7);
+  std::vector<uint32_t> population(3000);
+  for (uint32_t& key : population) key = random();
+  for (int i = 0; i < 300000; ++i) {
+    const uint32_t hash = population[random() % population.size()];
+    const size_t capacity = 1000 + (i / 50000) % 3 * 700;
+    const auto it = where.find(hash);
+    const bool held = it != where.end();
+    if (held) reference.erase(it->second);
+    reference.push_front(hash);
+    where[hash] = reference.begin();
+    while (reference.size() > capacity) {
+      where.erase(reference.back());
+      reference.pop_back();
+    }
     ASSERT_EQ(lru.Access(hash, capacity), held) << i;
     ASSERT_EQ(lru.size(), reference.size()) << i;
   }

@@ -42,11 +42,14 @@
 // on. A failed fsync cannot be rolled back: the store then refuses all writes
 // (FailedPrecondition naming the first error) until reopened.
 //
-// Appends go through a shared memory mapping of the log: a record is copied
-// into the OS page cache with no system call, which is what lets a single
-// writer approach the device's sequential bandwidth. Disk space is reserved
-// ahead (up to 1/16 of the file, at most 16 MiB; by writing zeros under
-// kNone, else with posix_fallocate), so a full disk fails the reservation
+// Appends under kNone and kPeriodic go through a shared memory mapping of
+// the log: a record is copied into the OS page cache with no system call,
+// which is what lets a single writer approach the device's sequential
+// bandwidth. Under kAlways, where an fsync follows every append anyway, a
+// record is written with pwrite, which leaves only its own blocks for the
+// fsync to write. Disk space is reserved ahead (up to 1/16 of the file, at
+// most 16 MiB; by writing zeros under kNone and kAlways, with
+// posix_fallocate under kPeriodic), so a full disk fails the reservation
 // with an error rather than the copy with a fault; Close() returns the
 // unused space. A crash leaves it as zeros after
 // the last record, which recovery recognises and drops (zero_tail_bytes,

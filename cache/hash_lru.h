@@ -12,8 +12,9 @@
 // That is hand-written rather than an absl::flat_hash_map from hash to a
 // node, which cost a probe of the map and then a second random access for
 // the node: the duel runs on every sampled hit, inside the shard's writer
-// lock. 24 bytes per entry (two 12-byte slots), no allocation once the table
-// has grown to the largest capacity asked for.
+// lock. 12-byte slots, the table at most half full (24 to 48 bytes per
+// entry as it grows by doubling), and no allocation once it has grown to the
+// largest capacity asked for.
 //
 // Thread safety: none; the owning shard calls it under its writer lock.
 

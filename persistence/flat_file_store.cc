@@ -547,13 +547,15 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
   if (absl::Status status = file_->Reserve(end_ + size, path_); !status.ok()) {
     return status;  // Nothing was written.
   }
-  if (options_.durability == Durability::kAlways) {
+  if (Writing() == LogWriting::kWrittenOverZeros) {
     record_buffer_.resize(size);
     log_format::EncodeRecord(type, key, value, record_buffer_.data());
-    if (absl::Status status = file_->Write(record_buffer_, end_, path_);
-        !status.ok()) {
-      return status;  // Not indexed: the next record goes over it.
+    absl::Status status = file_->Write(record_buffer_, end_, path_);
+    // Small records reuse the buffer; a large one does not pin its memory.
+    if (record_buffer_.capacity() > kCopyBufferSize) {
+      std::string().swap(record_buffer_);
     }
+    if (!status.ok()) return status;  // Not indexed: the next goes over it.
   } else {
     log_format::EncodeRecord(type, key, value, file_->data() + end_);
   }

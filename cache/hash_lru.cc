@@ -43,20 +43,21 @@ void HashLru::Erase(uint32_t gap) {
   slots_[gap].next = kFree;
 }
 
+void HashLru::Reset(size_t table) {
+  slots_.assign(table + 1, Slot{0, 0, kFree});
+  mask_ = table - 1;
+  slots_[sentinel()] = Slot{0, sentinel(), sentinel()};
+}
+
 void HashLru::Grow() {
   // The keys, least recent first, to be linked in again in that order.
   std::vector<uint32_t> keys;
   keys.reserve(size_);
-  if (!slots_.empty()) {
-    for (uint32_t slot = slots_[sentinel()].prev; slot != sentinel();
-         slot = slots_[slot].prev) {
-      keys.push_back(slots_[slot].hash);
-    }
+  for (uint32_t slot = slots_[sentinel()].prev; slot != sentinel();
+       slot = slots_[slot].prev) {
+    keys.push_back(slots_[slot].hash);
   }
-  const size_t table = std::max(kMinSlots, 2 * (mask_ + 1));
-  slots_.assign(table + 1, Slot{0, 0, kFree});
-  mask_ = table - 1;
-  slots_[sentinel()] = Slot{0, sentinel(), sentinel()};
+  Reset(2 * (mask_ + 1));
   for (uint32_t hash : keys) {
     const uint32_t slot = Probe(hash);
     slots_[slot].hash = hash;
@@ -65,7 +66,6 @@ void HashLru::Grow() {
 }
 
 bool HashLru::Access(uint32_t hash, size_t capacity) {
-  if (slots_.empty()) Grow();
   uint32_t slot = Probe(hash);
   const bool held = slots_[slot].next != kFree;
   if (held) {

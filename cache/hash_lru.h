@@ -29,7 +29,7 @@ namespace gogocache {
 
 class HashLru {
  public:
-  HashLru() = default;
+  HashLru() { Reset(kMinSlots); }
 
   // Records an access of the key with this hash, as the most recent, and
   // returns whether it was held; then forgets the least recent keys beyond
@@ -61,6 +61,8 @@ class HashLru {
   // Empties `slot`, moving later keys of its probe run back into the gap
   // (and their neighbours' links with them).
   void Erase(uint32_t slot);
+  // An empty table of `table` slots (a power of two) and the sentinel.
+  void Reset(size_t table);
   // Twice the slots, the list's order kept.
   void Grow();
 

@@ -199,10 +199,10 @@ class FlatFileStore::LogFile {
 
   int fd() const { return fd_; }
 
-  // Makes room for the first `end` bytes of the file, writable through
-  // data() or Write(): disk space is allocated for them (and some beyond, so
-  // this is rare) before anything is copied, so a full disk is an error here,
-  // never a fault later.
+  // Makes room for the first `end` bytes of the file, for AppendRecord()
+  // and for reading through data(): disk space is allocated for them (and some
+  // beyond, so this is rare) before anything is copied, so a full disk is an
+  // error here, never a fault later.
   absl::Status Reserve(uint64_t end, const std::string& path) {
     const uint64_t before = allocated_;
     if (end > allocated_) {
@@ -253,10 +253,25 @@ class FlatFileStore::LogFile {
 
   char* data() const { return map_; }
 
-  // Writes `bytes` at `offset`, within what Reserve() made room for.
-  absl::Status Write(absl::string_view bytes, uint64_t offset,
-                     const std::string& path) {
-    return WriteAll(fd_, bytes, offset, path);
+  // Writes a record at `offset`, within what Reserve() made room for:
+  // encoded straight into the mapping, or, where records are written with
+  // pwrite, encoded into a buffer first. Appends are serialized by the
+  // store's mutex, which also guards the buffer.
+  absl::Status AppendRecord(RecordType type, absl::string_view key,
+                            absl::string_view value, uint64_t offset,
+                            const std::string& path) {
+    if (writing_ != LogWriting::kWrittenOverZeros) {
+      log_format::EncodeRecord(type, key, value, map_ + offset);
+      return absl::OkStatus();
+    }
+    record_buffer_.resize(log_format::RecordSize(key.size(), value.size()));
+    log_format::EncodeRecord(type, key, value, record_buffer_.data());
+    absl::Status status = WriteAll(fd_, record_buffer_, offset, path);
+    // Small records reuse the buffer; a large one does not pin its memory.
+    if (record_buffer_.capacity() > kCopyBufferSize) {
+      std::string().swap(record_buffer_);
+    }
+    return status;
   }
 
   // Gives back the space allocated beyond `end`.
@@ -315,6 +330,7 @@ class FlatFileStore::LogFile {
 
   const int fd_;
   const LogWriting writing_;
+  std::string record_buffer_;  // See AppendRecord().
   uint64_t allocated_;
   char* map_ = nullptr;
   uint64_t map_size_ = 0;
@@ -547,17 +563,9 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
   if (absl::Status status = file_->Reserve(end_ + size, path_); !status.ok()) {
     return status;  // Nothing was written.
   }
-  if (Writing() == LogWriting::kWrittenOverZeros) {
-    record_buffer_.resize(size);
-    log_format::EncodeRecord(type, key, value, record_buffer_.data());
-    absl::Status status = file_->Write(record_buffer_, end_, path_);
-    // Small records reuse the buffer; a large one does not pin its memory.
-    if (record_buffer_.capacity() > kCopyBufferSize) {
-      std::string().swap(record_buffer_);
-    }
-    if (!status.ok()) return status;  // Not indexed: the next goes over it.
-  } else {
-    log_format::EncodeRecord(type, key, value, file_->data() + end_);
+  if (absl::Status status = file_->AppendRecord(type, key, value, end_, path_);
+      !status.ok()) {
+    return status;  // Not indexed: the next record goes over it.
   }
   if (tombstone) {
     live_bytes_ -= index_.Erase(key, key_of)->size;

@@ -202,8 +202,6 @@ class FlatFileStore : public Store {
   // what they replace, so compaction may start up to a batch late.
   mutable persistence_internal::KeyIndex index_ ABSL_GUARDED_BY(mu_);
   mutable std::vector<Location> unindexed_ ABSL_GUARDED_BY(mu_);
-  // Under kAlways, where a record is encoded before it is written.
-  std::string record_buffer_ ABSL_GUARDED_BY(mu_);
   mutable uint64_t live_bytes_ ABSL_GUARDED_BY(mu_) = 0;
   // Bytes ever appended, and how many of them are known synced; unlike
   // offsets these survive compaction.

@@ -49,11 +49,13 @@
 // record is written with pwrite, which leaves only its own blocks for the
 // fsync to write. Disk space is reserved ahead (up to 1/16 of the file, at
 // most 16 MiB; by writing zeros under kNone and kAlways, with
-// posix_fallocate under kPeriodic), so a full disk fails the reservation
-// with an error rather than the copy with a fault; Close() returns the
-// unused space. A crash leaves it as zeros after
-// the last record, which recovery recognises and drops (zero_tail_bytes,
-// not damage).
+// posix_fallocate under kPeriodic; under kNone, past 32 MiB, in whole
+// aligned 2 MiB pieces that the page cache keeps as 2 MiB folios, which a
+// mapping maps one page-table entry each), so a full disk fails the
+// reservation with an error rather than the copy with a fault; Close()
+// returns the unused space. A crash leaves it as zeros after the last
+// record, which recovery recognises and drops (zero_tail_bytes, not
+// damage).
 //
 // Group commit under kAlways: a thread that is about to fsync while other
 // writers were active in the previous round first waits, briefly (at most half

@@ -390,6 +390,20 @@ TEST_F(FlatFileStoreTest, CrashLeavesReservedSpaceThatRecoveryDrops) {
             log_format::kHeaderSize + log_format::RecordSize(1, 1));
 }
 
+TEST_F(FlatFileStoreTest, LargeMappedLogIsReservedInWholeFolios) {
+  // Past 32 MiB a reservation grows the file by 2 MiB or more, and under
+  // kNone it ends on a 2 MiB boundary so the page cache can hold it in
+  // 2 MiB folios (see LogFile::Allocate).
+  constexpr uint64_t kFolio = uint64_t{2} << 20;
+  auto store = OpenOrDie(path_);
+  const std::string value(64 << 10, 'f');
+  for (int i = 0; FileSize(path_) < (uint64_t{40} << 20); ++i) {
+    ASSERT_TRUE(store->Put(absl::StrCat("key", i), value).ok());
+    ASSERT_LT(i, 1000) << "the file does not grow";
+  }
+  EXPECT_EQ(FileSize(path_) % kFolio, 0u) << FileSize(path_);
+}
+
 TEST_F(FlatFileStoreTest, CompactionKeepsLiveEntriesAndShrinksTheFile) {
   FlatFileStoreOptions options;
   options.compaction_min_bytes = uint64_t{1} << 40;  // Only when asked.

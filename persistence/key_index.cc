@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <utility>
 
+#include "absl/numeric/bits.h"
 #include "xxhash.h"
 
 namespace gogocache {
@@ -34,7 +35,7 @@ void LocationTable::Entry::set(RecordLocation location) {
 
 size_t LocationTable::IndexOf(uint64_t kept) const {
   if (slots_.empty()) return 0;
-  for (size_t i = kept & mask_;; i = (i + 1) & mask_) {
+  for (size_t i = Home(kept);; i = (i + 1) & mask_) {
     if (slots_[i].hash() == kept) return i;
     if (slots_[i].empty()) return slots_.size();
   }
@@ -50,7 +51,7 @@ std::pair<LocationTable::Entry, bool> LocationTable::TryEmplace(
     uint64_t hash, RecordLocation location) {
   if ((size_ + 1) * 8 > slots_.size() * 7) Grow();
   const uint64_t kept = Kept(hash);
-  for (size_t i = kept & mask_;; i = (i + 1) & mask_) {
+  for (size_t i = Home(kept);; i = (i + 1) & mask_) {
     Slot& slot = slots_[i];
     if (slot.hash() == kept) return {Entry(&slot), false};
     if (slot.empty()) {
@@ -67,7 +68,7 @@ void LocationTable::Erase(uint64_t hash) {
   // Backward shift: a later entry of the run moves into the hole unless its
   // home lies after the hole, so no probe ever stops early at it.
   for (size_t j = (hole + 1) & mask_; !slots_[j].empty(); j = (j + 1) & mask_) {
-    const size_t home = slots_[j].hash() & mask_;
+    const size_t home = Home(slots_[j].hash());
     if (((j - home) & mask_) >= ((j - hole) & mask_)) {
       slots_[hole] = slots_[j];
       hole = j;
@@ -82,9 +83,10 @@ void LocationTable::Grow() {
   slots_ = std::vector<Slot, HugePageAllocator<Slot>>(
       std::max<size_t>(16, 2 * old.size()));
   mask_ = slots_.size() - 1;
+  shift_ = 48 - absl::countr_zero(slots_.size());
   for (const Slot& slot : old) {
     if (slot.empty()) continue;
-    size_t i = slot.hash() & mask_;
+    size_t i = Home(slot.hash());
     while (!slots_[i].empty()) i = (i + 1) & mask_;
     slots_[i] = slot;
   }

@@ -16,9 +16,11 @@ namespace persistence_internal {
 namespace {
 
 // The table against a map, through growth, wrap-around and deletions from
-// long runs: hashes that share their low bits (so their home slots), hashes
-// that differ only above bit 47 (which the table does not keep), and 0 and
-// 1, which it keeps in the same slot.
+// long runs: small hashes (which share their top kept bits, so their home
+// slot, the first), the largest kept hashes (home in the last slot, so their
+// run wraps around to the first), hashes that differ only above bit 47
+// (which the table does not keep), spread ones, and 0 and 1, which it keeps
+// in the same slot.
 TEST(LocationTableTest, AgreesWithAMap) {
   LocationTable table;
   std::map<uint64_t, uint64_t> model;
@@ -29,7 +31,8 @@ TEST(LocationTableTest, AgreesWithAMap) {
   };
   for (int step = 0; step < 60000; ++step) {
     uint64_t hash = random() % 4000;
-    if (step % 3 == 0) hash <<= 40;             // Same low bits: one long run.
+    if (step % 3 == 0) hash = (uint64_t{1} << 48) - 1 - hash;  // Wraps.
+    if (step % 5 == 0) hash = random();
     if (step % 7 == 0) hash |= random() << 48;  // Bits the table drops.
     if (step % 1000 == 0) hash = step % 2000 == 0 ? 0 : 1;
     if (random() % 3 == 0) {

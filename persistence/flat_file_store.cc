@@ -193,7 +193,9 @@ class FlatFileStore::LogFile {
   // `size`: the file's size now, all of it written. `writing`: how records
   // will reach the file, which decides how Reserve() claims space for them.
   LogFile(int fd, uint64_t size, LogWriting writing)
-      : fd_(fd), writing_(writing), allocated_(size) {}
+      : fd_(fd), writing_(writing) {
+    SetAllocated(size);
+  }
   ~LogFile() {
     if (map_ != nullptr) munmap(map_, map_size_);
     close(fd_);
@@ -206,27 +208,19 @@ class FlatFileStore::LogFile {
   // Makes room for the first `end` bytes of the file, for AppendRecord()
   // and for reading through data(): disk space is allocated for them (and some
   // beyond, so this is rare) before anything is copied, so a full disk is an
-  // error here, never a fault later.
+  // error here, never a fault later. Not while a reservation ahead is being
+  // claimed (the store waits for it).
   absl::Status Reserve(uint64_t end, const std::string& path) {
     const uint64_t before = allocated_;
     if (end > allocated_) {
-      constexpr uint64_t kMinGrowth = 64 << 10;
-      constexpr uint64_t kMaxGrowth = 16 << 20;
-      const uint64_t growth =
-          std::min(std::max(allocated_ / 16, kMinGrowth), kMaxGrowth);
-      uint64_t target = std::max(end, allocated_ + growth);
-      if (writing_ == LogWriting::kMappedOverZeros && growth >= kFolioSize) {
-        // Ends on a folio boundary, so that every later reservation writes
-        // whole aligned folios (Allocate says why).
-        target = (target + kFolioSize - 1) / kFolioSize * kFolioSize;
-      }
-      int rc = Allocate(target);
+      const uint64_t target = Target(end);
+      int rc = Allocate(allocated_, target);
       if (rc != 0 && target > end) {
         // Perhaps just the extra does not fit: try for what is needed.
-        rc = Allocate(end);
-        if (rc == 0) allocated_ = end;
+        rc = Allocate(allocated_, end);
+        if (rc == 0) SetAllocated(end);
       } else if (rc == 0) {
-        allocated_ = target;
+        SetAllocated(target);
       }
       if (rc != 0) {
         // A partial allocation may have grown the file: take it back.
@@ -248,16 +242,55 @@ class FlatFileStore::LogFile {
       map_ = static_cast<char*>(map);
       map_size_ = size;
     }
-    if (allocated_ > before && writing_ != LogWriting::kWrittenOverZeros) {
-      // Fault the new pages in with one call rather than one fault per page
-      // as records land on them. Only a speed-up: failure is harmless. Not
-      // where records are written with pwrite: populating for writing marks
-      // the pages dirty, and every fsync would write them.
-      const uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
-      const uint64_t from = before / page * page;
-      madvise(map_ + from, allocated_ - from, kPopulateWrite);
-    }
+    if (allocated_ > before) Populate(map_, before, allocated_);
     return absl::OkStatus();
+  }
+
+  // Whether the first `end` bytes have room already.
+  bool Holds(uint64_t end) const { return end <= allocated_; }
+
+  // Reservation ahead, under kNone: claiming space and faulting it in was a
+  // quarter of a 100-byte put's time when the put that ran out of room did
+  // it, so the store's background thread claims the next reservation while
+  // appends go on below the current one. Three steps, of which the slow
+  // middle one runs without the store's mutex:
+  //   PlanAhead (mutex held): the range to claim, once appends reach
+  //     AheadAt(); empty if none is due or the mapping would have to move;
+  //   ClaimAhead (no mutex; Reserve() must not run meanwhile): claims it and
+  //     faults it in; false, with the file cut back, if that failed;
+  //   FinishAhead (mutex held): appends may use it.
+  // A failed claim is not retried until Reserve() has grown the file, which
+  // then reports the error to the put that needs the space.
+  struct Ahead {
+    char* map = nullptr;
+    uint64_t from = 0;
+    uint64_t to = 0;
+  };
+  uint64_t AheadAt() const { return ahead_at_; }
+  Ahead PlanAhead() const {
+    if (map_ == nullptr || ahead_at_ == kNever) return {};
+    const uint64_t to = Target(allocated_ + 1);
+    if (to > map_size_) return {};
+    return {map_, allocated_, to};
+  }
+  bool ClaimAhead(const Ahead& ahead) const {
+    if (Allocate(ahead.from, ahead.to) != 0) {
+      // Cut back what was written, which nothing uses; should that fail
+      // too, the zeros stay until a reservation writes over them or Close()
+      // trims them.
+      const int cut = ftruncate(fd_, static_cast<off_t>(ahead.from));
+      static_cast<void>(cut);
+      return false;
+    }
+    Populate(ahead.map, ahead.from, ahead.to);
+    return true;
+  }
+  void FinishAhead(const Ahead& ahead, bool claimed) {
+    if (claimed) {
+      SetAllocated(ahead.to);
+    } else {
+      ahead_at_ = kNever;
+    }
   }
 
   char* data() const { return map_; }
@@ -289,13 +322,51 @@ class FlatFileStore::LogFile {
     if (ftruncate(fd_, static_cast<off_t>(end)) != 0) {
       return ErrnoError(errno, "cannot trim", path);
     }
-    allocated_ = end;
+    SetAllocated(end);
     return absl::OkStatus();
   }
 
  private:
-  // Claims disk space for the file up to `end`, past allocated_: 0, or the
-  // error number. Either way a full disk fails here, not at a later copy.
+  static constexpr uint64_t kNever = UINT64_MAX;
+
+  // Reservations grow by 1/16 of the file, within these bounds.
+  uint64_t Growth() const {
+    constexpr uint64_t kMinGrowth = 64 << 10;
+    constexpr uint64_t kMaxGrowth = 16 << 20;
+    return std::min(std::max(allocated_ / 16, kMinGrowth), kMaxGrowth);
+  }
+  // Where a reservation that must reach `end` ends.
+  uint64_t Target(uint64_t end) const {
+    const uint64_t growth = Growth();
+    uint64_t target = std::max(end, allocated_ + growth);
+    if (writing_ == LogWriting::kMappedOverZeros && growth >= kFolioSize) {
+      // Ends on a folio boundary, so that every later reservation writes
+      // whole aligned folios (Allocate says why).
+      target = (target + kFolioSize - 1) / kFolioSize * kFolioSize;
+    }
+    return target;
+  }
+  void SetAllocated(uint64_t allocated) {
+    allocated_ = allocated;
+    // The next reservation ahead is due once half of this one's growth is
+    // left, early enough for it to be claimed before appends run out.
+    ahead_at_ = writing_ == LogWriting::kMappedOverZeros
+                    ? allocated_ - std::min(allocated_, Growth() / 2)
+                    : kNever;
+  }
+  // Faults [from, to) of the file in with one call rather than one fault per
+  // page as records land on them. Only a speed-up: failure is harmless. Not
+  // where records are written with pwrite: populating for writing marks the
+  // pages dirty, and every fsync would write them.
+  void Populate(char* map, uint64_t from, uint64_t to) const {
+    if (writing_ == LogWriting::kWrittenOverZeros) return;
+    const uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+    const uint64_t start = from / page * page;
+    madvise(map + start, to - start, kPopulateWrite);
+  }
+
+  // Claims disk space for bytes [from, end) of the file: 0, or the error
+  // number. Either way a full disk fails here, not at a later copy.
   //
   // Writing zeros (a delayed allocation: the file system reserves the
   // blocks at the write) leaves the pages in the page cache, dirty, in
@@ -318,10 +389,10 @@ class FlatFileStore::LogFile {
   // and appends with pwrite, which dirties only the blocks it writes: the
   // first sync after a reservation writes it back whole, once, and every
   // later one only the new records.
-  int Allocate(uint64_t end) {
+  int Allocate(uint64_t from, uint64_t end) const {
     if (writing_ == LogWriting::kMappedOverAllocated) {
-      return posix_fallocate(fd_, static_cast<off_t>(allocated_),
-                             static_cast<off_t>(end - allocated_));
+      return posix_fallocate(fd_, static_cast<off_t>(from),
+                             static_cast<off_t>(end - from));
     }
     // Mapped: pieces of whole aligned folios, each of which the page cache
     // then holds in one 2 MiB folio that the mapping maps with a single
@@ -338,7 +409,7 @@ class FlatFileStore::LogFile {
     static constexpr size_t kZeroBlock = 64 << 10;
     static const char kZeros[kZeroBlock] = {};
     iovec blocks[kFolioSize / kZeroBlock];
-    for (uint64_t at = allocated_; at < end;) {
+    for (uint64_t at = from; at < end;) {
       const size_t size = std::min<uint64_t>(end - at, piece - at % piece);
       int count = 0;
       for (size_t left = size; left > 0; ++count) {
@@ -361,7 +432,8 @@ class FlatFileStore::LogFile {
   const int fd_;
   const LogWriting writing_;
   std::string record_buffer_;  // See AppendRecord().
-  uint64_t allocated_;
+  uint64_t allocated_ = 0;
+  uint64_t ahead_at_ = kNever;  // See AheadAt().
   char* map_ = nullptr;
   uint64_t map_size_ = 0;
 };
@@ -562,13 +634,18 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
   const uint64_t size = log_format::RecordSize(key.size(), value.size());
 
   std::unique_lock<std::mutex> lock(mu_);
-  // Backpressure: a writer faster than compaction waits for it rather than
-  // let the file grow without bound.
-  while (OverHardBound() && (compacting_ || compaction_requested_) &&
-         Writable().ok()) {
-    compaction_done_.wait(lock);
+  for (;;) {
+    // Backpressure: a writer faster than compaction waits for it rather
+    // than let the file grow without bound.
+    while (OverHardBound() && (compacting_ || compaction_requested_) &&
+           Writable().ok()) {
+      compaction_done_.wait(lock);
+    }
+    if (absl::Status status = Writable(); !status.ok()) return status;
+    // Room being claimed ahead is waited for, not claimed a second time.
+    if (!reserving_ahead_ || file_->Holds(end_ + size)) break;
+    reserved_ahead_.wait(lock);
   }
-  if (absl::Status status = Writable(); !status.ok()) return status;
   // The index confirms a key by reading it from the log, through the
   // mapping, which the first append after an open or a compaction makes
   // (mapping takes no disk space, so it cannot fail for a full disk).
@@ -609,6 +686,11 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
   appended_ += size;
   if (unindexed_.size() >= kIndexBatch) IndexAppended();
   appended_records_.fetch_add(1, std::memory_order_release);
+  if (end_ >= file_->AheadAt() && !reserve_ahead_requested_ &&
+      !reserving_ahead_) {
+    reserve_ahead_requested_ = true;
+    wake_background_.notify_one();
+  }
   if (CompactionDue()) {
     compaction_requested_ = true;
     wake_background_.notify_one();
@@ -885,10 +967,15 @@ void FlatFileStore::BackgroundLoop() {
           lock, absl::ToChronoNanoseconds(options_.sync_interval),
           [this] { return stopping_ || compaction_requested_; });
     } else {
-      wake_background_.wait(
-          lock, [this] { return stopping_ || compaction_requested_; });
+      wake_background_.wait(lock, [this] {
+        return stopping_ || compaction_requested_ || reserve_ahead_requested_;
+      });
     }
     if (stopping_) break;
+    if (reserve_ahead_requested_) {
+      reserve_ahead_requested_ = false;
+      ReserveAhead(lock);
+    }
     if (periodic && synced_ < appended_ && failed_.ok()) {
       SyncTo(lock, appended_).IgnoreError();  // Sticky in failed_.
     }
@@ -906,6 +993,21 @@ void FlatFileStore::BackgroundLoop() {
       compaction_done_.notify_all();
     }
   }
+}
+
+void FlatFileStore::ReserveAhead(std::unique_lock<std::mutex>& lock) {
+  if (file_ == nullptr || !Writable().ok()) return;
+  // Held across the unlocked claim: a compaction may replace file_.
+  const std::shared_ptr<LogFile> file = file_;
+  const LogFile::Ahead ahead = file->PlanAhead();
+  if (ahead.to <= ahead.from) return;
+  reserving_ahead_ = true;
+  lock.unlock();
+  const bool claimed = file->ClaimAhead(ahead);
+  lock.lock();
+  file->FinishAhead(ahead, claimed);
+  reserving_ahead_ = false;
+  reserved_ahead_.notify_all();
 }
 
 StoreStats FlatFileStore::GetStats() const {

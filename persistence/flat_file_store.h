@@ -53,7 +53,10 @@
 // aligned 2 MiB pieces that the page cache keeps as 2 MiB folios, which a
 // mapping maps one page-table entry each), so a full disk fails the
 // reservation with an error rather than the copy with a fault; Close()
-// returns the unused space. A crash leaves it as zeros after the last
+// returns the unused space. Under kNone the background thread claims the
+// next reservation once appends pass half of the current one, so puts
+// seldom stop to claim space themselves; if that claim fails (a full disk),
+// the put that needs the space claims it and gets the error. A crash leaves it as zeros after the last
 // record, which recovery recognises and drops (zero_tail_bytes, not
 // damage).
 //
@@ -184,6 +187,10 @@ class FlatFileStore : public Store {
   LogWriting Writing() const;
   absl::Status CompactOnce();
   void BackgroundLoop();
+  // On the background thread: claims the log's next reservation ahead of
+  // the appends (LogFile::PlanAhead), with `lock` (on mu_) released while
+  // it writes.
+  void ReserveAhead(std::unique_lock<std::mutex>& lock);
 
   const std::string path_;
   const FlatFileStoreOptions options_;
@@ -226,6 +233,11 @@ class FlatFileStore : public Store {
   bool compaction_requested_ ABSL_GUARDED_BY(mu_) = false;
   bool compacting_ ABSL_GUARDED_BY(mu_) = false;  // In the background.
   std::condition_variable compaction_done_;
+  // Space claimed ahead of the appends (ReserveAhead): asked for, being
+  // claimed, claimed.
+  bool reserve_ahead_requested_ ABSL_GUARDED_BY(mu_) = false;
+  bool reserving_ahead_ ABSL_GUARDED_BY(mu_) = false;
+  std::condition_variable reserved_ahead_;
   // After a failed compaction, none is tried before the file reaches this.
   uint64_t compaction_retry_end_ ABSL_GUARDED_BY(mu_) = 0;
   StoreStats counters_ ABSL_GUARDED_BY(mu_);

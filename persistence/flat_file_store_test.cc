@@ -18,6 +18,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "persistence/log_format.h"
 #include "persistence/test_util.h"
@@ -370,6 +372,66 @@ INSTANTIATE_TEST_SUITE_P(Policies, FullDiskTest,
                          ::testing::Values(Durability::kNone,
                                            Durability::kPeriodic,
                                            Durability::kAlways));
+
+// Under kNone, once appends pass half of the space reserved ahead, the
+// background thread reserves the next stretch without waiting for a put to
+// run out of room.
+TEST_F(FlatFileStoreTest, SpaceIsReservedAheadOfTheAppends) {
+  auto store = OpenOrDie(path_);
+  ASSERT_TRUE(store->Put("first", "v").ok());
+  const uint64_t reserved = FileSize(path_);  // By that put itself.
+  const std::string value(1000, 'a');
+  uint64_t end = log_format::kHeaderSize + log_format::RecordSize(5, 1);
+  const uint64_t record = log_format::RecordSize(4, value.size());
+  for (int i = 0; end + record <= reserved - (reserved / 4); ++i) {
+    ASSERT_TRUE(store->Put(absl::StrCat("k", 100 + i), value).ok());
+    end += record;
+  }
+  // No put needed more room than `reserved`; the file grows all the same.
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (FileSize(path_) == reserved && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(1));
+  }
+  EXPECT_GT(FileSize(path_), reserved);
+  ASSERT_TRUE(store->Close().ok());
+  EXPECT_EQ(FileSize(path_), end);  // Close() gives the space back.
+}
+
+// A reservation ahead that finds the disk full changes nothing: the put that
+// needs the space gets the error, and nothing written is lost.
+TEST_F(FlatFileStoreTest, ReservationAheadOnAFullDiskLosesNothing) {
+  auto store = OpenOrDie(path_);
+  Entries expected = {{"first", "v"}};
+  ASSERT_TRUE(store->Put("first", "v").ok());
+  const uint64_t reserved = FileSize(path_);
+
+  signal(SIGXFSZ, SIG_IGN);  // Let the allocation fail with EFBIG instead.
+  struct rlimit old_limit;
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old_limit), 0);
+  struct rlimit limit = old_limit;
+  limit.rlim_cur = reserved + 500;
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &limit), 0);
+  const std::string value(1000, 'a');
+  uint64_t end = log_format::kHeaderSize + log_format::RecordSize(5, 1);
+  const uint64_t record = log_format::RecordSize(4, value.size());
+  for (int i = 0; end + record <= reserved; ++i) {
+    const std::string key = absl::StrCat("k", 100 + i);
+    ASSERT_TRUE(store->Put(key, value).ok()) << key;
+    expected.push_back({key, value});
+    end += record;
+  }
+  const absl::Status full = store->Put("over", std::string(64 << 10, 'o'));
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &old_limit), 0);
+
+  EXPECT_TRUE(absl::IsResourceExhausted(full)) << full;
+  EXPECT_EQ(ReplayAll(*store), expected);
+  ASSERT_TRUE(store->Put("after", "ok").ok());
+  expected.push_back({"after", "ok"});
+  store.reset();
+  auto reopened = OpenOrDie(path_);
+  EXPECT_EQ(ReplayAll(*reopened), expected);
+  EXPECT_EQ(reopened->GetStats().torn_tail_bytes, 0u);
+}
 
 TEST_F(FlatFileStoreTest, CrashLeavesReservedSpaceThatRecoveryDrops) {
   {

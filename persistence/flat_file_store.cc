@@ -255,7 +255,9 @@ class FlatFileStore::LogFile {
   // appends go on below the current one. Three steps, of which the slow
   // middle one runs without the store's mutex:
   //   PlanAhead (mutex held): the range to claim, once appends reach
-  //     AheadAt(); empty if none is due or the mapping would have to move;
+  //     AheadAt(); empty if none is due, or if the mapping would have to
+  //     move (Reserve() then does it all when appends need it, and AheadAt()
+  //     stays out of reach until then, so no append asks again);
   //   ClaimAhead (no mutex; Reserve() must not run meanwhile): claims it and
   //     faults it in; false, with the file cut back, if that failed;
   //   FinishAhead (mutex held): appends may use it.
@@ -267,10 +269,12 @@ class FlatFileStore::LogFile {
     uint64_t to = 0;
   };
   uint64_t AheadAt() const { return ahead_at_; }
-  Ahead PlanAhead() const {
-    if (map_ == nullptr || ahead_at_ == kNever) return {};
+  Ahead PlanAhead() {
     const uint64_t to = Target(allocated_ + 1);
-    if (to > map_size_) return {};
+    if (map_ == nullptr || ahead_at_ == kNever || to > map_size_) {
+      ahead_at_ = kNever;
+      return {};
+    }
     return {map_, allocated_, to};
   }
   bool ClaimAhead(const Ahead& ahead) const {

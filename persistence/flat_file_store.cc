@@ -254,10 +254,10 @@ class FlatFileStore::LogFile {
   // it, so the store's background thread claims the next reservation while
   // appends go on below the current one. Three steps, of which the slow
   // middle one runs without the store's mutex:
-  //   PlanAhead (mutex held): the range to claim, once appends reach
-  //     AheadAt(); empty if none is due, or if the mapping would have to
-  //     move (Reserve() then does it all when appends need it, and AheadAt()
-  //     stays out of reach until then, so no append asks again);
+  //   PlanAhead (mutex held): the range to claim, once appends (`end`)
+  //     reach AheadAt(); empty if none is due, or if the mapping would have
+  //     to move (Reserve() then does it all when appends need it, and
+  //     AheadAt() stays out of reach until then, so no append asks again);
   //   ClaimAhead (no mutex; Reserve() must not run meanwhile): claims it and
   //     faults it in; false, with the file cut back, if that failed;
   //   FinishAhead (mutex held): appends may use it.
@@ -269,9 +269,11 @@ class FlatFileStore::LogFile {
     uint64_t to = 0;
   };
   uint64_t AheadAt() const { return ahead_at_; }
-  Ahead PlanAhead() {
+  Ahead PlanAhead(uint64_t end) {
+    // A put may have reserved room itself since the claim was asked for.
+    if (end < ahead_at_) return {};
     const uint64_t to = Target(allocated_ + 1);
-    if (map_ == nullptr || ahead_at_ == kNever || to > map_size_) {
+    if (map_ == nullptr || to > map_size_) {
       ahead_at_ = kNever;
       return {};
     }
@@ -1003,7 +1005,7 @@ void FlatFileStore::ReserveAhead(std::unique_lock<std::mutex>& lock) {
   if (file_ == nullptr || !Writable().ok()) return;
   // Held across the unlocked claim: a compaction may replace file_.
   const std::shared_ptr<LogFile> file = file_;
-  const LogFile::Ahead ahead = file->PlanAhead();
+  const LogFile::Ahead ahead = file->PlanAhead(end_);
   if (ahead.to <= ahead.from) return;
   reserving_ahead_ = true;
   lock.unlock();

@@ -16,7 +16,8 @@
 // carried over, or when they outrun the compaction by compaction_min_bytes;
 // nothing in the cache waits at all. The file therefore stays within
 // live_bytes / (1 - ratio) + compaction_min_bytes + one record, plus the disk
-// space reserved ahead for appends (below: 1/16 of that, at least 64 KiB).
+// space reserved ahead for appends (below: 1/16 of that, at least 64 KiB;
+// under kNone up to one and a half times that).
 //
 // Opening recovers the log: the header is checked (a newer format version or
 // another kind of file is refused, FailedPrecondition), then every record's
@@ -47,17 +48,18 @@
 // which is what lets a single writer approach the device's sequential
 // bandwidth. Under kAlways, where an fsync follows every append anyway, a
 // record is written with pwrite, which leaves only its own blocks for the
-// fsync to write. Disk space is reserved ahead (up to 1/16 of the file, at
-// most 16 MiB; by writing zeros under kNone and kAlways, with
-// posix_fallocate under kPeriodic; under kNone, past 32 MiB, in whole
-// aligned 2 MiB pieces that the page cache keeps as 2 MiB folios, which a
-// mapping maps one page-table entry each), so a full disk fails the
-// reservation with an error rather than the copy with a fault; Close()
-// returns the unused space. Under kNone the background thread claims the
-// next reservation once appends pass half of the current one, so puts
-// seldom stop to claim space themselves; if that claim fails (a full disk),
-// the put that needs the space claims it and gets the error. A crash leaves it as zeros after the last
-// record, which recovery recognises and drops (zero_tail_bytes, not
+// fsync to write. Disk space is reserved ahead, 1/16 of the file at a time
+// (at least 64 KiB, at most 16 MiB): by writing zeros under kNone and
+// kAlways, with posix_fallocate under kPeriodic; under kNone, past 32 MiB,
+// in whole aligned 2 MiB pieces that the page cache keeps as 2 MiB folios,
+// which a mapping maps one page-table entry each. So a full disk fails the
+// reservation with an error rather than the copy with a fault. Under kNone
+// the background thread claims the next reservation once appends pass half
+// of the current one (so up to one and a half are ahead of the appends),
+// and puts seldom stop to claim space themselves; if that claim fails (a
+// full disk), the put that needs the space claims it and gets the error.
+// Close() returns the unused space. A crash leaves it as zeros after the
+// last record, which recovery recognises and drops (zero_tail_bytes, not
 // damage).
 //
 // Group commit under kAlways: a thread that is about to fsync while other

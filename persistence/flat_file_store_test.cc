@@ -575,11 +575,12 @@ TEST_F(FlatFileStoreTest, ChurnKeepsTheFileWithinItsBound) {
   const uint64_t live = store->GetStats().live_bytes;
   EXPECT_GT(store->GetStats().compactions, 10u);
   // Documented bound: live / (1 - ratio) + compaction_min_bytes + a record,
-  // plus the space reserved ahead (1/16 of the file, at least 64 KiB).
+  // plus the space reserved ahead (1/16 of the file, at least 64 KiB; under
+  // kNone, this test's policy, up to one and a half times that).
   const auto bound_for = [&](uint64_t live_bytes) {
     const uint64_t logical =
         2 * live_bytes + options.compaction_min_bytes + 2048;
-    return logical + std::max<uint64_t>(logical / 16, 64 << 10);
+    return logical + std::max<uint64_t>(logical / 16, 64 << 10) * 3 / 2;
   };
   const uint64_t bound = bound_for(live);
   EXPECT_LE(peak, bound_for(live_at_peak));

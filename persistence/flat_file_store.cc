@@ -406,9 +406,8 @@ class FlatFileStore::LogFile {
     // first touch of each 4 KiB page, 5.5 us apiece on this VM, against
     // 0.2-0.3 us per 4 KiB under a 2 MiB entry. Not under kAlways: its
     // pwrites and fsyncs were measured with 1 MiB pieces.
-    const uint64_t piece = writing_ == LogWriting::kMappedOverZeros
-                               ? kFolioSize
-                               : kCopyBufferSize;
+    const uint64_t piece =
+        writing_ == LogWriting::kMappedOverZeros ? kFolioSize : kCopyBufferSize;
     // One constant block of zeros, repeated by the iovecs of each write,
     // rather than a buffer the size of the piece (up to 2 MiB) allocated
     // and zeroed for every reservation.

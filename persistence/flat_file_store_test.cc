@@ -42,6 +42,26 @@ std::unique_ptr<FlatFileStore> OpenOrDie(const std::string& path,
   return store.ok() ? *std::move(store) : nullptr;
 }
 
+// Caps the size of the files this process writes (RLIMIT_FSIZE) while it
+// lives, with SIGXFSZ ignored so that a write past the cap fails with EFBIG
+// as on a full disk.
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(uint64_t bytes) {
+    signal(SIGXFSZ, SIG_IGN);
+    EXPECT_EQ(getrlimit(RLIMIT_FSIZE, &old_), 0);
+    struct rlimit limit = old_;
+    limit.rlim_cur = bytes;
+    EXPECT_EQ(setrlimit(RLIMIT_FSIZE, &limit), 0);
+  }
+  ~FileSizeLimit() { EXPECT_EQ(setrlimit(RLIMIT_FSIZE, &old_), 0); }
+  FileSizeLimit(const FileSizeLimit&) = delete;
+  FileSizeLimit& operator=(const FileSizeLimit&) = delete;
+
+ private:
+  struct rlimit old_;
+};
+
 class FlatFileStoreTest : public ::testing::Test {
  protected:
   std::string dir_ = FreshTestDir();
@@ -343,17 +363,15 @@ TEST_P(FullDiskTest, FailsTheWriteAndLosesNothing) {
   // The file holds the record and the space reserved ahead of it.
   const uint64_t size_before = FileSize(path_);
 
-  signal(SIGXFSZ, SIG_IGN);  // Let the allocation fail with EFBIG instead.
-  struct rlimit old_limit;
-  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old_limit), 0);
-  struct rlimit limit = old_limit;
-  limit.rlim_cur = size_before + 500;
-  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &limit), 0);
-  // Larger than what was reserved: needs more disk than the limit allows.
-  const std::string big(size_t{1} << 20, 'd');
-  const absl::Status status = store->Put("during", big);
-  const absl::Status overwrite = store->Put("before", big);
-  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &old_limit), 0);
+  absl::Status status;
+  absl::Status overwrite;
+  {
+    FileSizeLimit limit(size_before + 500);
+    // Larger than what was reserved: needs more disk than the limit allows.
+    const std::string big(size_t{1} << 20, 'd');
+    status = store->Put("during", big);
+    overwrite = store->Put("before", big);
+  }
 
   EXPECT_TRUE(absl::IsResourceExhausted(status)) << status;
   EXPECT_NE(status.message().find(path_), absl::string_view::npos) << status;
@@ -405,23 +423,20 @@ TEST_F(FlatFileStoreTest, ReservationAheadOnAFullDiskLosesNothing) {
   ASSERT_TRUE(store->Put("first", "v").ok());
   const uint64_t reserved = FileSize(path_);
 
-  signal(SIGXFSZ, SIG_IGN);  // Let the allocation fail with EFBIG instead.
-  struct rlimit old_limit;
-  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old_limit), 0);
-  struct rlimit limit = old_limit;
-  limit.rlim_cur = reserved + 500;
-  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &limit), 0);
-  const std::string value(1000, 'a');
-  uint64_t end = log_format::kHeaderSize + log_format::RecordSize(5, 1);
-  const uint64_t record = log_format::RecordSize(4, value.size());
-  for (int i = 0; end + record <= reserved; ++i) {
-    const std::string key = absl::StrCat("k", 100 + i);
-    ASSERT_TRUE(store->Put(key, value).ok()) << key;
-    expected.push_back({key, value});
-    end += record;
+  absl::Status full;
+  {
+    FileSizeLimit limit(reserved + 500);
+    const std::string value(1000, 'a');
+    uint64_t end = log_format::kHeaderSize + log_format::RecordSize(5, 1);
+    const uint64_t record = log_format::RecordSize(4, value.size());
+    for (int i = 0; end + record <= reserved; ++i) {
+      const std::string key = absl::StrCat("k", 100 + i);
+      ASSERT_TRUE(store->Put(key, value).ok()) << key;
+      expected.push_back({key, value});
+      end += record;
+    }
+    full = store->Put("over", std::string(64 << 10, 'o'));
   }
-  const absl::Status full = store->Put("over", std::string(64 << 10, 'o'));
-  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &old_limit), 0);
 
   EXPECT_TRUE(absl::IsResourceExhausted(full)) << full;
   EXPECT_EQ(ReplayAll(*store), expected);

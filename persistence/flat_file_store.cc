@@ -141,7 +141,7 @@ absl::StatusOr<LogReport> IndexLog(
   auto key_of = [log](uint64_t offset) { return KeyAt(log, offset); };
   // Puts are indexed a batch at a time, as appends are (see unindexed_),
   // and every batch before the next delete.
-  std::vector<KeyIndex::Location> puts;
+  std::vector<KeyIndex::HashedLocation> puts;
   auto index_puts = [&] {
     index->SetAll(puts, key_of, [&](const KeyIndex::Location& previous) {
       report.live_bytes -= previous.size;
@@ -152,7 +152,8 @@ absl::StatusOr<LogReport> IndexLog(
       log,
       [&](const log_format::Record& record) {
         if (record.type == RecordType::kPut) {
-          puts.push_back({record.offset, record.size});
+          puts.push_back(
+              {{record.offset, record.size}, index->Hash(record.key)});
           if (puts.size() >= kIndexBatch) index_puts();
           report.live_bytes += record.size;
           ++report.puts;
@@ -683,7 +684,7 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
     live_bytes_ -= index_.Erase(key, key_of)->size;
     ++counters_.deletes;
   } else {
-    unindexed_.push_back({end_, size});
+    unindexed_.push_back({{end_, size}, index_.Hash(key)});
     live_bytes_ += size;
     ++counters_.puts;
   }

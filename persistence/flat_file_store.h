@@ -212,7 +212,8 @@ class FlatFileStore : public Store {
   // indexes them first. Until then live_bytes_ counts their records but not
   // what they replace, so compaction may start up to a batch late.
   mutable persistence_internal::KeyIndex index_ ABSL_GUARDED_BY(mu_);
-  mutable std::vector<Location> unindexed_ ABSL_GUARDED_BY(mu_);
+  mutable std::vector<persistence_internal::KeyIndex::HashedLocation> unindexed_
+      ABSL_GUARDED_BY(mu_);
   mutable uint64_t live_bytes_ ABSL_GUARDED_BY(mu_) = 0;
   // Bytes ever appended, and how many of them are known synced; unlike
   // offsets these survive compaction.

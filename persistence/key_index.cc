@@ -114,58 +114,55 @@ std::optional<KeyIndex::Location> KeyIndex::Find(absl::string_view key,
 std::optional<KeyIndex::Location> KeyIndex::Set(absl::string_view key,
                                                 Location location,
                                                 KeyReader key_of) {
-  return SetHashed(key, hasher_(key), location, key_of);
+  return SetHashed([key] { return key; }, hasher_(key), location, key_of);
 }
 
-void KeyIndex::SetAll(absl::Span<const Location> locations, KeyReader key_of,
+void KeyIndex::SetAll(absl::Span<const HashedLocation> locations,
+                      KeyReader key_of,
                       absl::FunctionRef<void(const Location&)> replaced) {
   // Each key's slot is fetched kAhead keys before it is used: far enough
   // for the fetch to land in time, few enough for the CPU to keep them all
   // in flight.
-  constexpr size_t kChunk = 64;
   constexpr size_t kAhead = 12;
-  absl::string_view keys[kChunk];
-  uint64_t hashes[kChunk];
-  for (size_t begin = 0; begin < locations.size(); begin += kChunk) {
-    const size_t count = std::min(kChunk, locations.size() - begin);
-    for (size_t i = 0; i < count; ++i) {
-      keys[i] = key_of(locations[begin + i].offset);
-      hashes[i] = hasher_(keys[i]);
-      if (i < kAhead) by_hash_.Prefetch(hashes[i]);
+  for (size_t i = 0; i < std::min(kAhead, locations.size()); ++i) {
+    by_hash_.Prefetch(locations[i].hash);
+  }
+  for (size_t i = 0; i < locations.size(); ++i) {
+    if (i + kAhead < locations.size()) {
+      by_hash_.Prefetch(locations[i + kAhead].hash);
     }
-    for (size_t i = 0; i < count; ++i) {
-      if (i + kAhead < count) by_hash_.Prefetch(hashes[i + kAhead]);
-      if (const std::optional<Location> previous =
-              SetHashed(keys[i], hashes[i], locations[begin + i], key_of)) {
-        replaced(*previous);
-      }
+    const Location location = locations[i].location;
+    if (const std::optional<Location> previous =
+            SetHashed([&] { return key_of(location.offset); },
+                      locations[i].hash, location, key_of)) {
+      replaced(*previous);
     }
   }
 }
 
-std::optional<KeyIndex::Location> KeyIndex::SetHashed(absl::string_view key,
-                                                      uint64_t hash,
-                                                      Location location,
-                                                      KeyReader key_of) {
+std::optional<KeyIndex::Location> KeyIndex::SetHashed(
+    absl::FunctionRef<absl::string_view()> key, uint64_t hash,
+    Location location, KeyReader key_of) {
   // One probe for the common cases: a new key with a free hash, or the key
   // itself holding it.
   auto [at, inserted] = by_hash_.TryEmplace(hash, location);
   if (inserted) {
     // The key may still be in by_key_, set while another key held the hash.
     if (!by_key_.empty()) {
-      if (auto old = by_key_.find(key); old != by_key_.end()) {
+      if (auto old = by_key_.find(key()); old != by_key_.end()) {
         by_hash_.Erase(hash);
         return std::exchange(old->second, location);
       }
     }
     return std::nullopt;
   }
-  if (const Location held = at.get(); key_of(held.offset) == key) {
+  const absl::string_view new_key = key();
+  if (const Location held = at.get(); key_of(held.offset) == new_key) {
     at.set(location);
     return held;
   }
   // Another key holds the hash.
-  auto [old, added] = by_key_.try_emplace(std::string(key), location);
+  auto [old, added] = by_key_.try_emplace(std::string(new_key), location);
   if (added) return std::nullopt;
   return std::exchange(old->second, location);
 }

@@ -177,11 +177,22 @@ class KeyIndex {
   std::optional<Location> Set(absl::string_view key, Location location,
                               KeyReader key_of);
 
+  // The hash the index keeps `key` by.
+  uint64_t Hash(absl::string_view key) const { return hasher_(key); }
+
+  // A location, with the Hash() of the key in the record there.
+  struct HashedLocation {
+    Location location;
+    uint64_t hash;
+  };
+
   // Set() for each location in order, the key being the one in the record
   // there; calls `replaced(previous)` for each key that was present. Faster
   // than Set() one by one between other work: back to back, the cache misses
-  // of consecutive inserts overlap.
-  void SetAll(absl::Span<const Location> locations, KeyReader key_of,
+  // of consecutive inserts overlap; and with the hashes given, a key is read
+  // from its record only when another key's shares its hash or it replaces
+  // one.
+  void SetAll(absl::Span<const HashedLocation> locations, KeyReader key_of,
               absl::FunctionRef<void(const Location& previous)> replaced);
 
   // Removes `key` and returns where it pointed, if it was present.
@@ -198,8 +209,11 @@ class KeyIndex {
   }
 
  private:
-  std::optional<Location> SetHashed(absl::string_view key, uint64_t hash,
-                                    Location location, KeyReader key_of);
+  // Set() of the key that `key()` returns, by its `hash`; `key` is called
+  // only when needed.
+  std::optional<Location> SetHashed(absl::FunctionRef<absl::string_view()> key,
+                                    uint64_t hash, Location location,
+                                    KeyReader key_of);
 
   const Hasher hasher_;
   LocationTable by_hash_;

@@ -158,7 +158,7 @@ void CheckSetAllAgainstSet(KeyIndex::Hasher hasher) {
   std::mt19937 random(11);
   std::vector<uint64_t> replaced_one_by_one;
   std::vector<uint64_t> replaced_batched;
-  std::vector<KeyIndex::Location> batch;
+  std::vector<KeyIndex::HashedLocation> batch;
   for (int step = 0; step < 3000; ++step) {
     const std::string key =
         absl::StrCat(std::string(1 + random() % 20, 'k'), random() % 10);
@@ -166,7 +166,7 @@ void CheckSetAllAgainstSet(KeyIndex::Hasher hasher) {
     if (auto previous = one_by_one.Set(key, location, key_of)) {
       replaced_one_by_one.push_back(previous->offset);
     }
-    batch.push_back(location);
+    batch.push_back({location, batched.Hash(key)});
     if (random() % 100 == 0 || step == 2999) {
       batched.SetAll(batch, key_of, [&](const KeyIndex::Location& previous) {
         replaced_batched.push_back(previous.offset);

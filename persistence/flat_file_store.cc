@@ -382,8 +382,10 @@ class FlatFileStore::LogFile {
   // fault read, zero and attach buffers one 4 KiB page at a time, a
   // 100-byte put spent two fifths of its time in faults. Mapped 4 KiB at a
   // time, though, each page's first touch still cost 5.5 us on this VM (a
-  // Firecracker guest whose page tables the hypervisor shadows); hence the
-  // whole 2 MiB folios under kNone below, mapped one entry per folio.
+  // Firecracker guest whose page tables the hypervisor shadows), against
+  // 0.2-0.3 us per 4 KiB under one 2 MiB entry; hence the pieces of whole
+  // aligned 2 MiB folios under kNone below, each of which the page cache
+  // holds in one folio and the mapping maps with one entry.
   //
   // A store that syncs needs more care. A write through the mapping dirties
   // its whole folio, and a large one is written back whole: an fdatasync
@@ -401,12 +403,8 @@ class FlatFileStore::LogFile {
       return posix_fallocate(fd_, static_cast<off_t>(from),
                              static_cast<off_t>(end - from));
     }
-    // Mapped: pieces of whole aligned folios, each of which the page cache
-    // then holds in one 2 MiB folio that the mapping maps with a single
-    // page-table entry. A 100-byte put spent two fifths of its time in the
-    // first touch of each 4 KiB page, 5.5 us apiece on this VM, against
-    // 0.2-0.3 us per 4 KiB under a 2 MiB entry. Not under kAlways: its
-    // pwrites and fsyncs were measured with 1 MiB pieces.
+    // Under kNone, whole aligned folios (see above); not under kAlways,
+    // whose pwrites and fsyncs were measured with 1 MiB pieces.
     const uint64_t piece =
         writing_ == LogWriting::kMappedOverZeros ? kFolioSize : kCopyBufferSize;
     // One constant block of zeros, repeated by the iovecs of each write,

@@ -51,9 +51,9 @@ struct RecordLocation {
 // filling a table twice the size) and another quarter the probe's cache
 // miss, both in proportion to the slot. Linear probing from the slot the
 // hash's top bits name (see Home()), power-of-two capacity doubled at 7/8
-// full, deletion by backward shift (no tombstones),
-// slots on huge pages. Hash 0 marks an empty slot, so a kept hash of 0 is
-// kept as 1: one more collision, handled as any.
+// full, deletion by backward shift (no tombstones), slots on huge pages.
+// Hash 0 marks an empty slot, so a kept hash of 0 is kept as 1: one more
+// collision, handled as any.
 class LocationTable {
   struct Slot;
 
@@ -190,8 +190,7 @@ class KeyIndex {
   // there; calls `replaced(previous)` for each key that was present. Faster
   // than Set() one by one between other work: back to back, the cache misses
   // of consecutive inserts overlap; and with the hashes given, a key is read
-  // from its record only when another key's shares its hash or it replaces
-  // one.
+  // from its record only when it replaces a key or shares another's hash.
   void SetAll(absl::Span<const HashedLocation> locations, KeyReader key_of,
               absl::FunctionRef<void(const Location& previous)> replaced);
 

@@ -531,7 +531,9 @@ absl::Status FlatFileStore::Recover() {
       if (status.ok())
         status = file_util::SyncDirectory(file_util::DirName(path_));
       if (!status.ok()) {
-        ftruncate(fd, 0);
+        // Back to empty, as found; `status` tells what failed, not this.
+        const int cut = ftruncate(fd, 0);
+        static_cast<void>(cut);
         return status;
       }
       size = bytes.size();

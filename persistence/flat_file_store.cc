@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <optional>
 #include <thread>
 #include <utility>
@@ -38,9 +39,20 @@ static_assert(log_format::kRecordHeaderSize + log_format::kMaxKeySize +
               "the largest record must fit the index");
 constexpr uint64_t kMaxLogSize =
     persistence_internal::LocationTable::kMaxOffset;
-// Puts indexed together (see unindexed_): enough for their cache misses to
-// overlap, few enough that compaction's trigger lags little.
+// Puts indexed together at recovery: enough for their cache misses to
+// overlap, few enough that the batch stays in cache.
 constexpr size_t kIndexBatch = 64;
+// Appended puts are handed to the background thread to index once this many
+// records or bytes wait (see unindexed_); past the maximum a writer indexes
+// them itself, which happens only while the background thread is busy
+// compacting. The bytes bound how late compaction may start.
+constexpr size_t kIndexHandOff = 4096;
+constexpr uint64_t kIndexHandOffBytes = uint64_t{1} << 20;
+constexpr size_t kMaxUnindexed = 65536;
+constexpr uint64_t kMaxUnindexedBytes = uint64_t{4} << 20;
+// Records up to this size are encoded before the store's lock is taken
+// (see Append()).
+constexpr size_t kStagedRecordSize = 512;
 
 // MADV_POPULATE_WRITE (Linux 5.14); older kernels answer EINVAL, and the
 // pages then fault in one by one as before.
@@ -321,6 +333,16 @@ class FlatFileStore::LogFile {
       std::string().swap(record_buffer_);
     }
     return status;
+  }
+
+  // AppendRecord() for a record encoded already.
+  absl::Status AppendEncoded(absl::string_view record, uint64_t offset,
+                             const std::string& path) {
+    if (writing_ != LogWriting::kWrittenOverZeros) {
+      std::memcpy(map_ + offset, record.data(), record.size());
+      return absl::OkStatus();
+    }
+    return WriteAll(fd_, record, offset, path);
   }
 
   // Gives back the space allocated beyond `end`.
@@ -638,6 +660,13 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
   }
   const RecordType type = tombstone ? RecordType::kDelete : RecordType::kPut;
   const uint64_t size = log_format::RecordSize(key.size(), value.size());
+  // A small record is encoded and checksummed, and its key hashed, before
+  // the lock is taken: under it the record is only copied, so concurrent
+  // writers overlap the rest (a 100-byte put held the lock for all of it).
+  char staged[kStagedRecordSize];
+  const bool is_staged = size <= kStagedRecordSize;
+  if (is_staged) log_format::EncodeRecord(type, key, value, staged);
+  const uint64_t hash = tombstone ? 0 : index_.Hash(key);
 
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
@@ -648,9 +677,21 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
       compaction_done_.wait(lock);
     }
     if (absl::Status status = Writable(); !status.ok()) return status;
+    const bool has_room =
+        file_->data() != nullptr && file_->Holds(end_ + size);
     // Room being claimed ahead is waited for, not claimed a second time.
-    if (!reserving_ahead_ || file_->Holds(end_ + size)) break;
-    reserved_ahead_.wait(lock);
+    if (reserving_ahead_ && !has_room) {
+      reserved_ahead_.wait(lock);
+      continue;
+    }
+    // The background thread reads keys through the mapping while it
+    // indexes, and a reservation may move the mapping; a delete needs the
+    // index whole; and past the maximum waiting, this put indexes them.
+    if (indexing_ && (!has_room || tombstone || UnindexedOverMaximum())) {
+      indexed_.wait(lock);
+      continue;
+    }
+    break;
   }
   // The index confirms a key by reading it from the log, through the
   // mapping, which the first append after an open or a compaction makes
@@ -676,7 +717,10 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
   if (absl::Status status = file_->Reserve(end_ + size, path_); !status.ok()) {
     return status;  // Nothing was written.
   }
-  if (absl::Status status = file_->AppendRecord(type, key, value, end_, path_);
+  if (absl::Status status =
+          is_staged ? file_->AppendEncoded(absl::string_view(staged, size),
+                                           end_, path_)
+                    : file_->AppendRecord(type, key, value, end_, path_);
       !status.ok()) {
     return status;  // Not indexed: the next record goes over it.
   }
@@ -684,14 +728,25 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
     live_bytes_ -= index_.Erase(key, key_of)->size;
     ++counters_.deletes;
   } else {
-    unindexed_.push_back({{end_, size}, index_.Hash(key)});
+    unindexed_.push_back({{end_, size}, hash});
+    unindexed_bytes_ += size;
     live_bytes_ += size;
     ++counters_.puts;
   }
   end_ += size;
   appended_ += size;
-  if (unindexed_.size() >= kIndexBatch) IndexAppended();
-  appended_records_.fetch_add(1, std::memory_order_release);
+  if (!index_requested_ && (unindexed_.size() >= kIndexHandOff ||
+                            unindexed_bytes_ >= kIndexHandOffBytes)) {
+    index_requested_ = true;
+    wake_background_.notify_one();
+  }
+  // While the background thread indexes, the next put waits instead.
+  if (UnindexedOverMaximum() && !indexing_) IndexAppended();
+  // Only writers holding mu_ change it, so a plain store does: a locked
+  // add would be one more full fence per put.
+  appended_records_.store(
+      appended_records_.load(std::memory_order_relaxed) + 1,
+      std::memory_order_release);
   if (end_ >= file_->AheadAt() && !reserve_ahead_requested_ &&
       !reserving_ahead_) {
     reserve_ahead_requested_ = true;
@@ -771,6 +826,10 @@ absl::Status FlatFileStore::Sync() {
   return SyncTo(lock, appended_);
 }
 
+void FlatFileStore::WaitForIndexing(std::unique_lock<std::mutex>& lock) const {
+  indexed_.wait(lock, [this] { return !indexing_; });
+}
+
 void FlatFileStore::IndexAppended() const {
   if (unindexed_.empty()) return;
   const absl::string_view log(file_->data(), end_);
@@ -778,6 +837,12 @@ void FlatFileStore::IndexAppended() const {
       unindexed_, [log](uint64_t offset) { return KeyAt(log, offset); },
       [this](const Location& previous) { live_bytes_ -= previous.size; });
   unindexed_.clear();
+  unindexed_bytes_ = 0;
+}
+
+bool FlatFileStore::UnindexedOverMaximum() const {
+  return unindexed_.size() >= kMaxUnindexed ||
+         unindexed_bytes_ >= kMaxUnindexedBytes;
 }
 
 bool FlatFileStore::CompactionDue() const {
@@ -809,7 +874,8 @@ absl::StatusOr<FlatFileStore::LiveRecords> FlatFileStore::SnapshotLive(
     bool for_writing) {
   LiveRecords live;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::unique_lock<std::mutex> lock(mu_);
+    WaitForIndexing(lock);
     if (absl::Status status = Writable();
         !status.ok() && (for_writing || closed_)) {
       return status;
@@ -912,9 +978,16 @@ absl::Status FlatFileStore::CompactOnce() {
   if (absl::Status s = SyncFile(new_fd, new_path); !s.ok()) return fail(s);
 
   std::unique_lock<std::mutex> lock(mu_);
-  // Wait out a sync of the old file first: waiting releases the lock, and
-  // from the tail copy to the swap no writer may slip in.
-  while (sync_running_) sync_done_.wait(lock);
+  // Wait out a sync of the old file and the background thread's indexing
+  // of its records first: waiting releases the lock, and from the tail copy
+  // to the swap no writer may slip in.
+  while (sync_running_ || indexing_) {
+    if (sync_running_) {
+      sync_done_.wait(lock);
+    } else {
+      indexed_.wait(lock);
+    }
+  }
   if (absl::Status status = Writable(); !status.ok()) return fail(status);
   // Carry over what was appended during the copy.
   const uint64_t tail_base = new_end;
@@ -965,22 +1038,30 @@ absl::Status FlatFileStore::CompactOnce() {
 }
 
 void FlatFileStore::BackgroundLoop() {
+  // Swapped with unindexed_ for each batch, so both keep their capacity.
+  std::vector<persistence_internal::KeyIndex::HashedLocation> batch;
   std::unique_lock<std::mutex> lock(mu_);
   const bool periodic = options_.durability == Durability::kPeriodic;
   while (!stopping_) {
     if (periodic) {
       wake_background_.wait_for(
-          lock, absl::ToChronoNanoseconds(options_.sync_interval),
-          [this] { return stopping_ || compaction_requested_; });
+          lock, absl::ToChronoNanoseconds(options_.sync_interval), [this] {
+            return stopping_ || compaction_requested_ || index_requested_;
+          });
     } else {
       wake_background_.wait(lock, [this] {
-        return stopping_ || compaction_requested_ || reserve_ahead_requested_;
+        return stopping_ || compaction_requested_ ||
+               reserve_ahead_requested_ || index_requested_;
       });
     }
     if (stopping_) break;
     if (reserve_ahead_requested_) {
       reserve_ahead_requested_ = false;
       ReserveAhead(lock);
+    }
+    if (index_requested_) {
+      index_requested_ = false;
+      IndexInBackground(lock, &batch);
     }
     if (periodic && synced_ < appended_ && failed_.ok()) {
       SyncTo(lock, appended_).IgnoreError();  // Sticky in failed_.
@@ -1016,8 +1097,32 @@ void FlatFileStore::ReserveAhead(std::unique_lock<std::mutex>& lock) {
   reserved_ahead_.notify_all();
 }
 
+void FlatFileStore::IndexInBackground(
+    std::unique_lock<std::mutex>& lock,
+    std::vector<persistence_internal::KeyIndex::HashedLocation>* batch) {
+  if (unindexed_.empty()) return;
+  batch->swap(unindexed_);
+  unindexed_bytes_ = 0;
+  // Until indexing_ is false again this thread has the index to itself:
+  // everything else that touches it holds mu_ and waits for that first,
+  // and so does anything that would move the mapping read here.
+  indexing_ = true;
+  const absl::string_view log(file_->data(), end_);
+  lock.unlock();
+  uint64_t replaced_bytes = 0;
+  index_.SetAll(
+      *batch, [log](uint64_t offset) { return KeyAt(log, offset); },
+      [&](const Location& previous) { replaced_bytes += previous.size; });
+  batch->clear();
+  lock.lock();
+  live_bytes_ -= replaced_bytes;
+  indexing_ = false;
+  indexed_.notify_all();
+}
+
 StoreStats FlatFileStore::GetStats() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
+  WaitForIndexing(lock);
   StoreStats stats = counters_;
   IndexAppended();
   stats.entries = index_.size();
@@ -1045,6 +1150,7 @@ absl::Status FlatFileStore::Close() {
     status = file_->Trim(end_, path_);  // Give back the space reserved ahead.
   }
   closed_ = true;
+  IndexAppended();  // While the log is mapped: GetStats() may follow.
   file_.reset();
   if (lock_fd_ >= 0) {
     close(lock_fd_);  // Releases the flock: the path may be opened again.

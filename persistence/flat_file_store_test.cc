@@ -272,7 +272,9 @@ TEST_F(FlatFileStoreTest, TruncatedFilesRecoverWhatIsWhole) {
       EXPECT_EQ(entries[i].first, absl::StrCat("key", i));
       EXPECT_EQ(entries[i].second, std::string(100, 'v'));
     }
-    if (size == bytes.size() - 1) EXPECT_EQ(entries.size(), 49u);
+    if (size == bytes.size() - 1) {
+      EXPECT_EQ(entries.size(), 49u);
+    }
   }
 }
 
@@ -571,6 +573,70 @@ INSTANTIATE_TEST_SUITE_P(Policies, CompactionRaceTest,
                          ::testing::Values(Durability::kNone,
                                            Durability::kAlways));
 
+// Puts are indexed by the background thread, a batch at a time, while
+// writers go on appending: what the batches replace must still be counted
+// exactly, and a reader of the stats must never see the index mid-batch.
+TEST_F(FlatFileStoreTest, PutsIndexedInTheBackgroundKeepTheCountsExact) {
+  FlatFileStoreOptions options;
+  options.compaction_min_bytes = uint64_t{1} << 40;  // Counts checked alone.
+  auto store = OpenOrDie(path_, options);
+  constexpr int kWriters = 2;
+  constexpr int kKeysPerWriter = 300;
+  constexpr int kPutsPerWriter = 30000;
+  // A writer's key k gets value length (round + k) % 50, so later puts
+  // replace records of other sizes.
+  const auto value_for = [](int round, int k) {
+    return std::string((round + k) % 50, static_cast<char>('a' + round % 26));
+  };
+  std::atomic<bool> writing{true};
+  std::thread stats_reader([&] {
+    while (writing.load()) {
+      const StoreStats stats = store->GetStats();
+      EXPECT_LE(stats.entries, uint64_t{kWriters * kKeysPerWriter});
+      EXPECT_LE(stats.live_bytes + stats.garbage_bytes,
+                FileSize(path_) - log_format::kHeaderSize);
+    }
+  });
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      for (int i = 0; i < kPutsPerWriter; ++i) {
+        const int k = i % kKeysPerWriter;
+        ASSERT_TRUE(store
+                        ->Put(absl::StrCat("w", w, "k", k),
+                              value_for(i / kKeysPerWriter, k))
+                        .ok());
+      }
+    });
+  }
+  for (std::thread& writer : writers) writer.join();
+  writing.store(false);
+  stats_reader.join();
+
+  std::map<std::string, std::string> expected;
+  uint64_t expected_live = 0;
+  const int last_round = (kPutsPerWriter - 1) / kKeysPerWriter;
+  for (int w = 0; w < kWriters; ++w) {
+    for (int k = 0; k < kKeysPerWriter; ++k) {
+      const std::string key = absl::StrCat("w", w, "k", k);
+      expected[key] = value_for(last_round, k);
+      expected_live += log_format::RecordSize(key.size(), expected[key].size());
+    }
+  }
+  const StoreStats stats = store->GetStats();
+  EXPECT_EQ(stats.puts, uint64_t{kWriters * kPutsPerWriter});
+  EXPECT_EQ(stats.entries, expected.size());
+  EXPECT_EQ(stats.live_bytes, expected_live);
+  const Entries entries = ReplayAll(*store);
+  const std::map<std::string, std::string> replayed(entries.begin(),
+                                                    entries.end());
+  EXPECT_EQ(replayed, expected);
+  ASSERT_TRUE(store->Compact().ok());
+  EXPECT_EQ(store->GetStats().live_bytes, expected_live);
+  store.reset();
+  EXPECT_EQ(FileSize(path_), log_format::kHeaderSize + expected_live);
+}
+
 TEST_F(FlatFileStoreTest, ChurnKeepsTheFileWithinItsBound) {
   FlatFileStoreOptions options;
   options.compaction_min_bytes = 256 << 10;
@@ -583,8 +649,9 @@ TEST_F(FlatFileStoreTest, ChurnKeepsTheFileWithinItsBound) {
   uint64_t live_at_peak = 0;
   for (int i = 0; i < 20000; ++i) {
     ASSERT_TRUE(store->Put(absl::StrCat("key", i), value).ok());
-    if (i >= kLive)
+    if (i >= kLive) {
       ASSERT_TRUE(store->Delete(absl::StrCat("key", i - kLive)).ok());
+    }
     const uint64_t size = FileSize(path_);
     if (size > peak) {
       peak = size;

@@ -677,8 +677,7 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
       compaction_done_.wait(lock);
     }
     if (absl::Status status = Writable(); !status.ok()) return status;
-    const bool has_room =
-        file_->data() != nullptr && file_->Holds(end_ + size);
+    const bool has_room = file_->data() != nullptr && file_->Holds(end_ + size);
     // Room being claimed ahead is waited for, not claimed a second time.
     if (reserving_ahead_ && !has_room) {
       reserved_ahead_.wait(lock);
@@ -744,9 +743,8 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
   if (UnindexedOverMaximum() && !indexing_) IndexAppended();
   // Only writers holding mu_ change it, so a plain store does: a locked
   // add would be one more full fence per put.
-  appended_records_.store(
-      appended_records_.load(std::memory_order_relaxed) + 1,
-      std::memory_order_release);
+  appended_records_.store(appended_records_.load(std::memory_order_relaxed) + 1,
+                          std::memory_order_release);
   if (end_ >= file_->AheadAt() && !reserve_ahead_requested_ &&
       !reserving_ahead_) {
     reserve_ahead_requested_ = true;
@@ -1050,8 +1048,8 @@ void FlatFileStore::BackgroundLoop() {
           });
     } else {
       wake_background_.wait(lock, [this] {
-        return stopping_ || compaction_requested_ ||
-               reserve_ahead_requested_ || index_requested_;
+        return stopping_ || compaction_requested_ || reserve_ahead_requested_ ||
+               index_requested_;
       });
     }
     if (stopping_) break;

@@ -11,6 +11,11 @@
 //                                      (file, rocksdb) and durability policy;
 //                                      1 and 2 writer threads (group commit
 //                                      shows in the 2-thread "always" rows)
+//   BM_GroupCommit/BACKEND/value:V     under "always", 2 writers' rate over
+//                                      1 writer's, in alternating phases
+//   BM_DeviceGroupCommit/value:V       the same, for plain pwrite and
+//                                      fdatasync with no store: the ratio
+//                                      this device allows
 //   BM_Recovery/BACKEND/value:V        open + replay of a store of at least
 //                                      256 MiB from the page cache, V-byte
 //                                      values
@@ -44,22 +49,27 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "benchmark/benchmark.h"
 #include "benchmarks/bench_main.h"
+#include "persistence/log_format.h"
 #include "persistence/open.h"
 
 namespace gogocache {
@@ -298,25 +308,23 @@ void BM_Compaction(benchmark::State& state) {
 // the pairs of (2-writer rate / 1-writer rate), each pair a few tens of
 // milliseconds apart. BM_Write's thread rows measure the same thing a
 // second or more apart, while fsync times here move by 2x within seconds.
-void BM_GroupCommit(benchmark::State& state, std::string scheme,
-                    size_t value_size) {
-  const int pairs = Quick() ? 2 : 15;
-  const uint64_t phase_puts = Quick() ? 4 : 40;
-  const std::string path = FreshPath(scheme);
-  absl::StatusOr<std::unique_ptr<Store>> opened =
-      OpenStore(absl::StrCat(scheme, ":", path, "?durability=always"));
-  if (!opened.ok()) {
-    state.SkipWithError(opened.status().ToString().c_str());
-    return;
-  }
-  Store& store = **opened;
+// `put` is a durable put, `syncs` the count of fsyncs so far.
+struct GroupCommitShape {
+  int pairs = Quick() ? 2 : 15;
+  uint64_t phase_puts = Quick() ? 4 : 40;
+};
+void MeasureGroupCommit(
+    benchmark::State& state, size_t value_size,
+    absl::FunctionRef<absl::Status(absl::string_view, absl::string_view)> put,
+    absl::FunctionRef<uint64_t()> syncs) {
+  const GroupCommitShape shape;
   const std::string value(value_size, 'g');
   uint64_t next_key[2] = {0, 0};
   std::atomic<bool> failed{false};
   auto write = [&](int writer) {
     char key[16];
-    for (uint64_t i = 0; i < phase_puts; ++i) {
-      if (!store.Put(Key(writer, next_key[writer]++, key), value).ok()) {
+    for (uint64_t i = 0; i < shape.phase_puts; ++i) {
+      if (!put(Key(writer, next_key[writer]++, key), value).ok()) {
         failed = true;
         return;
       }
@@ -344,33 +352,167 @@ void BM_GroupCommit(benchmark::State& state, std::string scheme,
   double seconds[2] = {0, 0};
   uint64_t two_writer_syncs = 0;
   for (auto _ : state) {
-    for (int pair = 0; pair < pairs && !failed; ++pair) {
+    for (int pair = 0; pair < shape.pairs && !failed; ++pair) {
       const double one = phase(1);
-      const uint64_t syncs_before = store.GetStats().syncs;
+      const uint64_t syncs_before = syncs();
       const double two = phase(2);
-      two_writer_syncs += store.GetStats().syncs - syncs_before;
+      two_writer_syncs += syncs() - syncs_before;
       seconds[0] += one;
       seconds[1] += two;
-      ratios.push_back((2 * phase_puts / two) / (phase_puts / one));
+      ratios.push_back((2 * shape.phase_puts / two) / (shape.phase_puts / one));
     }
   }
   if (failed) {
     state.SkipWithError("put failed");
-  } else {
-    state.counters["ratio"] = Median(ratios);
-    state.counters["ratio_min"] =
-        *std::min_element(ratios.begin(), ratios.end());
-    state.counters["ratio_max"] =
-        *std::max_element(ratios.begin(), ratios.end());
-    state.counters["ops_1_writer"] = pairs * phase_puts / seconds[0];
-    state.counters["ops_2_writers"] = 2 * pairs * phase_puts / seconds[1];
-    state.counters["records_per_sync"] =
-        two_writer_syncs == 0
-            ? 0.0
-            : 2.0 * pairs * phase_puts / static_cast<double>(two_writer_syncs);
+    return;
   }
+  state.counters["ratio"] = Median(ratios);
+  state.counters["ratio_min"] = *std::min_element(ratios.begin(), ratios.end());
+  state.counters["ratio_max"] = *std::max_element(ratios.begin(), ratios.end());
+  state.counters["ops_1_writer"] = shape.pairs * shape.phase_puts / seconds[0];
+  state.counters["ops_2_writers"] =
+      2 * shape.pairs * shape.phase_puts / seconds[1];
+  state.counters["records_per_sync"] =
+      two_writer_syncs == 0 ? 0.0
+                            : 2.0 * shape.pairs * shape.phase_puts /
+                                  static_cast<double>(two_writer_syncs);
+}
+
+void BM_GroupCommit(benchmark::State& state, std::string scheme,
+                    size_t value_size) {
+  const std::string path = FreshPath(scheme);
+  absl::StatusOr<std::unique_ptr<Store>> opened =
+      OpenStore(absl::StrCat(scheme, ":", path, "?durability=always"));
+  if (!opened.ok()) {
+    state.SkipWithError(opened.status().ToString().c_str());
+    return;
+  }
+  Store& store = **opened;
+  MeasureGroupCommit(
+      state, value_size,
+      [&](absl::string_view key, absl::string_view value) {
+        return store.Put(key, value);
+      },
+      [&] { return store.GetStats().syncs; });
   opened->reset();
   std::filesystem::remove_all(path);
+}
+
+// The device's own group commit, which BM_GroupCommit's ratios are to be read
+// against: what the device allows two synchronous writers, with no store in
+// the way. Records of the flat file's format are appended with pwrite to a
+// file of zeros written and synced beforehand (the state the store's
+// reservations leave a log in, so that an fdatasync writes records and
+// flushes, and commits no metadata), and each fdatasync covers every writer
+// that appended before it; its leader first waits, yielding, for as many
+// writers as the last round had (at most half the last fsync), as the
+// store's does. Not a store: no index, no growth, and an I/O error aborts.
+class DeviceGroupCommit {
+ public:
+  DeviceGroupCommit(const std::string& path, uint64_t bytes) : path_(path) {
+    fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC, 0644);
+    if (fd_ < 0) std::abort();
+    const std::string zeros(1 << 20, '\0');
+    for (uint64_t at = 0; at < bytes; at += zeros.size()) {
+      if (pwrite(fd_, zeros.data(), zeros.size(), static_cast<off_t>(at)) !=
+          static_cast<ssize_t>(zeros.size())) {
+        std::abort();
+      }
+    }
+    if (fdatasync(fd_) != 0) std::abort();
+    size_ = bytes;
+  }
+  ~DeviceGroupCommit() {
+    close(fd_);
+    unlink(path_.c_str());
+  }
+
+  absl::Status Put(absl::string_view key, absl::string_view value) {
+    const size_t size = log_format::RecordSize(key.size(), value.size());
+    std::string record(size, '\0');
+    log_format::EncodeRecord(log_format::RecordType::kPut, key, value,
+                             record.data());
+    std::unique_lock<std::mutex> lock(mu_);
+    if (end_ + size > size_) std::abort();  // The benchmark sizes the file.
+    if (pwrite(fd_, record.data(), size, static_cast<off_t>(end_)) !=
+        static_cast<ssize_t>(size)) {
+      std::abort();
+    }
+    end_ += size;
+    appended_.store(appended_.load(std::memory_order_relaxed) + 1,
+                    std::memory_order_release);
+    const uint64_t target = end_;
+    ++waiting_;
+    while (synced_ < target) {
+      if (sync_running_) {
+        sync_done_.wait(lock);
+        continue;
+      }
+      sync_running_ = true;
+      if (last_round_writers_ > 1) {
+        const auto deadline = std::chrono::steady_clock::now() + last_sync_ / 2;
+        const uint64_t wanted = synced_records_ + last_round_writers_;
+        lock.unlock();
+        while (appended_.load(std::memory_order_acquire) < wanted &&
+               std::chrono::steady_clock::now() < deadline) {
+          std::this_thread::yield();
+        }
+        lock.lock();
+      }
+      const uint64_t covered = end_;
+      const uint64_t covered_records = appended_.load();
+      const int round_writers = waiting_;
+      lock.unlock();
+      const auto start = std::chrono::steady_clock::now();
+      if (fdatasync(fd_) != 0) std::abort();
+      const auto took = std::chrono::steady_clock::now() - start;
+      lock.lock();
+      sync_running_ = false;
+      last_sync_ = took;
+      last_round_writers_ = round_writers;
+      synced_ = covered;
+      synced_records_ = covered_records;
+      ++syncs_;
+      sync_done_.notify_all();
+    }
+    --waiting_;
+    return absl::OkStatus();
+  }
+
+  uint64_t syncs() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return syncs_;
+  }
+
+ private:
+  const std::string path_;
+  int fd_;
+  uint64_t size_;
+  std::mutex mu_;
+  std::condition_variable sync_done_;
+  uint64_t end_ = 0;
+  std::atomic<uint64_t> appended_{0};  // Records; written under mu_.
+  uint64_t synced_ = 0;
+  uint64_t synced_records_ = 0;
+  bool sync_running_ = false;
+  int waiting_ = 0;
+  int last_round_writers_ = 1;
+  std::chrono::steady_clock::duration last_sync_{};
+  uint64_t syncs_ = 0;
+};
+
+void BM_DeviceGroupCommit(benchmark::State& state, size_t value_size) {
+  const GroupCommitShape shape;
+  // Every put of every phase, with room to spare.
+  const uint64_t bytes = 2 * 3 * shape.pairs * shape.phase_puts *
+                         log_format::RecordSize(16, value_size);
+  DeviceGroupCommit device(FreshPath("device_group_commit"), bytes);
+  MeasureGroupCommit(
+      state, value_size,
+      [&](absl::string_view key, absl::string_view value) {
+        return device.Put(key, value);
+      },
+      [&] { return device.syncs(); });
 }
 
 // The write rows run `rounds` times over, interleaved, so that each 2-writer
@@ -394,6 +536,14 @@ void Register(const std::vector<int>& threads, int rounds) {
         }
       }
     }
+  }
+  for (size_t value_size : {size_t{100}, size_t{4096}}) {
+    benchmark::RegisterBenchmark(
+        absl::StrCat("BM_DeviceGroupCommit/value:", value_size).c_str(),
+        BM_DeviceGroupCommit, value_size)
+        ->Iterations(1)
+        ->UseRealTime()
+        ->Unit(benchmark::kMillisecond);
   }
   for (const char* scheme : {"file", "rocksdb"}) {
     for (size_t value_size : {size_t{100}, size_t{4096}}) {

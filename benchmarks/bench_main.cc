@@ -64,9 +64,9 @@ double Median(std::vector<double> values) {
 
 namespace {
 
-// `name` without its "/round:K" part.
-std::string WithoutRound(const std::string& name) {
-  const size_t at = name.find("/round:");
+// `name` without its `part` ("/round:K", "/iterations:N").
+std::string Without(const std::string& name, absl::string_view part) {
+  const size_t at = name.find(std::string(part));
   if (at == std::string::npos) return name;
   const size_t end = name.find('/', at + 1);
   return name.substr(0, at) +
@@ -88,7 +88,10 @@ void RatioReporter::ReportRuns(const std::vector<Run>& runs) {
   ConsoleReporter::ReportRuns(runs);
   for (const Run& run : runs) {
     if (run.error_occurred || run.run_type != Run::RT_Iteration) continue;
-    auto& counters = results_[run.benchmark_name()];
+    // A fixed iteration count may differ between a benchmark's thread
+    // counts (a fixed total split among the threads); it is not part of
+    // what the runs are paired by.
+    auto& counters = results_[Without(run.benchmark_name(), "/iterations:")];
     for (const auto& [name, counter] : run.counters) {
       counters[name] = counter.value;
     }
@@ -114,7 +117,7 @@ void RatioReporter::Finalize() {
         continue;
       }
       if (scaling_counter == nullptr) scaling_counter = counter;
-      scaling[WithoutRound(name)].push_back(value->second / base->second);
+      scaling[Without(name, "/round:")].push_back(value->second / base->second);
       break;
     }
   }
@@ -142,7 +145,8 @@ void RatioReporter::Finalize() {
           base_value->second == 0) {
         continue;
       }
-      ratios[WithoutRound(name)].push_back(value->second / base_value->second);
+      ratios[Without(name, "/round:")].push_back(value->second /
+                                                 base_value->second);
     }
     for (const auto& [name, values] : ratios) {
       if (!header) {

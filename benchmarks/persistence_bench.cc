@@ -2,7 +2,9 @@
 //
 // Persistence throughput, each figure also as a fraction of the device's own
 // sequential write bandwidth measured in the same run (plain write() of 1 MiB
-// blocks, then one fdatasync, of as many bytes as the largest store here):
+// blocks, then one fdatasync, of as many bytes as the recovery stores hold,
+// 288 MiB; each write row into the page cache, under "none" and "periodic",
+// puts that many key and value bytes, split among its threads):
 //
 //   BM_DeviceWrite                     the baseline itself (the median of
 //                                      three measurements)
@@ -16,6 +18,9 @@
 //   BM_DeviceGroupCommit/value:V       the same, for plain pwrite and
 //                                      fdatasync with no store: the ratio
 //                                      this device allows
+//   BM_SyncHandOff                     what handing a finished fsync to a
+//                                      sleeping writer costs here, and the
+//                                      2-writer ratio that leaves
 //   BM_Recovery/BACKEND/value:V        open + replay of a store of at least
 //                                      256 MiB from the page cache, V-byte
 //                                      values
@@ -85,6 +90,9 @@ bool Quick() {
 }
 
 uint64_t RecoveryBytes() { return Quick() ? (8 << 20) : (uint64_t{288} << 20); }
+// What the device baseline writes, and so every write row into the page
+// cache: key and value bytes as many as the recovery stores hold.
+uint64_t BaselineBytes() { return RecoveryBytes(); }
 
 std::string FreshPath(const std::string& name) {
   static std::atomic<int> counter{0};
@@ -145,7 +153,7 @@ double MeasureDevice(uint64_t bytes) {
 double DeviceBandwidth() {
   static const double bandwidth = [] {
     double runs[3];
-    for (double& run : runs) run = MeasureDevice(RecoveryBytes());
+    for (double& run : runs) run = MeasureDevice(BaselineBytes());
     std::sort(runs, runs + 3);
     return runs[1];
   }();
@@ -188,6 +196,47 @@ absl::string_view Key(int thread, uint64_t i, char (&buffer)[16]) {
   return absl::string_view(buffer, sizeof(buffer));
 }
 
+// Key(thread, 0), Key(thread, 1), ... in turn, each made from the one
+// before: most differ from it in their last digit only, and formatting
+// every key from scratch (a division per digit) was a sixth of a 100-byte
+// put's CPU time under "none". The view is valid until the next call.
+class KeySequence {
+ public:
+  explicit KeySequence(int thread) : thread_(thread) {}
+
+  absl::string_view Next() {
+    if (next_ == 0 || digits_ + 2 >= sizeof(buffer_)) {
+      Key(thread_, next_, buffer_);
+      digits_ = DigitCount(next_);
+    } else {
+      size_t at = sizeof(buffer_);
+      while (at > sizeof(buffer_) - digits_ && buffer_[at - 1] == '9') {
+        buffer_[--at] = '0';
+      }
+      if (at == sizeof(buffer_) - digits_) {  // One digit more: reformat.
+        Key(thread_, next_, buffer_);
+        digits_ = DigitCount(next_);
+      } else {
+        ++buffer_[at - 1];
+      }
+    }
+    ++next_;
+    return absl::string_view(buffer_, sizeof(buffer_));
+  }
+
+ private:
+  static size_t DigitCount(uint64_t n) {
+    size_t count = 1;
+    for (; n >= 10; n /= 10) ++count;
+    return count;
+  }
+
+  const int thread_;
+  uint64_t next_ = 0;
+  size_t digits_ = 0;  // Of next_ - 1, the last key made.
+  char buffer_[16];
+};
+
 void BM_Write(benchmark::State& state, std::string scheme, std::string policy,
               size_t value_size) {
   static std::unique_ptr<Store> store;
@@ -207,11 +256,9 @@ void BM_Write(benchmark::State& state, std::string scheme, std::string policy,
     store = *std::move(opened);
   }
   const std::string value(value_size, 'v');
-  uint64_t i = 0;
-  char key[16];
+  KeySequence keys(state.thread_index());
   for (auto _ : state) {
-    if (store == nullptr ||
-        !store->Put(Key(state.thread_index(), i++, key), value).ok()) {
+    if (store == nullptr || !store->Put(keys.Next(), value).ok()) {
       state.SkipWithError("put failed");
       break;
     }
@@ -515,6 +562,92 @@ void BM_DeviceGroupCommit(benchmark::State& state, size_t value_size) {
       [&] { return device.syncs(); });
 }
 
+// What it costs, on this machine, to hand a finished fsync to a writer that
+// slept through it, which bounds what group commit can gain: the next fsync
+// cannot cover that writer's next record before it is awake to write it.
+// Each round a follower thread waits on a condition variable while the
+// leader does pwrite + fdatasync of a 100-byte record in a file of zeros
+// written and synced beforehand, then notifies it as the store's leader
+// does (under the mutex). Counters, medians over the rounds, in
+// microseconds: fsync_us; notify_us, from the fsync's return until the
+// leader has the lock released (what it pays before its own next append);
+// wake_us, from the fsync's return until the follower runs; and
+// ratio_bound = 2 * fsync / (fsync + wake), the 2-writer ratio if nothing
+// else stood between one fsync and the next.
+void BM_SyncHandOff(benchmark::State& state) {
+  const int rounds = Quick() ? 20 : 1000;
+  const std::string path = FreshPath("sync_hand_off");
+  const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) std::abort();
+  const std::string zeros(1 << 20, '\0');
+  if (pwrite(fd, zeros.data(), zeros.size(), 0) !=
+          static_cast<ssize_t>(zeros.size()) ||
+      fdatasync(fd) != 0) {
+    std::abort();
+  }
+  using Clock = std::chrono::steady_clock;
+  std::mutex mu;
+  std::condition_variable done;
+  int round = 0;                // Rounds finished; guarded by mu.
+  std::atomic<int> waiting{0};  // Rounds the follower has started to wait.
+  std::vector<Clock::time_point> synced(rounds), woke(rounds);
+  std::vector<double> fsync_us, notify_us;
+  for (auto _ : state) {
+    std::thread follower([&] {
+      std::unique_lock<std::mutex> lock(mu);
+      for (int r = 0; r < rounds; ++r) {
+        waiting.store(r + 1, std::memory_order_release);
+        done.wait(lock, [&] { return round > r; });
+        woke[r] = Clock::now();
+      }
+    });
+    const std::string record(100, 'h');
+    for (int r = 0; r < rounds; ++r) {
+      // As the store's leader waits for the other writer: yielding.
+      while (waiting.load(std::memory_order_acquire) <= r) {
+        std::this_thread::yield();
+      }
+      {
+        // The follower is inside wait() once it has let go of the lock.
+        std::lock_guard<std::mutex> lock(mu);
+      }
+      const auto start = Clock::now();
+      if (pwrite(fd, record.data(), record.size(),
+                 static_cast<off_t>(r % 8192) * 128) !=
+              static_cast<ssize_t>(record.size()) ||
+          fdatasync(fd) != 0) {
+        std::abort();
+      }
+      synced[r] = Clock::now();
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        ++round;
+        done.notify_all();
+      }
+      const auto released = Clock::now();
+      fsync_us.push_back(
+          std::chrono::duration<double, std::micro>(synced[r] - start).count());
+      notify_us.push_back(
+          std::chrono::duration<double, std::micro>(released - synced[r])
+              .count());
+    }
+    follower.join();
+  }
+  close(fd);
+  unlink(path.c_str());
+  std::vector<double> wake_us;
+  for (int r = 0; r < rounds; ++r) {
+    wake_us.push_back(
+        std::chrono::duration<double, std::micro>(woke[r] - synced[r]).count());
+  }
+  const double fsync = Median(fsync_us);
+  const double wake = Median(wake_us);
+  state.counters["fsync_us"] = fsync;
+  state.counters["notify_us"] = Median(notify_us);
+  state.counters["wake_us"] = wake;
+  state.counters["ratio_bound"] = 2 * fsync / (fsync + wake);
+}
+
 // The write rows run `rounds` times over, interleaved, so that each 2-writer
 // run is compared with the 1-writer run just before it: fsync times here
 // drift by 2x within a minute, which one pair of runs seconds apart reads as
@@ -525,14 +658,25 @@ void Register(const std::vector<int>& threads, int rounds) {
     for (const char* scheme : {"file", "rocksdb"}) {
       for (const char* policy : {"none", "periodic", "always"}) {
         for (size_t value_size : {size_t{100}, size_t{4096}}) {
-          auto* b = benchmark::RegisterBenchmark(
+          const std::string name =
               RoundName(absl::StrCat("BM_Write/", scheme, "/", policy,
                                      "/value:", value_size),
-                        round, rounds)
-                  .c_str(),
-              BM_Write, scheme, policy, value_size);
-          for (int n : threads) b->Threads(n);
-          b->UseRealTime();
+                        round, rounds);
+          // Into the page cache, a row writes the baseline's bytes, split
+          // among its threads, so that both fill the same amount of memory
+          // from the same state (see the top of the file); under "always"
+          // that would take minutes, and a row runs for its minimum time.
+          const bool same_bytes = std::string(policy) != "always";
+          for (int n : threads) {
+            auto* b = benchmark::RegisterBenchmark(name.c_str(), BM_Write,
+                                                   scheme, policy, value_size);
+            b->Threads(n)->UseRealTime();
+            if (same_bytes) {
+              b->Iterations(static_cast<int64_t>(
+                  std::max<uint64_t>(1, BaselineBytes() / (16 + value_size) /
+                                            static_cast<uint64_t>(n))));
+            }
+          }
         }
       }
     }
@@ -545,6 +689,10 @@ void Register(const std::vector<int>& threads, int rounds) {
         ->UseRealTime()
         ->Unit(benchmark::kMillisecond);
   }
+  benchmark::RegisterBenchmark("BM_SyncHandOff", BM_SyncHandOff)
+      ->Iterations(1)
+      ->UseRealTime()
+      ->Unit(benchmark::kMillisecond);
   for (const char* scheme : {"file", "rocksdb"}) {
     for (size_t value_size : {size_t{100}, size_t{4096}}) {
       benchmark::RegisterBenchmark(

@@ -44,12 +44,15 @@ constexpr uint64_t kMaxLogSize =
 constexpr size_t kIndexBatch = 64;
 // Appended puts are handed to the background thread to index once this many
 // records or bytes wait (see unindexed_); past the maximum a writer indexes
-// them itself, which happens only while the background thread is busy
-// compacting. The bytes bound how late compaction may start.
+// them itself. The maximum holds what a 100-byte writer appends while the
+// background thread doubles an index of millions of keys (10 to 20 ms
+// here; at 64 Ki records or 4 MiB writers waited for it, a ninth of a
+// 100-byte put's time), so that a writer indexes only while the background
+// thread is busy compacting. The bytes bound how late compaction may start.
 constexpr size_t kIndexHandOff = 4096;
 constexpr uint64_t kIndexHandOffBytes = uint64_t{1} << 20;
-constexpr size_t kMaxUnindexed = 65536;
-constexpr uint64_t kMaxUnindexedBytes = uint64_t{4} << 20;
+constexpr size_t kMaxUnindexed = 131072;
+constexpr uint64_t kMaxUnindexedBytes = uint64_t{16} << 20;
 // Records up to this size are encoded before the store's lock is taken
 // (see Append()).
 constexpr size_t kStagedRecordSize = 512;
@@ -261,6 +264,11 @@ class FlatFileStore::LogFile {
 
   // Whether the first `end` bytes have room already.
   bool Holds(uint64_t end) const { return end <= allocated_; }
+
+  // Whether Reserve(end) leaves the mapping where it is.
+  bool ReserveKeepsMapping(uint64_t end) const {
+    return map_ != nullptr && Target(end) <= map_size_;
+  }
 
   // Reservation ahead, under kNone: claiming space and faulting it in was a
   // quarter of a 100-byte put's time when the put that ran out of room did
@@ -684,9 +692,12 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
       continue;
     }
     // The background thread reads keys through the mapping while it
-    // indexes, and a reservation may move the mapping; a delete needs the
-    // index whole; and past the maximum waiting, this put indexes them.
-    if (indexing_ && (!has_room || tombstone || UnindexedOverMaximum())) {
+    // indexes, so a reservation that would move the mapping waits for it
+    // (one within the mapping, nearly all, goes ahead rather than wait out
+    // an index doubling); a delete needs the index whole; and past the
+    // maximum waiting, this put indexes them.
+    if (indexing_ && ((!has_room && !file_->ReserveKeepsMapping(end_ + size)) ||
+                      tombstone || UnindexedOverMaximum())) {
       indexed_.wait(lock);
       continue;
     }

@@ -17,7 +17,7 @@
 // nothing in the cache waits at all. The file therefore stays within
 // live_bytes / (1 - ratio) + compaction_min_bytes + one record, plus the disk
 // space reserved ahead for appends (below: 1/16 of that, at least 64 KiB;
-// under kNone up to one and a half times that), plus up to 8 MiB of records
+// under kNone up to one and a half times that), plus up to 32 MiB of records
 // the background thread has yet to index (so it does not know yet what they
 // replace).
 //
@@ -228,7 +228,7 @@ class FlatFileStore : public Store {
   // and indexes the rest itself; so does a writer that finds the maximum
   // waiting (the background thread being busy compacting). Until then
   // live_bytes_ counts the waiting records but not what they replace, so
-  // compaction may start up to 8 MiB of them late. Mutable: GetStats() is
+  // compaction may start up to 32 MiB of them late. Mutable: GetStats() is
   // const and indexes them first.
   // index_ belongs to the background thread while indexing_ is true and to
   // whoever holds mu_ otherwise. It has cache lines of its own: the

@@ -637,6 +637,35 @@ TEST_F(FlatFileStoreTest, PutsIndexedInTheBackgroundKeepTheCountsExact) {
   EXPECT_EQ(FileSize(path_), log_format::kHeaderSize + expected_live);
 }
 
+// A put that runs out of room while the background thread indexes (and
+// doubles the index) reserves more itself, within the mapping the indexing
+// reads through: enough puts of new keys that both happen many times over,
+// and every one must come back, before and after reopening.
+TEST_F(FlatFileStoreTest, ReservationsDuringBackgroundIndexingLoseNothing) {
+  constexpr int kPuts = 150000;
+  const auto value_for = [](int i) {
+    return std::string(40 + i % 80, static_cast<char>('a' + i % 26));
+  };
+  {
+    auto store = OpenOrDie(path_);
+    for (int i = 0; i < kPuts; ++i) {
+      ASSERT_TRUE(store->Put(absl::StrCat("key", i), value_for(i)).ok());
+    }
+    EXPECT_EQ(store->GetStats().entries, uint64_t{kPuts});
+    ASSERT_TRUE(store->Close().ok());
+  }
+  auto store = OpenOrDie(path_);
+  const Entries entries = ReplayAll(*store);
+  ASSERT_EQ(entries.size(), size_t{kPuts});
+  std::map<std::string, std::string> replayed(entries.begin(), entries.end());
+  ASSERT_EQ(replayed.size(), size_t{kPuts});
+  for (int i = 0; i < kPuts; ++i) {
+    auto it = replayed.find(absl::StrCat("key", i));
+    ASSERT_NE(it, replayed.end()) << i;
+    ASSERT_EQ(it->second, value_for(i)) << i;
+  }
+}
+
 TEST_F(FlatFileStoreTest, ChurnKeepsTheFileWithinItsBound) {
   FlatFileStoreOptions options;
   options.compaction_min_bytes = 256 << 10;

@@ -135,17 +135,30 @@ absl::StatusOr<int> LockStore(const std::string& path, bool exclusive) {
   return fd;
 }
 
-// The key of the record at `offset` of `log`, for the index to confirm a
-// hash match; empty (no key's) if the bytes there are not a record.
-absl::string_view KeyAt(absl::string_view log, uint64_t offset) {
-  log_format::Record record;
-  return log_format::DecodeRecordAt(log, offset, &record) ? record.key
-                                                          : absl::string_view();
-}
+// Reads keys from a log for the index to confirm hash matches: the key of
+// the record at an offset, empty (no key's) if the bytes there are not a
+// record. A key in several fragments is assembled in one of two buffers
+// used in turn, so a view stays valid until the second call after it (the
+// index compares at most two keys at once).
+class LogKeys {
+ public:
+  LogKeys(absl::string_view log, uint32_t version)
+      : log_(log), version_(version) {}
+  absl::string_view operator()(uint64_t offset) const {
+    next_ ^= 1;
+    return log_format::ReadKeyAt(log_, version_, offset, &scratch_[next_]);
+  }
+
+ private:
+  const absl::string_view log_;
+  const uint32_t version_;
+  mutable std::string scratch_[2];
+  mutable int next_ = 0;
+};
 
 // What a scan of a whole log file found, with the index of its live records.
 absl::StatusOr<LogReport> IndexLog(
-    absl::string_view log, KeyIndex* index,
+    absl::string_view log, uint32_t version, KeyIndex* index,
     const std::function<void(uint64_t, uint64_t)>& progress) {
   LogReport report;
   report.file_bytes = log.size();
@@ -153,7 +166,7 @@ absl::StatusOr<LogReport> IndexLog(
   if (progress) {
     on_progress = [&](uint64_t done) { progress(done, log.size()); };
   }
-  auto key_of = [log](uint64_t offset) { return KeyAt(log, offset); };
+  const LogKeys key_of(log, version);
   // Puts are indexed a batch at a time, as appends are (see unindexed_),
   // and every batch before the next delete.
   std::vector<KeyIndex::HashedLocation> puts;
@@ -164,7 +177,7 @@ absl::StatusOr<LogReport> IndexLog(
     puts.clear();
   };
   const log_format::ScanResult scan = log_format::ScanLog(
-      log,
+      log, version,
       [&](const log_format::Record& record) {
         if (record.type == RecordType::kPut) {
           puts.push_back(
@@ -187,6 +200,7 @@ absl::StatusOr<LogReport> IndexLog(
       on_progress);
   index_puts();
   report.records = scan.records;
+  report.valid_end = scan.valid_end;
   report.torn_tail_bytes = scan.torn_tail_bytes;
   report.zero_tail_bytes = scan.zero_tail_bytes;
   report.corrupt_regions = scan.corrupt_regions;
@@ -195,6 +209,13 @@ absl::StatusOr<LogReport> IndexLog(
   report.garbage_bytes =
       scan.valid_end - log_format::kHeaderSize - report.live_bytes;
   return report;
+}
+
+// Where a record of `key` and `value` appended at `end` ends.
+uint64_t RecordEnd(uint64_t end, absl::string_view key,
+                   absl::string_view value) {
+  return log_format::RecordEnd(log_format::RecordStart(end), key.size(),
+                               value.size());
 }
 
 absl::Status WithPath(const absl::Status& status, const std::string& path) {
@@ -322,20 +343,20 @@ class FlatFileStore::LogFile {
 
   char* data() const { return map_; }
 
-  // Writes a record at `offset`, within what Reserve() made room for:
-  // encoded straight into the mapping, or, where records are written with
-  // pwrite, encoded into a buffer first. Appends are serialized by the
+  // Writes a record over [start, end), within what Reserve() made room
+  // for: encoded straight into the mapping, or, where records are written
+  // with pwrite, encoded into a buffer first. Appends are serialized by the
   // store's mutex, which also guards the buffer.
   absl::Status AppendRecord(RecordType type, absl::string_view key,
-                            absl::string_view value, uint64_t offset,
-                            const std::string& path) {
+                            absl::string_view value, uint64_t start,
+                            uint64_t end, const std::string& path) {
     if (writing_ != LogWriting::kWrittenOverZeros) {
-      log_format::EncodeRecord(type, key, value, map_ + offset);
+      log_format::EncodeRecordAt(type, key, value, start, map_ + start);
       return absl::OkStatus();
     }
-    record_buffer_.resize(log_format::RecordSize(key.size(), value.size()));
-    log_format::EncodeRecord(type, key, value, record_buffer_.data());
-    absl::Status status = WriteAll(fd_, record_buffer_, offset, path);
+    record_buffer_.resize(end - start);
+    log_format::EncodeRecordAt(type, key, value, start, record_buffer_.data());
+    absl::Status status = WriteAll(fd_, record_buffer_, start, path);
     // Small records reuse the buffer; a large one does not pin its memory.
     if (record_buffer_.capacity() > kCopyBufferSize) {
       std::string().swap(record_buffer_);
@@ -495,6 +516,14 @@ absl::StatusOr<std::unique_ptr<FlatFileStore>> FlatFileStore::Open(
   std::unique_ptr<FlatFileStore> store(
       new FlatFileStore(path, std::move(options), *lock_fd));
   if (absl::Status status = store->Recover(); !status.ok()) return status;
+  if (!store->options_.read_only &&
+      store->version_ == log_format::kLegacyVersion) {
+    // Appends are written in the current format only: rewrite the log in
+    // it before the first.
+    if (absl::Status status = store->CompactOnce(); !status.ok()) {
+      return status;
+    }
+  }
   if (!store->options_.read_only) {
     store->background_ =
         std::thread([s = store.get()] { s->BackgroundLoop(); });
@@ -542,8 +571,10 @@ absl::Status FlatFileStore::Recover() {
   absl::StatusOr<Mapping> mapping = Mapping::Map(fd, size, path_);
   if (!mapping.ok()) return mapping.status();
   absl::string_view log = mapping->bytes();
+  uint32_t version = log_format::kVersion;
   absl::Status header = log_format::CheckHeader(
-      log.substr(0, std::min<size_t>(log.size(), log_format::kHeaderSize)));
+      log.substr(0, std::min<size_t>(log.size(), log_format::kHeaderSize)),
+      &version);
   if (absl::IsOutOfRange(header)) {
     // Empty, or created by a process that died before the header was whole:
     // no record was ever acknowledged. Start the log afresh.
@@ -579,7 +610,8 @@ absl::Status FlatFileStore::Recover() {
   if (log.empty()) report.torn_tail_bytes = mapping->bytes().size();
   if (!log.empty()) {
     std::function<void(uint64_t, uint64_t)> progress = options_.progress;
-    absl::StatusOr<LogReport> scanned = IndexLog(log, &index_, progress);
+    absl::StatusOr<LogReport> scanned =
+        IndexLog(log, version, &index_, progress);
     if (!scanned.ok()) return scanned.status();
     report = *std::move(scanned);
     if (options_.strict && report.corrupt_regions > 0) {
@@ -589,9 +621,10 @@ absl::Status FlatFileStore::Recover() {
           " damaged regions, ", report.corrupt_bytes,
           " bytes); strict mode refuses to skip them"));
     }
-    const uint64_t tail = report.torn_tail_bytes + report.zero_tail_bytes;
-    if (tail > 0 && !read_only) {
-      size -= tail;
+    // Cut what follows the last valid record: a record cut short, zeros,
+    // or (not strict) damage.
+    if (size > report.valid_end && !read_only) {
+      size = report.valid_end;
       if (ftruncate(fd, static_cast<off_t>(size)) != 0) {
         return ErrnoError(errno, "cannot cut the torn tail of", path_);
       }
@@ -608,6 +641,7 @@ absl::Status FlatFileStore::Recover() {
   std::lock_guard<std::mutex> lock(mu_);
   file_ = std::move(file);
   end_ = size;
+  version_ = version;
   live_bytes_ = report.live_bytes;
   counters_.torn_tail_bytes = report.torn_tail_bytes;
   counters_.corrupt_records = report.corrupt_regions;
@@ -667,6 +701,8 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
                      " bytes, more than ", log_format::kMaxValueSize));
   }
   const RecordType type = tombstone ? RecordType::kDelete : RecordType::kPut;
+  // The record's size as one fragment; in several (crossing a block
+  // boundary) it takes a few bytes more.
   const uint64_t size = log_format::RecordSize(key.size(), value.size());
   // A small record is encoded and checksummed, and its key hashed, before
   // the lock is taken: under it the record is only copied, so concurrent
@@ -685,7 +721,8 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
       compaction_done_.wait(lock);
     }
     if (absl::Status status = Writable(); !status.ok()) return status;
-    const bool has_room = file_->data() != nullptr && file_->Holds(end_ + size);
+    const bool has_room =
+        file_->data() != nullptr && file_->Holds(RecordEnd(end_, key, value));
     // Room being claimed ahead is waited for, not claimed a second time.
     if (reserving_ahead_ && !has_room) {
       reserved_ahead_.wait(lock);
@@ -696,7 +733,8 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
     // (one within the mapping, nearly all, goes ahead rather than wait out
     // an index doubling); a delete needs the index whole; and past the
     // maximum waiting, this put indexes them.
-    if (indexing_ && ((!has_room && !file_->ReserveKeepsMapping(end_ + size)) ||
+    if (indexing_ && ((!has_room && !file_->ReserveKeepsMapping(
+                                        RecordEnd(end_, key, value))) ||
                       tombstone || UnindexedOverMaximum())) {
       indexed_.wait(lock);
       continue;
@@ -712,25 +750,28 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
     }
   }
   // A delete of an absent key writes nothing.
-  auto key_of = [this](uint64_t offset) {
-    return KeyAt(absl::string_view(file_->data(), end_), offset);
-  };
+  const LogKeys key_of(absl::string_view(file_->data(), end_), version_);
   if (tombstone) {
     IndexAppended();
     if (!index_.Find(key, key_of).has_value()) return absl::OkStatus();
   }
-  if (end_ + size > kMaxLogSize) {
+  const uint64_t start = log_format::RecordStart(end_);
+  const uint64_t end = RecordEnd(end_, key, value);
+  if (end > kMaxLogSize) {
     return absl::ResourceExhaustedError(
         absl::StrCat("store ", path_, ": the log would pass ", kMaxLogSize,
                      " bytes, the most its index addresses"));
   }
-  if (absl::Status status = file_->Reserve(end_ + size, path_); !status.ok()) {
+  if (absl::Status status = file_->Reserve(end, path_); !status.ok()) {
     return status;  // Nothing was written.
   }
+  // A staged record is one FULL fragment, which is also how the record is
+  // written wherever it fits in its block.
   if (absl::Status status =
-          is_staged ? file_->AppendEncoded(absl::string_view(staged, size),
-                                           end_, path_)
-                    : file_->AppendRecord(type, key, value, end_, path_);
+          is_staged && end - start == size
+              ? file_->AppendEncoded(absl::string_view(staged, size), start,
+                                     path_)
+              : file_->AppendRecord(type, key, value, start, end, path_);
       !status.ok()) {
     return status;  // Not indexed: the next record goes over it.
   }
@@ -738,13 +779,13 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
     live_bytes_ -= index_.Erase(key, key_of)->size;
     ++counters_.deletes;
   } else {
-    unindexed_.push_back({{end_, size}, hash});
-    unindexed_bytes_ += size;
-    live_bytes_ += size;
+    unindexed_.push_back({{start, end - start}, hash});
+    unindexed_bytes_ += end - start;
+    live_bytes_ += end - start;
     ++counters_.puts;
   }
-  end_ += size;
-  appended_ += size;
+  appended_ += end - end_;
+  end_ = end;
   if (!index_requested_ && (unindexed_.size() >= kIndexHandOff ||
                             unindexed_bytes_ >= kIndexHandOffBytes)) {
     index_requested_ = true;
@@ -841,10 +882,10 @@ void FlatFileStore::WaitForIndexing(std::unique_lock<std::mutex>& lock) const {
 
 void FlatFileStore::IndexAppended() const {
   if (unindexed_.empty()) return;
-  const absl::string_view log(file_->data(), end_);
-  index_.SetAll(
-      unindexed_, [log](uint64_t offset) { return KeyAt(log, offset); },
-      [this](const Location& previous) { live_bytes_ -= previous.size; });
+  const LogKeys key_of(absl::string_view(file_->data(), end_), version_);
+  index_.SetAll(unindexed_, key_of, [this](const Location& previous) {
+    live_bytes_ -= previous.size;
+  });
   unindexed_.clear();
   unindexed_bytes_ = 0;
 }
@@ -877,6 +918,7 @@ struct FlatFileStore::LiveRecords {
   std::vector<Location> by_offset;
   std::shared_ptr<LogFile> file;
   uint64_t end;
+  uint32_t version;
 };
 
 absl::StatusOr<FlatFileStore::LiveRecords> FlatFileStore::SnapshotLive(
@@ -895,6 +937,7 @@ absl::StatusOr<FlatFileStore::LiveRecords> FlatFileStore::SnapshotLive(
         [&](const Location& location) { live.by_offset.push_back(location); });
     live.file = file_;
     live.end = end_;
+    live.version = version_;
   }
   // Sorted outside the lock: writers need not wait for it.
   std::sort(
@@ -911,9 +954,11 @@ absl::Status FlatFileStore::Replay(Visitor visitor) {
   if (!mapping.ok()) return mapping.status();
   const absl::string_view log = mapping->bytes();
   log_format::Record record;
+  std::string scratch;
   // Checksums were verified at recovery, or the records are this process's.
   for (const Location& location : live->by_offset) {
-    if (!log_format::DecodeRecordAt(log, location.offset, &record) ||
+    if (!log_format::ReadRecordAt(log, live->version, location.offset, &scratch,
+                                  &record) ||
         record.size != location.size) {
       return absl::DataLossError(
           absl::StrCat("store ", path_, ": record at offset ", location.offset,
@@ -955,9 +1000,9 @@ absl::Status FlatFileStore::CompactOnce() {
     return status;
   };
 
-  // old offset -> new offset, in the order of `live`.
-  std::vector<uint64_t> new_offsets;
-  new_offsets.reserve(live.size());
+  // Where each record of `live` is in the new file, in the same order.
+  std::vector<Location> moved;
+  moved.reserve(live.size());
   uint64_t new_end = 0;
   {
     absl::StatusOr<Mapping> mapping =
@@ -967,9 +1012,31 @@ absl::Status FlatFileStore::CompactOnce() {
     std::string buffer = log_format::EncodeHeader();
     buffer.reserve(kCopyBufferSize + log_format::kHeaderSize);
     uint64_t flushed = 0;
+    std::string scratch;
+    log_format::Record record;
     for (const Location& location : live) {
-      new_offsets.push_back(flushed + buffer.size());
-      buffer.append(log.data() + location.offset, location.size);
+      if (!log_format::ReadRecordAt(log, snapshot->version, location.offset,
+                                    &scratch, &record)) {
+        return fail(absl::DataLossError(absl::StrCat(
+            "store ", path_, ": record at offset ", location.offset,
+            " changed on disk while the store was open")));
+      }
+      const uint64_t at = flushed + buffer.size();
+      const uint64_t start = log_format::RecordStart(at);
+      buffer.append(start - at, '\0');
+      const uint64_t end = RecordEnd(at, record.key, record.value);
+      moved.push_back({start, end - start});
+      if (snapshot->version == log_format::kVersion &&
+          location.size == end - start &&
+          log_format::FitsInBlock(start, location.size)) {
+        // One FULL fragment, valid wherever it fits: copied as it is.
+        buffer.append(log.data() + location.offset, location.size);
+      } else {
+        const size_t from = buffer.size();
+        buffer.resize(from + (end - start));
+        log_format::EncodeRecordAt(record.type, record.key, record.value, start,
+                                   &buffer[from]);
+      }
       if (buffer.size() >= kCopyBufferSize) {
         if (absl::Status s = WriteAll(new_fd, buffer, flushed, new_path);
             !s.ok()) {
@@ -998,14 +1065,33 @@ absl::Status FlatFileStore::CompactOnce() {
     }
   }
   if (absl::Status status = Writable(); !status.ok()) return fail(status);
-  // Carry over what was appended during the copy.
-  const uint64_t tail_base = new_end;
+  // Carry over what was appended during the copy, as it is: padded first
+  // so that it keeps its offsets within blocks.
+  uint64_t tail_base = new_end;
   if (end_ > copy_end) {
-    std::string tail(end_ - copy_end, '\0');
-    uint64_t done = 0;
+    if (snapshot->version != log_format::kVersion) {
+      return fail(absl::InternalError(
+          absl::StrCat("store ", path_, ": appends to a log of format version ",
+                       snapshot->version, " during its rewrite")));
+    }
+    std::string tail;
+    tail_base = new_end - new_end % log_format::kBlockSize +
+                copy_end % log_format::kBlockSize;
+    if (tail_base < new_end) tail_base += log_format::kBlockSize;
+    if (!log_format::AppendPadding(new_end, tail_base, &tail)) {
+      tail_base += log_format::kBlockSize;
+      if (!log_format::AppendPadding(new_end, tail_base, &tail)) {
+        return fail(absl::InternalError(absl::StrCat(
+            "store ", path_, ": cannot pad the compacted log to offset ",
+            tail_base)));
+      }
+    }
+    const size_t padding = tail.size();
+    tail.resize(padding + (end_ - copy_end));
+    uint64_t done = padding;
     while (done < tail.size()) {
       const ssize_t n = pread(old_file->fd(), &tail[done], tail.size() - done,
-                              static_cast<off_t>(copy_end + done));
+                              static_cast<off_t>(copy_end + done - padding));
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0)
         return fail(ErrnoError(n < 0 ? errno : EIO, "cannot read", path_));
@@ -1032,10 +1118,14 @@ absl::Status FlatFileStore::CompactOnce() {
       const auto pos = std::lower_bound(
           live.begin(), live.end(), location.offset,
           [](const Location& a, uint64_t offset) { return a.offset < offset; });
-      location.offset = new_offsets[pos - live.begin()];
+      // Framed anew, a record may take a few bytes more or less.
+      live_bytes_ += moved[pos - live.begin()].size;
+      live_bytes_ -= location.size;
+      location = moved[pos - live.begin()];
     }
   });
   file_ = std::move(new_file);
+  version_ = log_format::kVersion;
   end_ = new_end;
   if (absl::Status status = file_->Trim(new_end, path_); !status.ok()) {
     return status;
@@ -1116,12 +1206,12 @@ void FlatFileStore::IndexInBackground(
   // everything else that touches it holds mu_ and waits for that first,
   // and so does anything that would move the mapping read here.
   indexing_ = true;
-  const absl::string_view log(file_->data(), end_);
+  const LogKeys key_of(absl::string_view(file_->data(), end_), version_);
   lock.unlock();
   uint64_t replaced_bytes = 0;
-  index_.SetAll(
-      *batch, [log](uint64_t offset) { return KeyAt(log, offset); },
-      [&](const Location& previous) { replaced_bytes += previous.size; });
+  index_.SetAll(*batch, key_of, [&](const Location& previous) {
+    replaced_bytes += previous.size;
+  });
   batch->clear();
   lock.lock();
   live_bytes_ -= replaced_bytes;

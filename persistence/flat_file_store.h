@@ -108,6 +108,8 @@ struct FlatFileStoreOptions {
   uint64_t compaction_min_bytes = uint64_t{4} << 20;
   // Open without writing: no recovery cut, no compaction, writes refused.
   bool read_only = false;
+  // Create the log if absent; when false, a missing log is NotFound.
+  bool create_if_missing = true;
   // Called while the log is scanned at open with (bytes done, total bytes).
   std::function<void(uint64_t done, uint64_t total)> progress;
 };
@@ -115,7 +117,8 @@ struct FlatFileStoreOptions {
 // What a scan of a log found; see FlatFileStore::Verify.
 struct LogReport {
   uint64_t file_bytes = 0;
-  uint64_t records = 0;  // Valid records, puts and tombstones.
+  uint64_t records = 0;    // Valid records, puts and tombstones.
+  uint64_t valid_end = 0;  // Where the last valid record ends.
   uint64_t puts = 0;
   uint64_t deletes = 0;
   uint64_t live_entries = 0;
@@ -218,6 +221,9 @@ class FlatFileStore : public Store {
   std::condition_variable wake_background_;
   std::shared_ptr<LogFile> file_ ABSL_GUARDED_BY(mu_);
   uint64_t end_ ABSL_GUARDED_BY(mu_) = 0;  // Of the last record in file_.
+  // file_'s format version: the current one, but for a version 1 log
+  // between its recovery and its rewrite at open.
+  uint32_t version_ ABSL_GUARDED_BY(mu_) = 0;
   // The index, and the puts appended but not in it yet. A put only queues
   // its record's location (and key hash) in unindexed_; the background
   // thread indexes them a batch at a time (KeyIndex::SetAll, so that their

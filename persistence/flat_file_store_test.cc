@@ -34,6 +34,9 @@ using ::gogocache::testing::ReadFileOrDie;
 using ::gogocache::testing::ReplayAll;
 using ::gogocache::testing::WriteFileOrDie;
 
+// A value longer than a block of the log: its record is in fragments.
+constexpr size_t kLongValue = 40000;
+
 std::unique_ptr<FlatFileStore> OpenOrDie(const std::string& path,
                                          FlatFileStoreOptions options = {}) {
   absl::StatusOr<std::unique_ptr<FlatFileStore>> store =
@@ -171,12 +174,17 @@ TEST_F(FlatFileStoreTest, CorruptMiddleRecordIsSkippedOrRefusedInStrictMode) {
     auto store = OpenOrDie(path_);
     ASSERT_TRUE(store->Put("one", "1111").ok());
     ASSERT_TRUE(store->Put("two", "2222").ok());
+    // Damage loses the rest of its block: "three" is in the next one.
+    ASSERT_TRUE(store->Put("long", std::string(kLongValue, 'l')).ok());
     ASSERT_TRUE(store->Put("three", "3333").ok());
   }
   std::string bytes = ReadFileOrDie(path_);
   const uint64_t second =
       log_format::kHeaderSize + log_format::RecordSize(3, 4);
-  bytes[second + log_format::kRecordHeaderSize + 4] ^= 0x01;  // In "2222".
+  const uint64_t third = second + log_format::RecordSize(3, 4);
+  const uint64_t fourth =
+      log_format::RecordEnd(third, 4, kLongValue);          // "three".
+  bytes[second + log_format::kMinRecordSpace + 4] ^= 0x01;  // In "2222".
   WriteFileOrDie(path_, bytes);
 
   FlatFileStoreOptions strict;
@@ -191,7 +199,7 @@ TEST_F(FlatFileStoreTest, CorruptMiddleRecordIsSkippedOrRefusedInStrictMode) {
   auto store = OpenOrDie(path_);
   EXPECT_EQ(ReplayAll(*store), (Entries{{"one", "1111"}, {"three", "3333"}}));
   EXPECT_EQ(store->GetStats().corrupt_records, 1u);
-  EXPECT_EQ(store->GetStats().corrupt_bytes, log_format::RecordSize(3, 4));
+  EXPECT_EQ(store->GetStats().corrupt_bytes, fourth - second);
   // Nothing was cut: the damage is left for `gogocache verify` to show, and
   // compaction drops it.
   EXPECT_EQ(FileSize(path_), bytes.size());
@@ -207,6 +215,7 @@ TEST_F(FlatFileStoreTest, VerifyReportsDamageWithoutChangingTheFile) {
   {
     auto store = OpenOrDie(path_);
     ASSERT_TRUE(store->Put("one", "1111").ok());
+    ASSERT_TRUE(store->Put("long", std::string(kLongValue, 'l')).ok());
     ASSERT_TRUE(store->Put("two", "2222").ok());
     ASSERT_TRUE(store->Put("three", "3333").ok());
   }
@@ -221,6 +230,7 @@ TEST_F(FlatFileStoreTest, VerifyReportsDamageWithoutChangingTheFile) {
   ASSERT_EQ(report->corrupt.size(), 1u);
   EXPECT_EQ(report->corrupt[0].first, log_format::kHeaderSize);
   EXPECT_EQ(report->torn_tail_bytes, log_format::RecordSize(5, 4) - 3);
+  EXPECT_EQ(report->valid_end, bytes.size() + 3 - log_format::RecordSize(5, 4));
   EXPECT_EQ(report->live_entries, 1u);
   EXPECT_EQ(ReadFileOrDie(path_), bytes);
 }
@@ -402,10 +412,12 @@ TEST_F(FlatFileStoreTest, SpaceIsReservedAheadOfTheAppends) {
   const uint64_t reserved = FileSize(path_);  // By that put itself.
   const std::string value(1000, 'a');
   uint64_t end = log_format::kHeaderSize + log_format::RecordSize(5, 1);
-  const uint64_t record = log_format::RecordSize(4, value.size());
-  for (int i = 0; end + record <= reserved - (reserved / 4); ++i) {
+  auto next = [&] {
+    return log_format::RecordEnd(log_format::RecordStart(end), 4, value.size());
+  };
+  for (int i = 0; next() <= reserved - (reserved / 4); ++i) {
     ASSERT_TRUE(store->Put(absl::StrCat("k", 100 + i), value).ok());
-    end += record;
+    end = next();
   }
   // No put needed more room than `reserved`; the file grows all the same.
   const absl::Time deadline = absl::Now() + absl::Seconds(20);
@@ -430,12 +442,15 @@ TEST_F(FlatFileStoreTest, ReservationAheadOnAFullDiskLosesNothing) {
     FileSizeLimit limit(reserved + 500);
     const std::string value(1000, 'a');
     uint64_t end = log_format::kHeaderSize + log_format::RecordSize(5, 1);
-    const uint64_t record = log_format::RecordSize(4, value.size());
-    for (int i = 0; end + record <= reserved; ++i) {
+    auto next = [&] {
+      return log_format::RecordEnd(log_format::RecordStart(end), 4,
+                                   value.size());
+    };
+    for (int i = 0; next() <= reserved; ++i) {
       const std::string key = absl::StrCat("k", 100 + i);
       ASSERT_TRUE(store->Put(key, value).ok()) << key;
       expected.push_back({key, value});
-      end += record;
+      end = next();
     }
     // Time for the background thread to try its claim, which the limit
     // fails. (Should it come later, the put below claims the space itself,

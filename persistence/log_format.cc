@@ -4,6 +4,7 @@
 
 #include <isa-l/crc.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -12,10 +13,20 @@ namespace gogocache {
 namespace log_format {
 namespace {
 
-// zlib's CRC-32 (the gzip one), computed by ISA-L: the same values, 2.5
-// times faster in bulk and 6 times on a 129-byte record here (carry-less
-// multiplication where the CPU has it); the checksum was most of what
-// recovery cost.
+enum FragmentType : uint8_t {
+  kFull = 1,
+  kFirst = 2,
+  kMiddle = 3,
+  kLast = 4,
+  kPadding = 5,
+};
+
+// The version 1 record header: crc | kind | key_size | value_size.
+constexpr size_t kLegacyRecordHeaderSize = 13;
+
+// zlib's CRC-32 (the gzip one), computed by ISA-L: the same values, several
+// times faster than zlib on small records (carry-less multiplication where
+// the CPU has it); the checksum is most of what recovery costs.
 uint32_t Crc(absl::string_view bytes) {
   return crc32_gzip_refl(
       0, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
@@ -26,30 +37,196 @@ void StoreFixed32(char* bytes, uint32_t value) {
   for (int i = 0; i < 4; ++i) bytes[i] = static_cast<char>(value >> (8 * i));
 }
 
-void PutFixed32(std::string* out, uint32_t value) {
-  char bytes[4];
-  StoreFixed32(bytes, value);
-  out->append(bytes, 4);
-}
-
 uint32_t GetFixed32(const char* bytes) {
   const auto* b = reinterpret_cast<const unsigned char*>(bytes);
   return uint32_t{b[0]} | uint32_t{b[1]} << 8 | uint32_t{b[2]} << 16 |
          uint32_t{b[3]} << 24;
 }
 
+uint16_t GetFixed16(const char* bytes) {
+  const auto* b = reinterpret_cast<const unsigned char*>(bytes);
+  return static_cast<uint16_t>(b[0] | b[1] << 8);
+}
+
 constexpr uint64_t kProgressEvery = uint64_t{4} << 20;
+
+uint64_t BlockLeft(uint64_t offset) { return kBlockSize - offset % kBlockSize; }
+
+// Writes a fragment header for the `length` payload bytes already at
+// out + kFragmentHeaderSize.
+void SealFragment(FragmentType type, size_t length, char* out) {
+  out[4] = static_cast<char>(length & 0xff);
+  out[5] = static_cast<char>(length >> 8);
+  out[6] = static_cast<char>(type);
+  StoreFixed32(out, Crc(absl::string_view(out + 4, 3 + length)));
+}
+
+void EncodeRecordHeader(RecordType type, size_t key_size, size_t value_size,
+                        char* out) {
+  out[0] = static_cast<char>(type);
+  StoreFixed32(out + 1, static_cast<uint32_t>(key_size));
+  StoreFixed32(out + 5, static_cast<uint32_t>(value_size));
+}
+
+// The record header's fields, or false when they break the format's limits.
+bool DecodeRecordHeader(const char* p, RecordType* type, uint64_t* key_size,
+                        uint64_t* value_size) {
+  const uint8_t kind = static_cast<uint8_t>(p[0]);
+  *key_size = GetFixed32(p + 1);
+  *value_size = GetFixed32(p + 5);
+  if (kind != static_cast<uint8_t>(RecordType::kPut) &&
+      kind != static_cast<uint8_t>(RecordType::kDelete)) {
+    return false;
+  }
+  if (*key_size == 0 || *key_size > kMaxKeySize ||
+      *value_size > kMaxValueSize) {
+    return false;
+  }
+  if (kind == static_cast<uint8_t>(RecordType::kDelete) && *value_size != 0) {
+    return false;
+  }
+  *type = static_cast<RecordType>(kind);
+  return true;
+}
+
+// A fragment's framing at `offset`, unchecked beyond its bounds.
+struct Fragment {
+  FragmentType type;
+  absl::string_view payload;
+  uint64_t end;
+};
+
+bool FragmentAt(absl::string_view log, uint64_t offset, Fragment* fragment) {
+  const uint64_t left = BlockLeft(offset);
+  if (offset >= log.size() || left < kFragmentHeaderSize ||
+      log.size() - offset < kFragmentHeaderSize) {
+    return false;
+  }
+  const char* p = log.data() + offset;
+  const uint64_t length = GetFixed16(p + 4);
+  const uint8_t type = static_cast<uint8_t>(p[6]);
+  if (type < kFull || type > kPadding || kFragmentHeaderSize + length > left ||
+      kFragmentHeaderSize + length > log.size() - offset) {
+    return false;
+  }
+  fragment->type = static_cast<FragmentType>(type);
+  fragment->payload = absl::string_view(p + kFragmentHeaderSize, length);
+  fragment->end = offset + kFragmentHeaderSize + length;
+  return true;
+}
+
+bool FragmentCrcMatches(absl::string_view log, uint64_t offset,
+                        const Fragment& fragment) {
+  const char* p = log.data() + offset;
+  return GetFixed32(p) ==
+         Crc(absl::string_view(p + 4, 3 + fragment.payload.size()));
+}
+
+// Reads the first `want` bytes of the record (header, key, value) whose first
+// fragment is at `offset`, following its fragments without checking their
+// checksums. The bytes are a view into `log` when the first fragment holds
+// them, else assembled in `*scratch`. Sets `*end` to where the last fragment
+// read ends.
+bool ReadRecordPrefix(absl::string_view log, uint64_t offset, uint64_t want,
+                      std::string* scratch, absl::string_view* bytes,
+                      uint64_t* end) {
+  Fragment fragment;
+  if (!FragmentAt(log, offset, &fragment) ||
+      (fragment.type != kFull && fragment.type != kFirst)) {
+    return false;
+  }
+  if (fragment.payload.size() >= want || fragment.type == kFull) {
+    if (fragment.payload.size() < want) return false;
+    *bytes = fragment.payload.substr(0, want);
+    *end = fragment.end;
+    return true;
+  }
+  scratch->assign(fragment.payload.data(), fragment.payload.size());
+  while (scratch->size() < want) {
+    if (!FragmentAt(log, fragment.end, &fragment) ||
+        (fragment.type != kMiddle && fragment.type != kLast)) {
+      return false;
+    }
+    scratch->append(fragment.payload.data(), fragment.payload.size());
+    if (fragment.type == kLast && scratch->size() < want) return false;
+  }
+  scratch->resize(want);
+  *bytes = *scratch;
+  *end = fragment.end;
+  return true;
+}
+
+bool LegacyRecordAt(absl::string_view log, uint64_t offset, bool check_crc,
+                    Record* record) {
+  if (offset > log.size() || log.size() - offset < kLegacyRecordHeaderSize) {
+    return false;
+  }
+  const char* p = log.data() + offset;
+  uint64_t key_size, value_size;
+  if (!DecodeRecordHeader(p + 4, &record->type, &key_size, &value_size)) {
+    return false;
+  }
+  const uint64_t size = kLegacyRecordHeaderSize + key_size + value_size;
+  if (size > log.size() - offset) return false;
+  if (check_crc && GetFixed32(p) != Crc(absl::string_view(p + 4, size - 4))) {
+    return false;
+  }
+  record->offset = offset;
+  record->size = size;
+  record->key = absl::string_view(p + kLegacyRecordHeaderSize, key_size);
+  record->value =
+      absl::string_view(p + kLegacyRecordHeaderSize + key_size, value_size);
+  return true;
+}
+
+// Whether the non-zero bytes from `from` (where reading failed) up to
+// `last_nonzero` can be a record cut short: a prefix of a well-formed
+// record start, with the record's last bytes zero or past the file's end.
+bool CutShort(absl::string_view log, uint32_t version, uint64_t from,
+              uint64_t last_nonzero) {
+  const char* p = log.data() + from;
+  const uint64_t present = last_nonzero - from;
+  const bool legacy = version == kLegacyVersion;
+  const size_t kind_at = legacy ? 4 : kFragmentHeaderSize;
+  if (!legacy && present > 6 && p[6] != kFull && p[6] != kFirst) return false;
+  if (present <= kind_at) return true;  // Only checksum and framing bytes.
+  const size_t header_size = kind_at + kRecordHeaderSize;
+  RecordType type;
+  uint64_t key_size, value_size;
+  if (present < header_size) {
+    return p[kind_at] == static_cast<char>(RecordType::kPut) ||
+           p[kind_at] == static_cast<char>(RecordType::kDelete);
+  }
+  if (!DecodeRecordHeader(p + kind_at, &type, &key_size, &value_size)) {
+    return false;
+  }
+  uint64_t end = from + header_size + key_size + value_size;
+  if (!legacy) {
+    end = RecordEnd(from, key_size, value_size);
+    const uint64_t length = GetFixed16(p + 4);
+    const bool whole = p[6] == kFull;
+    if (whole != FitsInBlock(from, RecordSize(key_size, value_size)) ||
+        kFragmentHeaderSize + length !=
+            (whole ? end - from : BlockLeft(from))) {
+      return false;
+    }
+  }
+  return last_nonzero < end;
+}
 
 }  // namespace
 
 std::string EncodeHeader(uint32_t version) {
   std::string header(kMagic, sizeof(kMagic));
-  PutFixed32(&header, version);
-  PutFixed32(&header, Crc(header));
+  char bytes[4];
+  StoreFixed32(bytes, version);
+  header.append(bytes, 4);
+  StoreFixed32(bytes, Crc(header));
+  header.append(bytes, 4);
   return header;
 }
 
-absl::Status CheckHeader(absl::string_view bytes) {
+absl::Status CheckHeader(absl::string_view bytes, uint32_t* version) {
   const std::string expected = EncodeHeader();
   if (bytes.size() < kHeaderSize) {
     if (expected.compare(0, bytes.size(), bytes.data(), bytes.size()) == 0) {
@@ -67,112 +244,353 @@ absl::Status CheckHeader(absl::string_view bytes) {
   if (crc != Crc(bytes.substr(0, 12))) {
     return absl::FailedPreconditionError("log header checksum mismatch");
   }
-  const uint32_t version = GetFixed32(bytes.data() + 8);
-  if (version != kVersion) {
+  const uint32_t found = GetFixed32(bytes.data() + 8);
+  if (found != kVersion && found != kLegacyVersion) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "log format version ", version, " is not supported (this build reads ",
-        kVersion, "); it was written by a newer gogocache"));
+        "log format version ", found, " is not supported (this build reads ",
+        kLegacyVersion, " and ", kVersion,
+        "); it was written by a newer gogocache"));
   }
+  if (version != nullptr) *version = found;
   return absl::OkStatus();
+}
+
+uint64_t RecordStart(uint64_t end) {
+  const uint64_t left = BlockLeft(end);
+  return left >= kMinRecordSpace ? end : end + left;
+}
+
+uint64_t RecordEnd(uint64_t start, size_t key_size, size_t value_size) {
+  uint64_t payload = kRecordHeaderSize + key_size + value_size;
+  uint64_t at = start;
+  for (;;) {
+    const uint64_t room = BlockLeft(at) - kFragmentHeaderSize;
+    if (payload <= room) return at + kFragmentHeaderSize + payload;
+    payload -= room;
+    at += room + kFragmentHeaderSize;
+  }
 }
 
 void EncodeRecord(RecordType type, absl::string_view key,
                   absl::string_view value, char* out) {
-  out[4] = static_cast<char>(type);
-  StoreFixed32(out + 5, static_cast<uint32_t>(key.size()));
-  StoreFixed32(out + 9, static_cast<uint32_t>(value.size()));
-  if (!key.empty())
-    std::memcpy(out + kRecordHeaderSize, key.data(), key.size());
+  char* payload = out + kFragmentHeaderSize;
+  EncodeRecordHeader(type, key.size(), value.size(), payload);
+  if (!key.empty()) {
+    std::memcpy(payload + kRecordHeaderSize, key.data(), key.size());
+  }
   if (!value.empty()) {
-    std::memcpy(out + kRecordHeaderSize + key.size(), value.data(),
+    std::memcpy(payload + kRecordHeaderSize + key.size(), value.data(),
                 value.size());
   }
+  SealFragment(kFull, kRecordHeaderSize + key.size() + value.size(), out);
+}
+
+void EncodeRecordAt(RecordType type, absl::string_view key,
+                    absl::string_view value, uint64_t start, char* out) {
   const size_t size = RecordSize(key.size(), value.size());
-  StoreFixed32(out, Crc(absl::string_view(out + 4, size - 4)));
+  if (FitsInBlock(start, size)) return EncodeRecord(type, key, value, out);
+  char header[kRecordHeaderSize];
+  EncodeRecordHeader(type, key.size(), value.size(), header);
+  // The record's payload is these three pieces, cut into fragments.
+  absl::string_view pieces[3] = {absl::string_view(header, sizeof(header)), key,
+                                 value};
+  int piece = 0;
+  uint64_t at = start;
+  bool first = true;
+  for (;;) {
+    char* fragment = out + (at - start);
+    const uint64_t room = BlockLeft(at) - kFragmentHeaderSize;
+    uint64_t length = 0;
+    while (length < room && piece < 3) {
+      absl::string_view& source = pieces[piece];
+      const size_t take = std::min<uint64_t>(room - length, source.size());
+      if (take > 0) {
+        std::memcpy(fragment + kFragmentHeaderSize + length, source.data(),
+                    take);
+      }
+      source.remove_prefix(take);
+      length += take;
+      if (source.empty()) ++piece;
+    }
+    const bool last = piece == 3;
+    SealFragment(first ? kFirst : (last ? kLast : kMiddle), length, fragment);
+    if (last) return;
+    first = false;
+    at += kFragmentHeaderSize + length;
+  }
 }
 
 void AppendRecord(RecordType type, absl::string_view key,
-                  absl::string_view value, std::string* out) {
-  const size_t start = out->size();
-  out->resize(start + RecordSize(key.size(), value.size()));
-  EncodeRecord(type, key, value, &(*out)[start]);
+                  absl::string_view value, std::string* log) {
+  const uint64_t start = RecordStart(log->size());
+  const uint64_t end = RecordEnd(start, key.size(), value.size());
+  log->resize(end, '\0');
+  EncodeRecordAt(type, key, value, start, &(*log)[start]);
 }
 
-bool DecodeRecordAt(absl::string_view log, uint64_t offset, Record* record) {
-  if (offset > log.size() || log.size() - offset < kRecordHeaderSize) {
+bool ReadRecordAt(absl::string_view log, uint32_t version, uint64_t offset,
+                  std::string* scratch, Record* record) {
+  if (version == kLegacyVersion) {
+    return LegacyRecordAt(log, offset, /*check_crc=*/false, record);
+  }
+  absl::string_view header;
+  uint64_t end;
+  uint64_t key_size, value_size;
+  if (!ReadRecordPrefix(log, offset, kRecordHeaderSize, scratch, &header,
+                        &end) ||
+      !DecodeRecordHeader(header.data(), &record->type, &key_size,
+                          &value_size)) {
     return false;
   }
-  const char* p = log.data() + offset;
-  const uint8_t type = static_cast<uint8_t>(p[4]);
-  const uint64_t key_size = GetFixed32(p + 5);
-  const uint64_t value_size = GetFixed32(p + 9);
-  if (type != static_cast<uint8_t>(RecordType::kPut) &&
-      type != static_cast<uint8_t>(RecordType::kDelete)) {
+  const uint64_t total = kRecordHeaderSize + key_size + value_size;
+  absl::string_view bytes;
+  if (!ReadRecordPrefix(log, offset, total, scratch, &bytes, &end)) {
     return false;
   }
-  if (key_size == 0 || key_size > kMaxKeySize || value_size > kMaxValueSize) {
-    return false;
-  }
-  if (type == static_cast<uint8_t>(RecordType::kDelete) && value_size != 0) {
-    return false;
-  }
-  const uint64_t size = kRecordHeaderSize + key_size + value_size;
-  if (size > log.size() - offset) return false;
   record->offset = offset;
-  record->size = size;
-  record->type = static_cast<RecordType>(type);
-  record->key = absl::string_view(p + kRecordHeaderSize, key_size);
-  record->value =
-      absl::string_view(p + kRecordHeaderSize + key_size, value_size);
-  return true;
+  record->size = RecordEnd(offset, key_size, value_size) - offset;
+  record->key = bytes.substr(kRecordHeaderSize, key_size);
+  record->value = bytes.substr(kRecordHeaderSize + key_size);
+  return end == offset + record->size;
 }
 
-bool ParseRecordAt(absl::string_view log, uint64_t offset, Record* record) {
-  if (!DecodeRecordAt(log, offset, record)) return false;
-  const char* p = log.data() + offset;
-  return GetFixed32(p) == Crc(absl::string_view(p + 4, record->size - 4));
+absl::string_view ReadKeyAt(absl::string_view log, uint32_t version,
+                            uint64_t offset, std::string* scratch) {
+  Record record;
+  if (version == kLegacyVersion) {
+    return LegacyRecordAt(log, offset, /*check_crc=*/false, &record)
+               ? record.key
+               : absl::string_view();
+  }
+  absl::string_view bytes;
+  uint64_t end;
+  uint64_t key_size, value_size;
+  if (!ReadRecordPrefix(log, offset, kRecordHeaderSize, scratch, &bytes,
+                        &end) ||
+      !DecodeRecordHeader(bytes.data(), &record.type, &key_size, &value_size) ||
+      !ReadRecordPrefix(log, offset, kRecordHeaderSize + key_size, scratch,
+                        &bytes, &end)) {
+    return absl::string_view();
+  }
+  return bytes.substr(kRecordHeaderSize);
 }
 
-ScanResult ScanLog(
-    absl::string_view log, absl::FunctionRef<void(const Record&)> on_record,
-    absl::FunctionRef<void(uint64_t offset, uint64_t size)> on_corrupt,
-    const std::function<void(uint64_t bytes_done)>& on_progress) {
-  ScanResult result;
-  result.valid_end = kHeaderSize <= log.size() ? kHeaderSize : log.size();
-  uint64_t offset = result.valid_end;
+namespace {
+
+// Scans a version 1 log: records back to back, up to the first that fails
+// its checks.
+uint64_t ScanLegacy(absl::string_view log, ScanResult* result,
+                    absl::FunctionRef<void(const Record&)> on_record,
+                    const std::function<void(uint64_t)>& on_progress) {
+  uint64_t offset = result->valid_end;
   uint64_t next_progress = kProgressEvery;
   Record record;
-  while (offset < log.size()) {
-    if (ParseRecordAt(log, offset, &record)) {
-      on_record(record);
-      ++result.records;
-      offset += record.size;
-      result.valid_end = offset;
-    } else {
-      // Look for the next offset where a whole valid record starts. None:
-      // the rest is a torn tail. One: the bytes before it are damaged.
-      uint64_t next = offset + 1;
-      while (next < log.size() && !ParseRecordAt(log, next, &record)) ++next;
-      if (next >= log.size()) break;
-      on_corrupt(offset, next - offset);
-      if (result.corrupt_regions == 0) result.first_corrupt_offset = offset;
-      ++result.corrupt_regions;
-      result.corrupt_bytes += next - offset;
-      offset = next;
-    }
+  while (LegacyRecordAt(log, offset, /*check_crc=*/true, &record)) {
+    on_record(record);
+    ++result->records;
+    offset += record.size;
+    result->valid_end = offset;
     if (on_progress && offset >= next_progress) {
       on_progress(offset);
       next_progress = offset + kProgressEvery;
     }
   }
+  return offset;  // Where the damage, if any, starts.
+}
+
+// The scan of a version 2 log, one fragment at a time.
+class BlockScanner {
+ public:
+  BlockScanner(absl::string_view log, ScanResult* result,
+               absl::FunctionRef<void(const Record&)> on_record,
+               absl::FunctionRef<void(uint64_t, uint64_t)> on_corrupt)
+      : log_(log),
+        result_(result),
+        on_record_(on_record),
+        on_corrupt_(on_corrupt) {}
+
+  // Scans everything; returns where the first damage after the last valid
+  // record starts (the file's size when there is none).
+  uint64_t Run(const std::function<void(uint64_t)>& on_progress) {
+    uint64_t offset = result_->valid_end;
+    uint64_t next_progress = kProgressEvery;
+    while (offset < log_.size()) {
+      offset = Step(offset);
+      if (on_progress && offset >= next_progress) {
+        on_progress(offset);
+        next_progress = offset + kProgressEvery;
+      }
+    }
+    return damage_from_ < 0 ? log_.size() : static_cast<uint64_t>(damage_from_);
+  }
+
+ private:
+  // Reads the fragment at `offset`; returns where to read next.
+  uint64_t Step(uint64_t offset) {
+    const uint64_t left = BlockLeft(offset);
+    if (!in_record_ && left < kMinRecordSpace) return offset + left;
+    Fragment fragment;
+    if (!FragmentAt(log_, offset, &fragment) ||
+        !FragmentCrcMatches(log_, offset, fragment)) {
+      return Damaged(in_record_ ? record_start_ : offset, offset + left);
+    }
+    switch (fragment.type) {
+      case kPadding:
+        if (in_record_) MarkDamaged(record_start_);
+        return fragment.end;
+      case kFull:
+      case kFirst:
+        if (in_record_) MarkDamaged(record_start_);
+        in_record_ = true;
+        record_start_ = offset;
+        scratch_.clear();
+        if (fragment.type == kFull) return Complete(fragment.payload, fragment);
+        scratch_.assign(fragment.payload.data(), fragment.payload.size());
+        return Continued(fragment);
+      case kMiddle:
+      case kLast:
+        // Without its start: part of a damaged region. A valid fragment
+        // still ends where the next one starts.
+        if (!in_record_) {
+          MarkDamaged(offset);
+          return fragment.end;
+        }
+        scratch_.append(fragment.payload.data(), fragment.payload.size());
+        if (fragment.type == kLast) return Complete(scratch_, fragment);
+        return Continued(fragment);
+    }
+    return Damaged(offset, offset + left);
+  }
+
+  // A FIRST or MIDDLE fragment must fill its block, and the record must not
+  // already be longer than its header says.
+  uint64_t Continued(const Fragment& fragment) {
+    if (fragment.end % kBlockSize != 0 || !HeaderAllows(scratch_.size())) {
+      return Damaged(record_start_, fragment.end);
+    }
+    return fragment.end;
+  }
+
+  bool HeaderAllows(uint64_t size) {
+    if (scratch_.size() < kRecordHeaderSize) return false;
+    RecordType type;
+    uint64_t key_size, value_size;
+    return DecodeRecordHeader(scratch_.data(), &type, &key_size, &value_size) &&
+           size <= kRecordHeaderSize + key_size + value_size;
+  }
+
+  uint64_t Complete(absl::string_view bytes, const Fragment& last) {
+    in_record_ = false;
+    Record record;
+    uint64_t key_size, value_size;
+    if (bytes.size() < kRecordHeaderSize ||
+        !DecodeRecordHeader(bytes.data(), &record.type, &key_size,
+                            &value_size) ||
+        bytes.size() != kRecordHeaderSize + key_size + value_size ||
+        RecordEnd(record_start_, key_size, value_size) != last.end) {
+      return Damaged(record_start_, last.end);
+    }
+    if (damage_from_ >= 0) {
+      const uint64_t from = static_cast<uint64_t>(damage_from_);
+      on_corrupt_(from, record_start_ - from);
+      if (result_->corrupt_regions == 0) result_->first_corrupt_offset = from;
+      ++result_->corrupt_regions;
+      result_->corrupt_bytes += record_start_ - from;
+      damage_from_ = -1;
+    }
+    record.offset = record_start_;
+    record.size = last.end - record_start_;
+    record.key = bytes.substr(kRecordHeaderSize, key_size);
+    record.value = bytes.substr(kRecordHeaderSize + key_size);
+    on_record_(record);
+    ++result_->records;
+    result_->valid_end = last.end;
+    return last.end;
+  }
+
+  // MarkDamaged(from), for a fragment that failed its checks: reading
+  // resumes at `resume`, rounded up to a block boundary.
+  uint64_t Damaged(uint64_t from, uint64_t resume) {
+    MarkDamaged(from);
+    const uint64_t rounded =
+        (resume + kBlockSize - 1) / kBlockSize * kBlockSize;
+    return std::max(rounded, resume);
+  }
+
+  // Drops the record under way; damage runs from `from` at least until the
+  // next record.
+  void MarkDamaged(uint64_t from) {
+    in_record_ = false;
+    if (damage_from_ < 0) damage_from_ = static_cast<int64_t>(from);
+  }
+
+  const absl::string_view log_;
+  ScanResult* const result_;
+  const absl::FunctionRef<void(const Record&)> on_record_;
+  const absl::FunctionRef<void(uint64_t, uint64_t)> on_corrupt_;
+  bool in_record_ = false;
+  uint64_t record_start_ = 0;
+  int64_t damage_from_ = -1;
+  std::string scratch_;
+};
+
+}  // namespace
+
+ScanResult ScanLog(
+    absl::string_view log, uint32_t version,
+    absl::FunctionRef<void(const Record&)> on_record,
+    absl::FunctionRef<void(uint64_t offset, uint64_t size)> on_corrupt,
+    const std::function<void(uint64_t bytes_done)>& on_progress) {
+  ScanResult result;
+  result.valid_end = std::min<uint64_t>(kHeaderSize, log.size());
+  const uint64_t damage =
+      version == kLegacyVersion
+          ? ScanLegacy(log, &result, on_record, on_progress)
+          : BlockScanner(log, &result, on_record, on_corrupt).Run(on_progress);
   uint64_t last_nonzero = log.size();
   while (last_nonzero > result.valid_end && log[last_nonzero - 1] == '\0') {
     --last_nonzero;
   }
-  result.torn_tail_bytes = last_nonzero - result.valid_end;
   result.zero_tail_bytes = log.size() - last_nonzero;
+  const uint64_t tail = last_nonzero - result.valid_end;
+  // A record cut short starts where the next record would and explains
+  // every non-zero byte after it.
+  const uint64_t next = version == kLegacyVersion
+                            ? result.valid_end
+                            : RecordStart(result.valid_end);
+  if (tail > 0 &&
+      (damage != next || !CutShort(log, version, damage, last_nonzero))) {
+    on_corrupt(result.valid_end, tail);
+    if (result.corrupt_regions == 0) {
+      result.first_corrupt_offset = result.valid_end;
+    }
+    ++result.corrupt_regions;
+    result.corrupt_bytes += tail;
+  } else {
+    result.torn_tail_bytes = tail;
+  }
   if (on_progress) on_progress(log.size());
   return result;
+}
+
+bool AppendPadding(uint64_t from, uint64_t to, std::string* out) {
+  const size_t start = out->size();
+  for (uint64_t at = from; at < to;) {
+    const uint64_t left = BlockLeft(at);
+    const uint64_t stop = std::min(to, at + left);
+    const size_t first = out->size();
+    out->append(stop - at, '\0');
+    if (left >= kMinRecordSpace) {
+      // A record could start here: only a fragment may fill the gap.
+      if (stop - at < kFragmentHeaderSize) {
+        out->resize(start);
+        return false;
+      }
+      SealFragment(kPadding, stop - at - kFragmentHeaderSize, &(*out)[first]);
+    }  // Else zeros, which are never read: no record starts there.
+    at = stop;
+  }
+  return true;
 }
 
 }  // namespace log_format

@@ -1,27 +1,51 @@
 // Copyright 2026 The gogocache Authors.
 //
-// The on-disk format of the flat-file store: an append-only log.
+// The on-disk format of the flat-file store: an append-only log of records,
+// framed in fixed-size blocks as LevelDB frames its write-ahead log.
 //
-//   file   := header record*
-//   header := magic "GOGOLOG\n" (8 bytes) | version (u32) | crc (u32)
-//   record := crc (u32) | type (u8) | key_size (u32) | value_size (u32)
-//             | key bytes | value bytes
+//   file     := header block-data
+//   header   := magic "GOGOLOG\n" (8 bytes) | version (u32) | crc (u32)
+//   fragment := crc (u32) | length (u16) | type (u8) | payload (length bytes)
+//   record   := kind (u8) | key_size (u32) | value_size (u32) | key | value
 //
-// Integers are little-endian. A header's crc covers its first 12 bytes; a
-// record's covers everything after its own crc field. CRCs are zlib's CRC-32
-// (IEEE, reflected, as gzip computes it), computed with Intel ISA-L. Keys
-// and values are arbitrary bytes. A put record carries the key's new value;
-// a delete record (a tombstone) carries no value.
+// The file is cut into blocks of kBlockSize bytes counted from offset 0 (the
+// header lies at the start of the first). A record is written as one FULL
+// fragment, or as a FIRST, any number of MIDDLE and a LAST fragment when it
+// does not fit in what is left of its block; a fragment never crosses a block
+// boundary, so every block that holds data starts with a fragment header. A
+// record starts only where at least kMinRecordSpace bytes are left in the
+// block (its first fragment then holds the whole record header); otherwise
+// the rest of the block stays zero and the record starts at the next block.
+// A PADDING fragment holds nothing (compaction uses it to keep block
+// positions when it moves records). Integers are little-endian; a header's
+// crc covers its first 12 bytes, a fragment's covers its length, type and
+// payload. CRCs are zlib's CRC-32 (IEEE, reflected), computed with ISA-L.
 //
-// Scanning tells damage apart by where it is: a record that fails its checks
-// with no valid record after it is a torn tail (the write in progress when
-// the process or machine died); one followed by valid records is corruption
-// in the middle, skipped up to the next offset where a valid record starts.
-// A checksum cannot say which record a damaged region held, so the scanner
-// never guesses: damaged bytes are reported, never handed out as data.
+// Reading never looks for a record inside bytes it could not check: a
+// header is read only where the previous fragment ended or at a block
+// boundary, never at a position found by searching. After a fragment that
+// fails its checks the reader drops the record under way and resumes at the
+// next block boundary, skipping MIDDLE and LAST fragments until a record
+// starts. So no byte of a key or a value, whatever the damage around it, is
+// ever read as a record header, and a scan costs time linear in the file
+// size whatever its content.
+//
+// What a crash can leave after the last complete record: nothing; zeros
+// (space reserved ahead of the appends and never written); or one record cut
+// short (the write under way: a prefix of its bytes, in whole pages possibly
+// with zeros in place of some when the machine lost power), whose last bytes
+// are zeros or lie past the end of the file. It cannot leave non-zero bytes
+// the store never wrote, a complete record with a bad checksum, or a record
+// after a cut one. The scanner calls such a cut record a torn tail; any other
+// damage, at the end or in the middle, is corruption.
+//
+// Version 1 logs (records framed without blocks: crc | kind | key_size |
+// value_size | key | value, the crc covering the rest) are still read; a
+// scan of one stops at its first damaged record, since without blocks there
+// is no boundary to resume at. The store rewrites them in this format.
 //
 // Everything here works on bytes in memory and is safe for any input (it is
-// fuzzed: persistence:log_scan_fuzzer).
+// fuzzed: persistence:log_scan_fuzzer, persistence:log_keys_fuzzer).
 
 #ifndef GOGOCACHE_PERSISTENCE_LOG_FORMAT_H_
 #define GOGOCACHE_PERSISTENCE_LOG_FORMAT_H_
@@ -39,9 +63,14 @@ namespace gogocache {
 namespace log_format {
 
 inline constexpr char kMagic[8] = {'G', 'O', 'G', 'O', 'L', 'O', 'G', '\n'};
-inline constexpr uint32_t kVersion = 1;
+inline constexpr uint32_t kVersion = 2;
+inline constexpr uint32_t kLegacyVersion = 1;
 inline constexpr size_t kHeaderSize = 16;
-inline constexpr size_t kRecordHeaderSize = 13;
+inline constexpr uint64_t kBlockSize = 32768;
+inline constexpr size_t kFragmentHeaderSize = 7;
+inline constexpr size_t kRecordHeaderSize = 9;
+inline constexpr size_t kMinRecordSpace =
+    kFragmentHeaderSize + kRecordHeaderSize;
 inline constexpr size_t kMaxKeySize = size_t{1} << 20;
 inline constexpr size_t kMaxValueSize = (size_t{1} << 31) - 1;
 
@@ -51,60 +80,99 @@ enum class RecordType : uint8_t { kPut = 1, kDelete = 2 };
 std::string EncodeHeader(uint32_t version = kVersion);
 
 // What a file's first bytes are. `file_size` is the whole file's size.
-//   OK                  a header of the current version
+//   OK                  a header of kVersion or kLegacyVersion, which is
+//                       stored in `*version` when given
 //   FailedPrecondition  a header of a newer version, or bytes that are not
 //                       a header of this format at all
 //   OutOfRange          fewer than 16 bytes, all a prefix of a valid header
 //                       (a log whose creation was cut short: nothing in it)
-absl::Status CheckHeader(absl::string_view bytes);
+absl::Status CheckHeader(absl::string_view bytes, uint32_t* version = nullptr);
 
-// Writes one record, RecordSize(key.size(), value.size()) bytes, at `out`.
-void EncodeRecord(RecordType type, absl::string_view key,
-                  absl::string_view value, char* out);
-
-// Appends one record to `out`.
-void AppendRecord(RecordType type, absl::string_view key,
-                  absl::string_view value, std::string* out);
+// The size of a record as one FULL fragment.
 inline size_t RecordSize(size_t key_size, size_t value_size) {
-  return kRecordHeaderSize + key_size + value_size;
+  return kMinRecordSpace + key_size + value_size;
 }
 
+// Where a record appended at `end` (the end of the data so far) starts.
+uint64_t RecordStart(uint64_t end);
+
+// Where a record of RecordSize(key_size, value_size) bytes of payload and
+// headers, starting at `start` (a RecordStart()), ends, its fragment
+// headers included.
+uint64_t RecordEnd(uint64_t start, size_t key_size, size_t value_size);
+
+// Writes the record, RecordEnd(start, ...) - start bytes, to `out`, which
+// stands for the file from offset `start`.
+void EncodeRecordAt(RecordType type, absl::string_view key,
+                    absl::string_view value, uint64_t start, char* out);
+
+// Writes the record as one FULL fragment, RecordSize() bytes, to `out`:
+// the same bytes EncodeRecordAt() writes wherever the record fits in its
+// block (FitsInBlock), whatever the offset.
+void EncodeRecord(RecordType type, absl::string_view key,
+                  absl::string_view value, char* out);
+inline bool FitsInBlock(uint64_t start, size_t record_size) {
+  return kBlockSize - start % kBlockSize >= record_size;
+}
+
+// Appends one record to `log`, a whole file's bytes from offset 0, where
+// the store would: at RecordStart(log->size()).
+void AppendRecord(RecordType type, absl::string_view key,
+                  absl::string_view value, std::string* log);
+
 struct Record {
-  uint64_t offset = 0;  // Of the record's first byte in the file.
-  uint64_t size = 0;    // Header, key and value.
+  uint64_t offset = 0;  // Of the record's first fragment in the file.
+  uint64_t size = 0;    // Up to the end of its last fragment.
   RecordType type = RecordType::kPut;
   absl::string_view key;
   absl::string_view value;
 };
 
+// Decodes the record whose first fragment is at `offset` of `log` (a log of
+// `version`), without checking checksums: for records verified at recovery
+// or written by this process, whose framing alone is rechecked. False when
+// the bytes there are not such a record. The key and value point into
+// `log`, or into `*scratch` for a record in several fragments.
+bool ReadRecordAt(absl::string_view log, uint32_t version, uint64_t offset,
+                  std::string* scratch, Record* record);
+
+// As ReadRecordAt(), the key alone (empty when there is no record there):
+// only the fragments that hold it are read.
+absl::string_view ReadKeyAt(absl::string_view log, uint32_t version,
+                            uint64_t offset, std::string* scratch);
+
 struct ScanResult {
   uint64_t records = 0;    // Valid records seen.
   uint64_t valid_end = 0;  // Where the last valid record ends.
-  // After valid_end: a torn tail up to the last non-zero byte, then zeros
-  // (space preallocated for records that were never written).
+  // After valid_end: a record cut short (see the top of this file) up to
+  // the last non-zero byte, or damage; then zeros (space reserved ahead
+  // for records that were never written).
   uint64_t torn_tail_bytes = 0;
   uint64_t zero_tail_bytes = 0;
-  uint64_t corrupt_regions = 0;  // Damaged regions before valid_end.
+  // Damaged regions: in the middle, and after valid_end when what is there
+  // is not a record cut short (then included, and torn_tail_bytes is 0).
+  uint64_t corrupt_regions = 0;
   uint64_t corrupt_bytes = 0;
   uint64_t first_corrupt_offset = 0;  // Meaningful when corrupt_regions > 0.
 };
 
-// Decodes a record starting at `offset` of `log`, or returns false when the
-// bytes there are not a whole, valid record.
-bool ParseRecordAt(absl::string_view log, uint64_t offset, Record* record);
-
-// As ParseRecordAt, without the checksum: for records already verified (at
-// recovery) or written by this process, whose framing alone is rechecked.
-bool DecodeRecordAt(absl::string_view log, uint64_t offset, Record* record);
-
 // Scans the records of `log` (a whole file, header included, whose header
-// CheckHeader accepted). Calls `on_record` for each valid record in file
-// order, `on_corrupt(offset, size)` for each damaged region in the middle,
-// and `on_progress(bytes_done)` every few megabytes when set.
+// CheckHeader accepted with `version`). Calls `on_record` for each valid
+// record in file order (its views are valid during the call only),
+// `on_corrupt(offset, size)` for each damaged region, and
+// `on_progress(bytes_done)` every few megabytes when set.
 ScanResult ScanLog(
-    absl::string_view log, absl::FunctionRef<void(const Record&)> on_record,
+    absl::string_view log, uint32_t version,
+    absl::FunctionRef<void(const Record&)> on_record,
     absl::FunctionRef<void(uint64_t offset, uint64_t size)> on_corrupt,
     const std::function<void(uint64_t bytes_done)>& on_progress = nullptr);
+
+// Appends to `out` the bytes that stand for the file's offsets [from, to)
+// and fill them with padding (PADDING fragments, or zeros where no record
+// can start); returns false, appending nothing, when no padding can end
+// exactly at `to` (fewer than a fragment header's bytes before it, where a
+// record could start).
+bool AppendPadding(uint64_t from, uint64_t to, std::string* out);
 
 }  // namespace log_format
 }  // namespace gogocache

@@ -5,11 +5,12 @@
 #include <zlib.h>
 
 #include <cstdint>
-#include <random>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace gogocache {
@@ -17,151 +18,268 @@ namespace log_format {
 namespace {
 
 struct Seen {
-  std::vector<Record> records;
+  std::vector<std::pair<std::string, std::string>> records;  // Key, value.
+  std::vector<uint64_t> offsets;
   std::vector<std::pair<uint64_t, uint64_t>> corrupt;
 };
 
-Seen Scan(const std::string& log, ScanResult* result) {
+Seen Scan(const std::string& log, ScanResult* result,
+          uint32_t version = kVersion) {
   Seen seen;
   *result = ScanLog(
-      log, [&](const Record& record) { seen.records.push_back(record); },
+      log, version,
+      [&](const Record& record) {
+        seen.records.emplace_back(std::string(record.key),
+                                  std::string(record.value));
+        seen.offsets.push_back(record.offset);
+      },
       [&](uint64_t offset, uint64_t size) {
         seen.corrupt.emplace_back(offset, size);
       });
   return seen;
 }
 
-std::string ThreeRecords() {
+std::set<std::string> Keys(const Seen& seen) {
+  std::set<std::string> keys;
+  for (const auto& [key, value] : seen.records) keys.insert(key);
+  return keys;
+}
+
+// A value an attacker would send: records of keys nobody writes, encoded
+// back to back, so that any offset of it may look like a record start.
+std::string ValueOfRecords(size_t size) {
+  std::string value;
+  std::string record;
+  for (int i = 0; value.size() < size; ++i) {
+    const std::string key = absl::StrCat("evil", i % 7);
+    record.assign(RecordSize(key.size(), 13), '\0');
+    EncodeRecord(RecordType::kPut, key, "evil-injected", record.data());
+    value += record;
+  }
+  value.resize(size);
+  value.back() = 'z';  // Not zero: a cut or flip of it is not a zero tail.
+  return value;
+}
+
+TEST(LogFormatTest, FragmentChecksumIsZlibCrc32) {
   std::string log = EncodeHeader();
-  AppendRecord(RecordType::kPut, "a", "first", &log);
-  AppendRecord(RecordType::kPut, std::string("b\0\n", 3),
-               std::string("\xff\xfe\n\0 value", 10), &log);
+  AppendRecord(RecordType::kPut, "key", "value", &log);
+  const std::string fragment = log.substr(kHeaderSize);
+  ASSERT_EQ(fragment.size(), RecordSize(3, 5));
+  const uint32_t crc = static_cast<uint32_t>(
+      crc32(0, reinterpret_cast<const Bytef*>(fragment.data() + 4),
+            static_cast<uInt>(fragment.size() - 4)));
+  uint32_t stored = 0;
+  for (int i = 3; i >= 0; --i) {
+    stored = stored << 8 | static_cast<uint8_t>(fragment[i]);
+  }
+  EXPECT_EQ(stored, crc);
+}
+
+TEST(LogFormatTest, HeaderVersions) {
+  uint32_t version = 0;
+  EXPECT_TRUE(CheckHeader(EncodeHeader(), &version).ok());
+  EXPECT_EQ(version, kVersion);
+  EXPECT_TRUE(CheckHeader(EncodeHeader(kLegacyVersion), &version).ok());
+  EXPECT_EQ(version, kLegacyVersion);
+  const absl::Status newer = CheckHeader(EncodeHeader(kVersion + 1));
+  EXPECT_TRUE(absl::IsFailedPrecondition(newer));
+  EXPECT_NE(newer.message().find("version 3"), absl::string_view::npos);
+  EXPECT_TRUE(absl::IsFailedPrecondition(CheckHeader("not a log at all!")));
+  EXPECT_TRUE(absl::IsOutOfRange(CheckHeader(EncodeHeader().substr(0, 5))));
+}
+
+TEST(LogFormatTest, RecordsOfAnySizeRoundTrip) {
+  std::string log = EncodeHeader();
+  const std::vector<std::pair<std::string, std::string>> written = {
+      {"a", "first"},
+      {std::string("b\0\n", 3), std::string("\xff\xfe\n\0 value", 10)},
+      {"big", std::string(3 * kBlockSize + 123, 'x')},
+      {std::string(kBlockSize + 5, 'k'), "value of a long key"},
+      {"after", "the long ones"},
+  };
+  for (const auto& [key, value] : written) {
+    AppendRecord(RecordType::kPut, key, value, &log);
+  }
   AppendRecord(RecordType::kDelete, "a", "", &log);
-  return log;
-}
-
-// Logs written with zlib's crc32 (before ISA-L computed it) must still
-// verify: each record's checksum is zlib's CRC-32 of the bytes after it.
-TEST(LogFormatTest, RecordChecksumIsZlibCrc32) {
-  std::mt19937 random(7);
-  for (size_t value_size : {0, 1, 15, 16, 100, 127, 4096, 70000}) {
-    std::string key(1 + random() % 40, '\0');
-    std::string value(value_size, '\0');
-    for (char& c : key) c = static_cast<char>(random());
-    for (char& c : value) c = static_cast<char>(random());
-    std::string record;
-    AppendRecord(RecordType::kPut, key, value, &record);
-    const uint32_t expected =
-        crc32(0, reinterpret_cast<const Bytef*>(record.data()) + 4,
-              static_cast<uInt>(record.size() - 4));
-    const auto* b = reinterpret_cast<const unsigned char*>(record.data());
-    const uint32_t stored = uint32_t{b[0]} | uint32_t{b[1]} << 8 |
-                            uint32_t{b[2]} << 16 | uint32_t{b[3]} << 24;
-    EXPECT_EQ(stored, expected) << "value of " << value_size << " bytes";
-  }
-  // The header too: 16 bytes fixed by the format since version 1.
-  const std::string header = EncodeHeader();
-  EXPECT_EQ(crc32(0, reinterpret_cast<const Bytef*>(header.data()), 12),
-            uint32_t{static_cast<unsigned char>(header[12])} |
-                uint32_t{static_cast<unsigned char>(header[13])} << 8 |
-                uint32_t{static_cast<unsigned char>(header[14])} << 16 |
-                uint32_t{static_cast<unsigned char>(header[15])} << 24);
-}
-
-TEST(LogFormatTest, HeaderRoundTrips) {
-  EXPECT_EQ(EncodeHeader().size(), kHeaderSize);
-  EXPECT_TRUE(CheckHeader(EncodeHeader()).ok());
-}
-
-TEST(LogFormatTest, NewerVersionIsRefusedByNumber) {
-  const absl::Status status = CheckHeader(EncodeHeader(2));
-  EXPECT_TRUE(absl::IsFailedPrecondition(status)) << status;
-  EXPECT_NE(status.message().find("version 2"), absl::string_view::npos)
-      << status;
-}
-
-TEST(LogFormatTest, OtherFilesAreNotLogs) {
-  const absl::Status status = CheckHeader("key\nvalue\nkey2\nvalue2\n");
-  EXPECT_TRUE(absl::IsFailedPrecondition(status)) << status;
-  EXPECT_NE(status.message().find("not a gogocache log"),
-            absl::string_view::npos);
-}
-
-TEST(LogFormatTest, HeaderPrefixIsACutShortCreation) {
-  const std::string header = EncodeHeader();
-  for (size_t n = 0; n < kHeaderSize; ++n) {
-    EXPECT_TRUE(absl::IsOutOfRange(CheckHeader(header.substr(0, n)))) << n;
-  }
-}
-
-TEST(LogFormatTest, RecordsRoundTripAnyBytes) {
-  const std::string log = ThreeRecords();
   ScanResult result;
-  const Seen seen = Scan(log, &result);
-  ASSERT_EQ(seen.records.size(), 3u);
-  EXPECT_EQ(seen.records[0].key, "a");
-  EXPECT_EQ(seen.records[0].value, "first");
-  EXPECT_EQ(seen.records[1].key, std::string("b\0\n", 3));
-  EXPECT_EQ(seen.records[1].value, std::string("\xff\xfe\n\0 value", 10));
-  EXPECT_EQ(seen.records[2].type, RecordType::kDelete);
+  Seen seen = Scan(log, &result);
+  ASSERT_EQ(seen.records.size(), written.size() + 1);
+  for (size_t i = 0; i < written.size(); ++i) {
+    EXPECT_EQ(seen.records[i], written[i]) << i;
+    std::string scratch;
+    Record record;
+    ASSERT_TRUE(
+        ReadRecordAt(log, kVersion, seen.offsets[i], &scratch, &record));
+    EXPECT_EQ(record.key, written[i].first);
+    EXPECT_EQ(record.value, written[i].second);
+    std::string key_scratch;
+    EXPECT_EQ(ReadKeyAt(log, kVersion, seen.offsets[i], &key_scratch),
+              written[i].first);
+  }
   EXPECT_EQ(result.valid_end, log.size());
+  EXPECT_EQ(result.corrupt_regions, 0u);
+  EXPECT_EQ(result.torn_tail_bytes, 0u);
+}
+
+TEST(LogFormatTest, NoFragmentCrossesABlockAndEveryBlockStartsWithOne) {
+  std::string log = EncodeHeader();
+  for (int i = 0; log.size() < 6 * kBlockSize; ++i) {
+    AppendRecord(RecordType::kPut, absl::StrCat("key", i),
+                 std::string(i * 97 % 9000, 'v'), &log);
+  }
+  ScanResult result;
+  Seen seen = Scan(log, &result);
+  EXPECT_EQ(result.valid_end, log.size());
+  // A block's first bytes are a fragment header: a record start is kept
+  // only where it leaves room for one, and a block boundary inside a
+  // record starts a MIDDLE or LAST fragment (type 3 or 4).
+  for (uint64_t block = kBlockSize; block < log.size(); block += kBlockSize) {
+    const uint8_t type = static_cast<uint8_t>(log[block + 6]);
+    EXPECT_TRUE(type >= 1 && type <= 4) << block;
+  }
+}
+
+TEST(LogFormatTest, EveryCutOfTheLastRecordIsATornTail) {
+  for (const size_t value_size : {size_t{40}, size_t{kBlockSize + 100}}) {
+    std::string log = EncodeHeader();
+    AppendRecord(RecordType::kPut, "kept", "v", &log);
+    const size_t whole = log.size();
+    AppendRecord(RecordType::kPut, "cut", ValueOfRecords(value_size), &log);
+    const size_t step = value_size > 1000 ? 61 : 1;
+    for (size_t size = whole + 1; size < log.size(); size += step) {
+      for (const bool zeros_after : {false, true}) {
+        std::string cut = log.substr(0, size);
+        if (zeros_after) cut.resize(log.size() + 4096, '\0');
+        ScanResult result;
+        Seen seen = Scan(cut, &result);
+        ASSERT_EQ(Keys(seen), std::set<std::string>{"kept"}) << size;
+        EXPECT_EQ(result.valid_end, whole);
+        EXPECT_EQ(result.corrupt_regions, 0u) << size << " " << zeros_after;
+        EXPECT_EQ(
+            result.valid_end + result.torn_tail_bytes + result.zero_tail_bytes,
+            cut.size());
+      }
+    }
+  }
+}
+
+TEST(LogFormatTest, EveryFlippedByteOfTheLastRecordIsDamage) {
+  for (const size_t value_size : {size_t{40}, size_t{kBlockSize + 100}}) {
+    std::string log = EncodeHeader();
+    AppendRecord(RecordType::kPut, "kept", "v", &log);
+    const size_t whole = log.size();
+    AppendRecord(RecordType::kPut, "last", ValueOfRecords(value_size), &log);
+    const size_t step = value_size > 1000 ? 61 : 1;
+    for (size_t at = whole; at < log.size(); at += step) {
+      std::string damaged = log;
+      damaged[at] ^= 0x80;
+      ScanResult result;
+      Seen seen = Scan(damaged, &result);
+      ASSERT_EQ(Keys(seen), std::set<std::string>{"kept"}) << at;
+      EXPECT_EQ(result.corrupt_regions, 1u) << at;
+      EXPECT_EQ(result.torn_tail_bytes, 0u) << at;
+    }
+  }
+}
+
+TEST(LogFormatTest, GarbageAfterTheLastRecordIsDamage) {
+  std::string log = EncodeHeader();
+  AppendRecord(RecordType::kPut, "kept", "v", &log);
+  for (const std::string& garbage :
+       {std::string("garbage"), std::string(100, '\x01'),
+        std::string("\x12\x34\x56\x78\x05\x00\x01hello", 12)}) {
+    ScanResult result;
+    Seen seen = Scan(log + garbage, &result);
+    EXPECT_EQ(Keys(seen), std::set<std::string>{"kept"});
+    EXPECT_EQ(result.corrupt_regions, 1u) << garbage;
+    EXPECT_EQ(result.torn_tail_bytes, 0u);
+  }
+}
+
+TEST(LogFormatTest, DamageIsSkippedToTheNextBlockAndNothingInsideIsRead) {
+  std::string log = EncodeHeader();
+  AppendRecord(RecordType::kPut, "before", "1", &log);
+  const size_t damaged_at = log.size();
+  AppendRecord(RecordType::kPut, "hostile", ValueOfRecords(3 * kBlockSize),
+               &log);
+  AppendRecord(RecordType::kPut, "after", "2", &log);
+  for (const size_t flip :
+       {damaged_at + 2, damaged_at + 20, damaged_at + kBlockSize}) {
+    std::string damaged = log;
+    damaged[flip] ^= 0x01;
+    ScanResult result;
+    Seen seen = Scan(damaged, &result);
+    EXPECT_EQ(Keys(seen), (std::set<std::string>{"before", "after"})) << flip;
+    EXPECT_EQ(result.corrupt_regions, 1u);
+    ASSERT_EQ(seen.corrupt.size(), 1u);
+    EXPECT_EQ(seen.corrupt[0].first, damaged_at);
+    EXPECT_EQ(result.valid_end, log.size());
+  }
+}
+
+TEST(LogFormatTest, ZeroTailIsReservedSpaceNotDamage) {
+  std::string log = EncodeHeader();
+  AppendRecord(RecordType::kPut, "a", "1", &log);
+  const size_t end = log.size();
+  log.resize(end + 3 * kBlockSize, '\0');
+  ScanResult result;
+  Seen seen = Scan(log, &result);
+  EXPECT_EQ(seen.records.size(), 1u);
+  EXPECT_EQ(result.valid_end, end);
+  EXPECT_EQ(result.zero_tail_bytes, 3 * kBlockSize);
   EXPECT_EQ(result.torn_tail_bytes, 0u);
   EXPECT_EQ(result.corrupt_regions, 0u);
 }
 
-TEST(LogFormatTest, EveryCutOfTheLastRecordIsATornTail) {
-  const std::string log = ThreeRecords();
-  const uint64_t last_size = RecordSize(1, 0);
-  for (uint64_t cut = 1; cut < last_size; ++cut) {
+TEST(LogFormatTest, PaddingKeepsOffsetsWithinBlocks) {
+  for (const uint64_t to :
+       {uint64_t{200}, kBlockSize + 7, 3 * kBlockSize, 2 * kBlockSize + 5000}) {
+    std::string log = EncodeHeader();
+    AppendRecord(RecordType::kPut, "a", "1", &log);
+    ASSERT_TRUE(AppendPadding(log.size(), to, &log)) << to;
+    ASSERT_EQ(log.size(), to);
+    AppendRecord(RecordType::kPut, "b", "2", &log);
     ScanResult result;
-    const Seen seen = Scan(log.substr(0, log.size() - cut), &result);
-    EXPECT_EQ(seen.records.size(), 2u) << cut;
-    // Zero bytes at the very end (a length field) count as zero tail.
-    EXPECT_EQ(result.torn_tail_bytes + result.zero_tail_bytes, last_size - cut)
-        << cut;
-    EXPECT_EQ(result.valid_end, log.size() - last_size) << cut;
-    EXPECT_TRUE(seen.corrupt.empty()) << cut;
+    Seen seen = Scan(log, &result);
+    EXPECT_EQ(Keys(seen), (std::set<std::string>{"a", "b"})) << to;
+    EXPECT_EQ(result.corrupt_regions, 0u);
+    EXPECT_EQ(result.valid_end, log.size());
   }
+  std::string log = EncodeHeader();
+  EXPECT_FALSE(AppendPadding(log.size(), log.size() + 3, &log));
+  EXPECT_EQ(log.size(), kHeaderSize);
 }
 
-TEST(LogFormatTest, EveryFlippedByteOfAMiddleRecordIsSkippedNotServed) {
-  const std::string log = ThreeRecords();
-  const uint64_t first_end = kHeaderSize + RecordSize(1, 5);
-  const uint64_t second_end = first_end + RecordSize(3, 10);
-  for (uint64_t at = first_end; at < second_end; ++at) {
-    std::string damaged = log;
-    damaged[at] ^= 0x20;
-    ScanResult result;
-    const Seen seen = Scan(damaged, &result);
-    ASSERT_EQ(seen.records.size(), 2u) << at;
-    EXPECT_EQ(seen.records[0].value, "first");
-    EXPECT_EQ(seen.records[1].type, RecordType::kDelete);
-    ASSERT_EQ(seen.corrupt.size(), 1u) << at;
-    EXPECT_EQ(seen.corrupt[0].first, first_end);
-    EXPECT_EQ(seen.corrupt[0].second, second_end - first_end);
-    EXPECT_EQ(result.first_corrupt_offset, first_end);
-  }
-}
-
-TEST(LogFormatTest, ZeroTailIsPreallocationNotATornRecord) {
-  std::string log = ThreeRecords();
-  const size_t size = log.size();
-  log.append(4096, '\0');
+TEST(LogFormatTest, LegacyLogScanStopsAtItsFirstDamage) {
+  // Version 1 records: crc | kind | key_size | value_size | key | value.
+  auto legacy = [](absl::string_view key, absl::string_view value) {
+    std::string record(13, '\0');
+    record[4] = 1;
+    for (int i = 0; i < 4; ++i) {
+      record[5 + i] = static_cast<char>(key.size() >> (8 * i));
+      record[9 + i] = static_cast<char>(value.size() >> (8 * i));
+    }
+    record.append(key.data(), key.size());
+    record.append(value.data(), value.size());
+    const uint32_t crc = static_cast<uint32_t>(
+        crc32(0, reinterpret_cast<const Bytef*>(record.data() + 4),
+              static_cast<uInt>(record.size() - 4)));
+    for (int i = 0; i < 4; ++i) record[i] = static_cast<char>(crc >> (8 * i));
+    return record;
+  };
+  const std::string inner = legacy("admin", "evil-injected");
+  std::string log = EncodeHeader(kLegacyVersion) + legacy("a", "1");
+  const size_t damaged_at = log.size();
+  log += legacy("b", "xx" + inner + "yy") + legacy("c", "3");
   ScanResult result;
-  Seen seen = Scan(log, &result);
-  EXPECT_EQ(seen.records.size(), 3u);
-  EXPECT_EQ(result.valid_end, size);
-  EXPECT_EQ(result.torn_tail_bytes, 0u);
-  EXPECT_EQ(result.zero_tail_bytes, 4096u);
-  // A record cut short before the zeros is torn, up to its last byte.
-  std::string torn = ThreeRecords();
-  torn.resize(torn.size() - 2);
-  torn.append(100, '\0');
-  seen = Scan(torn, &result);
-  EXPECT_EQ(seen.records.size(), 2u);
-  EXPECT_EQ(result.torn_tail_bytes + result.zero_tail_bytes,
-            torn.size() - result.valid_end);
-  EXPECT_GT(result.torn_tail_bytes, 0u);
+  Seen seen = Scan(log, &result, kLegacyVersion);
+  EXPECT_EQ(Keys(seen), (std::set<std::string>{"a", "b", "c"}));
+  log[damaged_at] ^= 0x01;
+  seen = Scan(log, &result, kLegacyVersion);
+  EXPECT_EQ(Keys(seen), std::set<std::string>{"a"});
+  EXPECT_EQ(result.corrupt_regions, 1u);
+  EXPECT_EQ(result.first_corrupt_offset, damaged_at);
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <utility>
 
 #include "absl/strings/string_view.h"
 #include "persistence/flat_file_store.h"
@@ -49,20 +50,26 @@ const std::string& ScratchDir() {
 
 void ScanPromises(absl::string_view log) {
   namespace lf = gogocache::log_format;
-  if (!lf::CheckHeader(log.substr(0, std::min(log.size(), lf::kHeaderSize)))
+  uint32_t version = 0;
+  if (!lf::CheckHeader(log.substr(0, std::min(log.size(), lf::kHeaderSize)),
+                       &version)
            .ok()) {
     return;
   }
   uint64_t last_end = lf::kHeaderSize;
   uint64_t corrupt_bytes = 0;
+  std::pair<uint64_t, uint64_t> last_corrupt = {0, 0};
   const lf::ScanResult result = lf::ScanLog(
-      log,
+      log, version,
       [&](const lf::Record& record) {
         Check(record.offset >= last_end, "records in order, no overlap");
         Check(record.offset + record.size <= log.size(), "record inside");
-        Check(record.size ==
-                  lf::RecordSize(record.key.size(), record.value.size()),
-              "record size");
+        if (version == lf::kVersion) {
+          Check(record.offset + record.size ==
+                    lf::RecordEnd(record.offset, record.key.size(),
+                                  record.value.size()),
+                "record size");
+        }
         Check(!record.key.empty(), "keys are not empty");
         last_end = record.offset + record.size;
       },
@@ -71,10 +78,18 @@ void ScanPromises(absl::string_view log) {
               "damaged region inside, in order");
         corrupt_bytes += size;
         last_end = offset + size;
+        last_corrupt = {offset, size};
       });
-  Check(result.valid_end + result.torn_tail_bytes + result.zero_tail_bytes ==
+  const uint64_t tail_corrupt_bytes =
+      last_corrupt.first >= result.valid_end && last_corrupt.second > 0
+          ? last_corrupt.second
+          : 0;
+  Check(result.valid_end + result.torn_tail_bytes + result.zero_tail_bytes +
+                tail_corrupt_bytes ==
             log.size(),
-        "valid end, torn tail and zero tail cover the file");
+        "valid end, torn tail or damage, and zero tail cover the file");
+  Check(result.torn_tail_bytes == 0 || tail_corrupt_bytes == 0,
+        "a tail is cut short or damaged, not both");
   Check(result.corrupt_bytes == corrupt_bytes, "corrupt bytes counted");
 }
 

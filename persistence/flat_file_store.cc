@@ -67,6 +67,9 @@ constexpr int kPopulateWrite = 23;
 
 absl::Status WriteAll(int fd, absl::string_view bytes, uint64_t offset,
                       const std::string& path) {
+  // Past a file-size limit the write fails (EFBIG: ResourceExhausted)
+  // instead of the process being killed.
+  file_util::ScopedFileSizeSignalBlock file_size_limit_fails_writes;
   while (!bytes.empty()) {
     const ssize_t n = pwrite(fd, bytes.data(), bytes.size(), offset);
     if (n < 0) {
@@ -112,27 +115,77 @@ class Mapping {
   uint64_t size_;
 };
 
-// Takes the store's lock file: exclusive for a writer, shared for a reader.
-absl::StatusOr<int> LockStore(const std::string& path, bool exclusive) {
-  const std::string lock_path = path + ".lock";
-  int fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0 && !exclusive && (errno == EACCES || errno == EROFS)) {
-    fd = open(lock_path.c_str(), O_RDONLY | O_CLOEXEC);
-    // A reader of a log nobody ever opened for writing needs no lock.
-    if (fd < 0 && errno == ENOENT) return -1;
-  }
-  if (fd < 0) return ErrnoError(errno, "cannot open lock file", lock_path);
-  if (flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0) {
-    const int error_number = errno;
-    close(fd);
-    if (error_number == EWOULDBLOCK) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "store ", path, " is already open", exclusive ? "" : " for writing",
-          " (by this or another process; lock file ", lock_path, ")"));
+// An open log file, locked, and the path of the file itself.
+struct LockedLog {
+  int fd;
+  std::string file_path;  // `path` with symbolic links resolved.
+};
+
+// Opens the log at `path` and locks the file itself with flock(): exclusive
+// for a writer, shared for a reader, so that one writer at a time holds it
+// under whatever name it is reached by (a symbolic or hard link). Creates
+// the file when `create` and it is absent; refuses anything but a regular
+// file before it could block on it (a FIFO) or write to it (a device).
+absl::StatusOr<LockedLog> OpenAndLock(const std::string& path, bool read_only,
+                                      bool create) {
+  for (int attempt = 0;; ++attempt) {
+    int flags = (read_only ? O_RDONLY : O_RDWR) | O_NONBLOCK | O_CLOEXEC;
+    if (create && !read_only) flags |= O_CREAT;
+    const int fd = open(path.c_str(), flags, 0644);
+    if (fd < 0 && errno == ENOENT) {
+      return absl::NotFoundError(
+          absl::StrCat("store ", path, " does not exist"));
     }
-    return ErrnoError(error_number, "cannot lock", lock_path);
+    if (fd < 0) return ErrnoError(errno, "cannot open store", path);
+    auto fail = [fd](absl::Status status) {
+      close(fd);
+      return status;
+    };
+    struct stat opened;
+    if (fstat(fd, &opened) != 0) {
+      return fail(ErrnoError(errno, "cannot stat", path));
+    }
+    if (!S_ISREG(opened.st_mode)) {
+      return fail(absl::FailedPreconditionError(
+          absl::StrCat("store path ", path,
+                       " is not a regular file (a file store needs one)")));
+    }
+    if (fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+      return fail(ErrnoError(errno, "cannot set flags of", path));
+    }
+    if (flock(fd, (read_only ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0) {
+      if (errno == EWOULDBLOCK) {
+        return fail(absl::FailedPreconditionError(absl::StrCat(
+            "store ", path, " is already open", read_only ? " for writing" : "",
+            " (by this or another process, under this or another name)")));
+      }
+      return fail(ErrnoError(errno, "cannot lock", path));
+    }
+    // A compaction may have renamed a new log over the name between the
+    // open and the lock: the lock must be on the file the name leads to.
+    struct stat named;
+    if (stat(path.c_str(), &named) != 0 || named.st_dev != opened.st_dev ||
+        named.st_ino != opened.st_ino) {
+      close(fd);
+      if (attempt < 100) continue;
+      return absl::UnavailableError(
+          absl::StrCat("store ", path, " kept being replaced while opened"));
+    }
+    if (!read_only && opened.st_nlink > 1) {
+      return fail(absl::FailedPreconditionError(absl::StrCat(
+          "store ", path, " has ", opened.st_nlink,
+          " hard links; a compaction renames a new log over one name, which "
+          "would part it from the others: keep one name (a symbolic link "
+          "is fine)")));
+    }
+    char* resolved = realpath(path.c_str(), nullptr);
+    if (resolved == nullptr) {
+      return fail(ErrnoError(errno, "cannot resolve", path));
+    }
+    LockedLog log{fd, resolved};
+    free(resolved);
+    return log;
   }
-  return fd;
 }
 
 // Reads keys from a log for the index to confirm hash matches: the key of
@@ -450,6 +503,9 @@ class FlatFileStore::LogFile {
   // first sync after a reservation writes it back whole, once, and every
   // later one only the new records.
   int Allocate(uint64_t from, uint64_t end) const {
+    // Past a file-size limit this fails with EFBIG instead of the process
+    // being killed.
+    file_util::ScopedFileSizeSignalBlock file_size_limit_fails_writes;
     if (writing_ == LogWriting::kMappedOverAllocated) {
       return posix_fallocate(fd_, static_cast<off_t>(from),
                              static_cast<off_t>(end - from));
@@ -501,21 +557,31 @@ absl::StatusOr<std::unique_ptr<FlatFileStore>> FlatFileStore::Open(
         absl::StrCat("store ", path, ": compaction_garbage_ratio is ",
                      options.compaction_garbage_ratio, ", must be in (0, 1]"));
   }
-  if (options.durability == Durability::kPeriodic &&
-      options.sync_interval <= absl::ZeroDuration()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("store ", path, ": sync_interval must be positive"));
+  if (options.sync_interval < absl::Milliseconds(1) ||
+      options.sync_interval > kMaxSyncInterval) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "store ", path, ": sync_interval is ",
+        absl::FormatDuration(options.sync_interval), ", must be 1ms to ",
+        absl::FormatDuration(kMaxSyncInterval)));
+  }
+  if (options.compaction_min_bytes > kMaxLogSize) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "store ", path, ": compaction_min_bytes is ",
+        options.compaction_min_bytes, ", must be at most ", kMaxLogSize));
   }
   if (absl::Status status =
           file_util::CheckStorePath(path, /*must_be_directory=*/false);
       !status.ok()) {
     return status;
   }
-  absl::StatusOr<int> lock_fd = LockStore(path, !options.read_only);
-  if (!lock_fd.ok()) return lock_fd.status();
+  absl::StatusOr<LockedLog> log =
+      OpenAndLock(path, options.read_only, options.create_if_missing);
+  if (!log.ok()) return log.status();
   std::unique_ptr<FlatFileStore> store(
-      new FlatFileStore(path, std::move(options), *lock_fd));
-  if (absl::Status status = store->Recover(); !status.ok()) return status;
+      new FlatFileStore(path, log->file_path, std::move(options)));
+  if (absl::Status status = store->Recover(log->fd); !status.ok()) {
+    return status;
+  }
   if (!store->options_.read_only &&
       store->version_ == log_format::kLegacyVersion) {
     // Appends are written in the current format only: rewrite the log in
@@ -531,9 +597,11 @@ absl::StatusOr<std::unique_ptr<FlatFileStore>> FlatFileStore::Open(
   return store;
 }
 
-FlatFileStore::FlatFileStore(std::string path, FlatFileStoreOptions options,
-                             int lock_fd)
-    : path_(std::move(path)), options_(std::move(options)), lock_fd_(lock_fd) {}
+FlatFileStore::FlatFileStore(std::string path, std::string file_path,
+                             FlatFileStoreOptions options)
+    : path_(std::move(path)),
+      file_path_(std::move(file_path)),
+      options_(std::move(options)) {}
 
 FlatFileStore::~FlatFileStore() { Close().IgnoreError(); }
 
@@ -549,16 +617,28 @@ FlatFileStore::LogWriting FlatFileStore::Writing() const {
   return LogWriting::kWrittenOverZeros;
 }
 
-absl::Status FlatFileStore::Recover() {
+absl::Status FlatFileStore::Recover(int fd) {
   const bool read_only = options_.read_only;
   if (!read_only) {
+    const std::string compact = file_path_ + ".compact";
     // Left by a compaction that was cut short: the log itself is intact.
-    unlink((path_ + ".compact").c_str());
+    unlink(compact.c_str());
+    // Without a compaction file the log would grow without bound.
+    const int probe =
+        open(compact.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (probe < 0) {
+      const absl::Status status =
+          ErrnoError(errno, "compaction could not run: cannot create", compact);
+      close(fd);
+      return absl::Status(
+          absl::IsResourceExhausted(status)
+              ? status.code()
+              : absl::StatusCode::kFailedPrecondition,
+          absl::StrCat("store ", path_, ": ", status.message()));
+    }
+    close(probe);
+    unlink(compact.c_str());
   }
-  const int fd = open(
-      path_.c_str(),
-      read_only ? O_RDONLY | O_CLOEXEC : O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return ErrnoError(errno, "cannot open store", path_);
   struct stat st;
   if (fstat(fd, &st) != 0) {
     const absl::Status status = ErrnoError(errno, "cannot stat", path_);
@@ -590,7 +670,7 @@ absl::Status FlatFileStore::Recover() {
       absl::Status status = WriteAll(fd, bytes, 0, path_);
       if (status.ok()) status = SyncFile(fd, path_);
       if (status.ok())
-        status = file_util::SyncDirectory(file_util::DirName(path_));
+        status = file_util::SyncDirectory(file_util::DirName(file_path_));
       if (!status.ok()) {
         // Back to empty, as found; `status` tells what failed, not this.
         const int cut = ftruncate(fd, 0);
@@ -713,6 +793,7 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
   const uint64_t hash = tombstone ? 0 : index_.Hash(key);
 
   std::unique_lock<std::mutex> lock(mu_);
+  bool retried_compaction = false;
   for (;;) {
     // Backpressure: a writer faster than compaction waits for it rather
     // than let the file grow without bound.
@@ -721,6 +802,20 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
       compaction_done_.wait(lock);
     }
     if (absl::Status status = Writable(); !status.ok()) return status;
+    // Past the bound with compaction failing: one more try, then refuse
+    // rather than grow without bound.
+    if (OverHardBound() && !compaction_error_.ok()) {
+      if (retried_compaction) {
+        return absl::ResourceExhaustedError(
+            absl::StrCat("store ", path_, ": the log is ", end_,
+                         " bytes, past its bound, and compaction fails: ",
+                         compaction_error_.message()));
+      }
+      retried_compaction = true;
+      compaction_requested_ = true;
+      wake_background_.notify_one();
+      continue;
+    }
     const bool has_room =
         file_->data() != nullptr && file_->Holds(RecordEnd(end_, key, value));
     // Room being claimed ahead is waited for, not claimed a second time.
@@ -987,12 +1082,19 @@ absl::Status FlatFileStore::CompactOnce() {
   const std::shared_ptr<LogFile>& old_file = snapshot->file;
   const uint64_t copy_end = snapshot->end;
 
-  const std::string new_path = path_ + ".compact";
+  const std::string new_path = file_path_ + ".compact";
   // A new file, not a leftover one truncated (see Recover() on ext4).
   unlink(new_path.c_str());
   const int new_fd =
       open(new_path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (new_fd < 0) return ErrnoError(errno, "cannot create", new_path);
+  // Locked before it takes the log's name, so that no opener finds it free.
+  if (flock(new_fd, LOCK_EX | LOCK_NB) != 0) {
+    const absl::Status status = ErrnoError(errno, "cannot lock", new_path);
+    close(new_fd);
+    unlink(new_path.c_str());
+    return status;
+  }
   auto new_file = std::make_shared<LogFile>(new_fd, 0, Writing());
   bool swapped = false;
   auto fail = [&](absl::Status status) {
@@ -1103,13 +1205,14 @@ absl::Status FlatFileStore::CompactOnce() {
     new_end += tail.size();
     if (absl::Status s = SyncFile(new_fd, new_path); !s.ok()) return fail(s);
   }
-  if (rename(new_path.c_str(), path_.c_str()) != 0) {
+  if (rename(new_path.c_str(), file_path_.c_str()) != 0) {
     return fail(ErrnoError(errno, "cannot rename compacted log over", path_));
   }
   swapped = true;
   // The new log is whole and synced; if the directory sync fails, the old
   // name may come back after a machine crash, which is the old log: whole.
-  absl::Status dir_status = file_util::SyncDirectory(file_util::DirName(path_));
+  absl::Status dir_status =
+      file_util::SyncDirectory(file_util::DirName(file_path_));
   IndexAppended();  // Offsets in the old file, moved below.
   index_.ForEach([&](Location& location) {
     if (location.offset >= copy_end) {
@@ -1172,6 +1275,7 @@ void FlatFileStore::BackgroundLoop() {
       const absl::Status status = CompactOnce();
       lock.lock();
       compacting_ = false;
+      compaction_error_ = status;
       if (!status.ok()) {
         ++counters_.compaction_errors;
         compaction_retry_end_ = end_ + options_.compaction_min_bytes;
@@ -1251,10 +1355,6 @@ absl::Status FlatFileStore::Close() {
   closed_ = true;
   IndexAppended();  // While the log is mapped: GetStats() may follow.
   file_.reset();
-  if (lock_fd_ >= 0) {
-    close(lock_fd_);  // Releases the flock: the path may be opened again.
-    lock_fd_ = -1;
-  }
   return status;
 }
 

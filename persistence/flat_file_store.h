@@ -23,15 +23,25 @@
 //
 // Opening recovers the log: the header is checked (a newer format version or
 // another kind of file is refused, FailedPrecondition), then every record's
-// checksum. A torn tail is cut off; damaged records in the middle are skipped
-// and counted, or, with `strict`, refused (DataLoss naming the offset). A
+// checksum. A last record cut short by a crash (log_format.h says what a
+// crash can leave) is cut off and counted (torn_tail_bytes). Other damage is
+// skipped and counted, with the rest of its 32 KiB block, or, with `strict`,
+// refused (DataLoss naming the offset), at the end of the log as anywhere
+// else. No byte of a value is ever read as a record, whatever the damage. A
 // damaged record is never returned as data; but if it held a key's latest
-// value, Replay() returns that key's previous value, when one is intact.
+// value, Replay() returns that key's previous value, when one is intact. A
+// log of format version 1 is read, and rewritten in the current version
+// when opened for writing.
 //
-// One writer: PATH.lock is held with flock() while the store is open, so a
-// second store object or process opening the same path gets
-// FailedPrecondition instead of interleaving writes. A read-only open (for
-// `gogocache verify` and friends) takes the lock shared: it coexists with other
+// One writer: the log file itself is locked with flock() while the store is
+// open, so a second store object or process opening it, by the same path or
+// through a symbolic or hard link, gets FailedPrecondition instead of
+// interleaving writes; a compaction locks the new log before renaming it
+// over the path (symbolic links resolved: the file they lead to is
+// replaced), and an opener that locked the old one tries again. A log with
+// several hard links is refused for writing (the rename would part the
+// names). No lock file is made. A read-only open (for `gogocache verify` and
+// friends) takes the lock shared: it coexists with other
 // readers only.
 //
 // After a crash, under each Durability (see store.h): kNone and kPeriodic
@@ -42,8 +52,15 @@
 //
 // A failed write (disk full, file-size limit) is rolled back (the file is cut
 // back to its previous end) and reported as ResourceExhausted; the store goes
-// on. A failed fsync cannot be rolled back: the store then refuses all writes
-// (FailedPrecondition naming the first error) until reopened.
+// on. A file-size limit (RLIMIT_FSIZE) fails the write without SIGXFSZ
+// killing the process, whatever the signal's disposition. When compaction
+// cannot run, the store says so: an open for writing is refused when
+// PATH.compact cannot be created; a compaction that fails counts in
+// compaction_errors; and a write that finds the log past its bound (below)
+// with the last compaction failed tries one more and, if that fails too, is
+// refused (ResourceExhausted naming the compaction's error). A failed fsync
+// cannot be rolled back: the store then refuses all writes (FailedPrecondition
+// naming the first error) until reopened.
 //
 // Appends under kNone and kPeriodic go through a shared memory mapping of
 // the log: a record is copied into the OS page cache with no system call,
@@ -96,17 +113,22 @@
 
 namespace gogocache {
 
+inline constexpr absl::Duration kMaxSyncInterval = absl::Hours(1);
+
 struct FlatFileStoreOptions {
   Durability durability = Durability::kNone;
-  // kPeriodic: the longest a written record waits for its fsync.
+  // kPeriodic: the longest a written record waits for its fsync; from
+  // 1 ms to kMaxSyncInterval.
   absl::Duration sync_interval = absl::Milliseconds(100);
-  // Refuse to open a log with damaged records in the middle (DataLoss).
+  // Refuse to open a log with any damage but a last record cut short by a
+  // crash (DataLoss naming the offset).
   bool strict = false;
   // Compact when garbage exceeds this fraction of the file, in (0, 1].
   double compaction_garbage_ratio = 0.5;
-  // ... and the file is at least this large.
+  // ... and the file is at least this large; at most 2^48 (256 TiB).
   uint64_t compaction_min_bytes = uint64_t{4} << 20;
-  // Open without writing: no recovery cut, no compaction, writes refused.
+  // Open without writing: no recovery cut, no compaction, writes refused,
+  // nothing created.
   bool read_only = false;
   // Create the log if absent; when false, a missing log is NotFound.
   bool create_if_missing = true;
@@ -158,7 +180,7 @@ class FlatFileStore : public Store {
   absl::Status Compact() override;
   StoreStats GetStats() const override;
   absl::Status Close() override;
-  std::string spec() const override { return "file:" + path_; }
+  std::string spec() const override { return FormatStoreSpec("file", path_); }
 
   const std::string& path() const { return path_; }
 
@@ -173,9 +195,11 @@ class FlatFileStore : public Store {
   };
   using Location = persistence_internal::KeyIndex::Location;
 
-  FlatFileStore(std::string path, FlatFileStoreOptions options, int lock_fd);
+  FlatFileStore(std::string path, std::string file_path,
+                FlatFileStoreOptions options);
 
-  absl::Status Recover();
+  // Recovers the log open and locked at `fd`, which it takes.
+  absl::Status Recover(int fd);
   // The live records in file order, with the file and its end, as of now;
   // FailedPrecondition when closed (or, `for_writing`, not writable).
   struct LiveRecords;
@@ -209,9 +233,9 @@ class FlatFileStore : public Store {
       std::unique_lock<std::mutex>& lock,
       std::vector<persistence_internal::KeyIndex::HashedLocation>* batch);
 
-  const std::string path_;
+  const std::string path_;       // As given: for messages and spec().
+  const std::string file_path_;  // Links resolved: for renames.
   const FlatFileStoreOptions options_;
-  int lock_fd_;  // Held from Open() to Close(); -1 after.
 
   // Serializes compactions (a requested one and the background one).
   std::mutex compaction_mu_;
@@ -276,8 +300,10 @@ class FlatFileStore : public Store {
   bool reserve_ahead_requested_ ABSL_GUARDED_BY(mu_) = false;
   bool reserving_ahead_ ABSL_GUARDED_BY(mu_) = false;
   std::condition_variable reserved_ahead_;
-  // After a failed compaction, none is tried before the file reaches this.
+  // After a failed compaction, none is tried before the file reaches this,
+  // but by a writer past the bound; and the failure, until one succeeds.
   uint64_t compaction_retry_end_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::Status compaction_error_ ABSL_GUARDED_BY(mu_);
   StoreStats counters_ ABSL_GUARDED_BY(mu_);
   LogReport recovered_;  // What Recover() found; set once, before use.
   std::thread background_;

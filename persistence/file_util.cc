@@ -25,6 +25,22 @@ absl::Status ErrnoError(int error_number, absl::string_view what,
   return absl::Status(absl::ErrnoToStatusCode(error_number), message);
 }
 
+namespace {
+
+// What a file of mode `mode` is, for messages.
+const char* FileKind(mode_t mode) {
+  if (S_ISREG(mode)) return "a regular file";
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISLNK(mode)) return "a symbolic link";
+  return "a file of unknown type";
+}
+
+}  // namespace
+
 std::string DirName(absl::string_view path) {
   const size_t slash = path.rfind('/');
   if (slash == absl::string_view::npos) return ".";
@@ -48,15 +64,19 @@ absl::Status CheckStorePath(absl::string_view path, bool must_be_directory) {
         absl::StrCat(dir, " (in store path ", path, ") is not a directory"));
   }
   const std::string file(path);
-  if (stat(file.c_str(), &st) == 0) {
-    if (must_be_directory && !S_ISDIR(st.st_mode)) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("store path ", path, " is not a directory"));
-    }
-    if (!must_be_directory && S_ISDIR(st.st_mode)) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "store path ", path, " is a directory; a file store needs a file"));
-    }
+  if (stat(file.c_str(), &st) != 0) {
+    if (errno == ENOENT) return absl::OkStatus();  // To be created.
+    return ErrnoError(errno, "cannot stat store path", path);
+  }
+  if (must_be_directory && !S_ISDIR(st.st_mode)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("store path ", path, " is ", FileKind(st.st_mode),
+                     ", not a directory (a RocksDB store is a directory)"));
+  }
+  if (!must_be_directory && !S_ISREG(st.st_mode)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("store path ", path, " is ", FileKind(st.st_mode),
+                     "; a file store needs a regular file"));
   }
   return absl::OkStatus();
 }

@@ -23,8 +23,14 @@ absl::Status ErrnoError(int error_number, absl::string_view what,
 // The directory part of `path` ("." when it has none).
 std::string DirName(absl::string_view path);
 
-// OK when `path` can be a store: its directory exists and is a directory.
-// `must_be_directory` says what `path` itself must be when it exists.
+// OK when `path` can be a store: its directory exists and is a directory,
+// and `path` either does not exist or is, after following symbolic links, a
+// directory (`must_be_directory`) or a regular file (otherwise). Only stat()s:
+// opens and creates nothing, so it returns at once whatever `path` is.
+// Errors: InvalidArgument for an empty path; NotFound when the directory does
+// not exist; FailedPrecondition naming what is in the way when the directory
+// is not one or `path` is of another kind (a directory where a file is
+// needed, a regular file where a directory is, or a FIFO, socket or device).
 absl::Status CheckStorePath(absl::string_view path, bool must_be_directory);
 
 // fsync of a directory, so that entries created or renamed in it persist.

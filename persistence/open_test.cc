@@ -5,11 +5,20 @@
 
 #include "persistence/open.h"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <cstdlib>
+#include <cstring>
+#include <future>
 #include <map>
 #include <string>
 #include <thread>
@@ -28,6 +37,51 @@ using ::gogocache::testing::Entries;
 using ::gogocache::testing::FreshTestDir;
 using ::gogocache::testing::ReplayAll;
 using ::gogocache::testing::WriteFileOrDie;
+
+// Every name under `dir`, recursively, sorted ("sub/file" for a file in
+// subdirectory "sub").
+std::vector<std::string> ListTree(const std::string& dir,
+                                  const std::string& prefix = "") {
+  std::vector<std::string> names;
+  DIR* handle = opendir(dir.c_str());
+  if (handle == nullptr) return names;
+  while (dirent* entry = readdir(handle)) {
+    const std::string name = entry->d_name;
+    if (name == "." || name == "..") continue;
+    names.push_back(prefix + name);
+    struct stat st;
+    const std::string path = dir + "/" + name;
+    if (lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+      for (std::string& inner : ListTree(path, prefix + name + "/")) {
+        names.push_back(std::move(inner));
+      }
+    }
+  }
+  closedir(handle);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// OpenStore(spec, options) on another thread. An open that blocks (on a FIFO
+// with no writer) fails the test after 10 s, and is then released by opening
+// `fifo` for writing.
+absl::Status OpenPromptly(const std::string& spec, const StoreOptions& options,
+                          const std::string& fifo) {
+  std::promise<absl::Status> done;
+  std::future<absl::Status> result = done.get_future();
+  std::thread opener(
+      [&] { done.set_value(OpenStore(spec, options).status()); });
+  if (result.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+    ADD_FAILURE() << "OpenStore(\"" << spec << "\") blocked for 10 s";
+    while (result.wait_for(std::chrono::milliseconds(10)) !=
+           std::future_status::ready) {
+      const int fd = open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+      if (fd >= 0) close(fd);
+    }
+  }
+  opener.join();
+  return result.get();
+}
 
 constexpr char kChildSpec[] = "GOGOCACHE_CHILD_OPEN_SPEC";
 constexpr char kChildExpect[] = "GOGOCACHE_CHILD_EXPECT";
@@ -245,6 +299,106 @@ TEST_P(StoreContractTest, ReadOnlyOpenRefusesWrites) {
   EXPECT_TRUE(absl::IsFailedPrecondition(store->Put("k2", "v")));
 }
 
+TEST_P(StoreContractTest, PathWithEscapedCharactersOpensThatPath) {
+  const std::string path = dir_ + "/a?b%c&d=e f";
+  const std::string spec = FormatStoreSpec(GetParam(), path);
+  {
+    absl::StatusOr<std::unique_ptr<Store>> store = OpenStore(spec);
+    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_TRUE((*store)->Put("k", "v").ok());
+  }
+  struct stat st;
+  EXPECT_EQ(stat(path.c_str(), &st), 0) << path;
+  StoreOptions options;
+  options.read_only = true;
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenStore(spec, options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ(ReplayAll(**store), (Entries{{"k", "v"}}));
+}
+
+TEST_P(StoreContractTest, MissingStoreIsNotFoundAndNothingIsCreated) {
+  const std::vector<std::string> before = ListTree(dir_);
+  StoreOptions no_create;
+  no_create.create_if_missing = false;
+  StoreOptions read_only;
+  read_only.read_only = true;
+  for (const StoreOptions* options : {&no_create, &read_only}) {
+    absl::StatusOr<std::unique_ptr<Store>> store = OpenStore(spec_, *options);
+    EXPECT_TRUE(absl::IsNotFound(store.status())) << store.status();
+    EXPECT_NE(store.status().message().find(path_), absl::string_view::npos)
+        << store.status();
+    EXPECT_EQ(ListTree(dir_), before);
+  }
+  if (GetParam() == "rocksdb") {
+    // A directory without a database in it is no store either.
+    ASSERT_EQ(mkdir(path_.c_str(), 0755), 0);
+    const std::vector<std::string> with_directory = ListTree(dir_);
+    for (const StoreOptions* options : {&no_create, &read_only}) {
+      absl::StatusOr<std::unique_ptr<Store>> store = OpenStore(spec_, *options);
+      EXPECT_TRUE(absl::IsNotFound(store.status())) << store.status();
+      EXPECT_EQ(ListTree(dir_), with_directory);
+    }
+  }
+  {
+    auto store = OpenOrDie();
+    ASSERT_TRUE(store->Put("k", "v").ok());
+  }
+  auto store = OpenOrDie(no_create);
+  EXPECT_EQ(ReplayAll(*store), (Entries{{"k", "v"}}));
+}
+
+TEST_P(StoreContractTest, FifoSocketOrDeviceIsRefusedAtOnceNamingWhatItIs) {
+  const std::string fifo = dir_ + "/fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0644), 0);
+  const std::string socket_path = dir_ + "/socket";
+  // bind() takes at most 107 bytes of path: name the test's directory
+  // through a descriptor of it.
+  const int dir_fd = open(dir_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  ASSERT_GE(dir_fd, 0);
+  const std::string short_path =
+      absl::StrCat("/proc/self/fd/", dir_fd, "/socket");
+  const int socket_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(socket_fd, 0);
+  sockaddr_un address = {};
+  address.sun_family = AF_UNIX;
+  ASSERT_LT(short_path.size(), sizeof(address.sun_path));
+  std::memcpy(address.sun_path, short_path.c_str(), short_path.size() + 1);
+  ASSERT_EQ(
+      bind(socket_fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)),
+      0)
+      << std::strerror(errno);
+  close(dir_fd);
+  const std::string link = dir_ + "/link-to-fifo";
+  ASSERT_EQ(symlink(fifo.c_str(), link.c_str()), 0);
+  struct stat st;
+  const bool had_dev_null_lock = stat("/dev/null.lock", &st) == 0;
+  const std::vector<std::string> before = ListTree(dir_);
+  StoreOptions read_only;
+  read_only.read_only = true;
+  StoreOptions no_create;
+  no_create.create_if_missing = false;
+  const std::pair<std::string, std::string> cases[] = {
+      {fifo, "FIFO"},
+      {link, "FIFO"},
+      {socket_path, "socket"},
+      {"/dev/null", "character device"}};
+  for (const auto& [path, kind] : cases) {
+    for (const StoreOptions& options : {StoreOptions(), read_only, no_create}) {
+      const std::string spec = absl::StrCat(GetParam(), ":", path);
+      SCOPED_TRACE(spec);
+      const absl::Status status = OpenPromptly(spec, options, fifo);
+      EXPECT_TRUE(absl::IsFailedPrecondition(status)) << status;
+      EXPECT_NE(status.message().find(path), absl::string_view::npos) << status;
+      EXPECT_NE(status.message().find(kind), absl::string_view::npos) << status;
+    }
+  }
+  close(socket_fd);
+  EXPECT_EQ(ListTree(dir_), before);
+  if (!had_dev_null_lock) {
+    EXPECT_NE(stat("/dev/null.lock", &st), 0) << "a lock file under /dev";
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest,
                          ::testing::Values("file", "rocksdb"));
 
@@ -264,6 +418,151 @@ TEST(ParseStoreSpecTest, ReadsSchemePathAndParameters) {
   ASSERT_TRUE(spec.ok()) << spec.status();
   EXPECT_EQ(spec->scheme, "rocksdb");
   EXPECT_EQ(spec->path, "relative/dir");
+}
+
+TEST(ParseStoreSpecTest, NumericParametersAreRangeChecked) {
+  struct Bad {
+    const char* spec;
+    const char* range;  // What the message says is allowed.
+  };
+  for (const Bad& bad : {
+           Bad{"file:/x?sync_ms=10000000000000",
+               "sync_ms: expected whole "
+               "milliseconds from 1 to "
+               "3600000"},
+           Bad{"rocksdb:/x?sync_ms=3600001", "from 1 to 3600000"},
+           Bad{"file:/x?sync_ms=0", "from 1 to 3600000"},
+           Bad{"file:/x?sync_ms=99999999999999999999999", "from 1 to 3600000"},
+           Bad{"file:/x?sync_ms=1.5", "from 1 to 3600000"},
+           Bad{"file:/x?compact_min_bytes=281474976710657",
+               "compact_min_bytes: expected a byte count from 0 to 2^48"},
+           Bad{"file:/x?compact_min_bytes=-1", "from 0 to 2^48"},
+           Bad{"file:/x?compact_ratio=nan",
+               "compact_ratio: expected a "
+               "decimal number in (0, 1]"},
+           Bad{"file:/x?compact_ratio=NaN", "in (0, 1]"},
+           Bad{"file:/x?compact_ratio=inf", "in (0, 1]"},
+           Bad{"file:/x?compact_ratio=-inf", "in (0, 1]"},
+           Bad{"file:/x?compact_ratio=infinity", "in (0, 1]"},
+           Bad{"file:/x?compact_ratio=0", "in (0, 1]"},
+           Bad{"file:/x?compact_ratio=1.0000001", "in (0, 1]"},
+           Bad{"file:/x?compact_ratio=0x1p-1", "in (0, 1]"},
+           Bad{"file:/x?durability=sometimes",
+               "durability: expected none, periodic or always"},
+           Bad{"file:/x?strict=perhaps", "strict: expected true or false"},
+       }) {
+    SCOPED_TRACE(bad.spec);
+    const absl::StatusOr<StoreSpec> spec = ParseStoreSpec(bad.spec);
+    EXPECT_TRUE(absl::IsInvalidArgument(spec.status())) << spec.status();
+    EXPECT_NE(spec.status().message().find(bad.spec), absl::string_view::npos)
+        << spec.status();
+    EXPECT_NE(spec.status().message().find(bad.range), absl::string_view::npos)
+        << spec.status();
+  }
+  // The limits themselves are accepted.
+  absl::StatusOr<StoreSpec> spec = ParseStoreSpec(
+      "file:/x?sync_ms=3600000&compact_min_bytes=281474976710656"
+      "&compact_ratio=1");
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  EXPECT_EQ(spec->options.sync_interval, absl::Hours(1));
+  EXPECT_EQ(spec->options.compaction_min_bytes, uint64_t{1} << 48);
+  EXPECT_EQ(spec->options.compaction_garbage_ratio, 1.0);
+  spec = ParseStoreSpec(
+      "file:/x?sync_ms=1&compact_min_bytes=0"
+      "&compact_ratio=2.5e-1");
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  EXPECT_EQ(spec->options.sync_interval, absl::Milliseconds(1));
+  EXPECT_EQ(spec->options.compaction_min_bytes, 0u);
+  EXPECT_EQ(spec->options.compaction_garbage_ratio, 0.25);
+}
+
+TEST(OpenStoreTest, OptionsOutOfRangeAreInvalidArgument) {
+  const std::string dir = FreshTestDir();
+  const std::vector<std::string> before = ListTree(dir);
+  StoreOptions long_sync;
+  long_sync.durability = Durability::kPeriodic;
+  long_sync.sync_interval = absl::Hours(24 * 365 * 1000);
+  StoreOptions nan_ratio;
+  nan_ratio.compaction_garbage_ratio = std::nan("");
+  StoreOptions huge_min;
+  huge_min.compaction_min_bytes = ~uint64_t{0};
+  for (const auto& [options, name] :
+       {std::make_pair(long_sync, "sync_interval"),
+        std::make_pair(nan_ratio, "compaction_garbage_ratio"),
+        std::make_pair(huge_min, "compaction_min_bytes")}) {
+    const absl::Status status =
+        OpenStore("file:" + dir + "/store", options).status();
+    EXPECT_TRUE(absl::IsInvalidArgument(status)) << status;
+    EXPECT_NE(status.message().find(name), absl::string_view::npos) << status;
+  }
+  EXPECT_EQ(ListTree(dir), before);
+}
+
+TEST(ParseStoreSpecTest, RepeatedAndEmptyParametersAreRefused) {
+  struct Bad {
+    const char* spec;
+    const char* why;
+  };
+  for (const Bad& bad : {
+           Bad{"file:/x?durability=none&durability=always",
+               "parameter durability is given twice"},
+           Bad{"rocksdb:/x?sync_ms=5&sync_ms=5",
+               "parameter sync_ms is given twice"},
+           Bad{"file:/x?", "empty parameter name"},
+           Bad{"file:/x?&durability=none", "empty parameter name"},
+           Bad{"file:/x?durability=none&", "empty parameter name"},
+           Bad{"file:/x?durability=none&&strict=true", "empty parameter name"},
+           Bad{"file:/x?=always", "empty parameter name"},
+           Bad{"file:/x?strict", "bad value \"\" for parameter strict"},
+       }) {
+    SCOPED_TRACE(bad.spec);
+    const absl::StatusOr<StoreSpec> spec = ParseStoreSpec(bad.spec);
+    EXPECT_TRUE(absl::IsInvalidArgument(spec.status())) << spec.status();
+    EXPECT_NE(spec.status().message().find(bad.why), absl::string_view::npos)
+        << spec.status();
+  }
+}
+
+TEST(ParseStoreSpecTest, PathEscapesAreDecoded) {
+  absl::StatusOr<StoreSpec> spec =
+      ParseStoreSpec("file:/tmp/a%3Fb%3fc%25d%20e:f?durability=always");
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  EXPECT_EQ(spec->path, "/tmp/a?b?c%d e:f");
+  EXPECT_EQ(spec->options.durability, Durability::kAlways);
+  for (const char* bad : {"file:/tmp/100%", "file:/tmp/%4", "file:/tmp/%G1x",
+                          "file:/tmp/%%", "rocksdb:/tmp/a%00b"}) {
+    SCOPED_TRACE(bad);
+    spec = ParseStoreSpec(bad);
+    EXPECT_TRUE(absl::IsInvalidArgument(spec.status())) << spec.status();
+    EXPECT_NE(spec.status().message().find("escape"), absl::string_view::npos)
+        << spec.status();
+  }
+}
+
+TEST(FormatStoreSpecTest, RoundTripsThroughParseStoreSpec) {
+  EXPECT_EQ(FormatStoreSpec("file", "/var/cache/app.log"),
+            "file:/var/cache/app.log");
+  EXPECT_EQ(FormatStoreSpec("rocksdb", "/tmp/a?b%c"), "rocksdb:/tmp/a%3Fb%25c");
+  for (const char* scheme : {"file", "rocksdb"}) {
+    for (const char* path :
+         {"/var/cache/app.log", "relative/dir", "/tmp/what?", "?",
+          "/tmp/a?durability=always", "/tmp/100%", "%", "/tmp/%3F", "/tmp/%%25",
+          "/tmp/a&b=c", "/tmp/with space/x y ", "colon:in:path", "/tmp/?&=% ",
+          "/tmp/\xc3\xa9\t\n"}) {
+      SCOPED_TRACE(path);
+      const std::string formatted = FormatStoreSpec(scheme, path);
+      absl::StatusOr<StoreSpec> spec = ParseStoreSpec(formatted);
+      ASSERT_TRUE(spec.ok()) << spec.status();
+      EXPECT_EQ(spec->scheme, scheme);
+      EXPECT_EQ(spec->path, path);
+      EXPECT_EQ(spec->options.durability, Durability::kNone);
+      // Parameters may follow.
+      spec = ParseStoreSpec(formatted + "?durability=always");
+      ASSERT_TRUE(spec.ok()) << spec.status();
+      EXPECT_EQ(spec->path, path);
+      EXPECT_EQ(spec->options.durability, Durability::kAlways);
+    }
+  }
 }
 
 TEST(ParseStoreSpecTest, BadSpecsAreInvalidArgumentNamingThem) {

@@ -69,6 +69,8 @@ struct RocksDbStoreOptions {
   Durability durability = Durability::kNone;
   absl::Duration sync_interval = absl::Milliseconds(100);
   bool read_only = false;
+  // Create the database when it does not exist; when false, NotFound.
+  bool create_if_missing = true;
 };
 
 class RocksDbStore : public Store {

@@ -2,6 +2,10 @@
 
 #include "persistence/store.h"
 
+#include <string>
+
+#include "absl/strings/str_cat.h"
+
 namespace gogocache {
 
 bool ParseDurability(absl::string_view text, Durability* durability) {
@@ -27,6 +31,21 @@ absl::string_view DurabilityName(Durability durability) {
       return "always";
   }
   return "unknown";
+}
+
+std::string FormatStoreSpec(absl::string_view scheme, absl::string_view path) {
+  std::string spec = absl::StrCat(scheme, ":");
+  spec.reserve(spec.size() + path.size());
+  for (const char c : path) {
+    if (c == '%') {
+      spec += "%25";
+    } else if (c == '?') {
+      spec += "%3F";
+    } else {
+      spec += c;
+    }
+  }
+  return spec;
 }
 
 }  // namespace gogocache

@@ -52,6 +52,13 @@ enum class Durability {
 bool ParseDurability(absl::string_view text, Durability* durability);
 absl::string_view DurabilityName(Durability durability);
 
+// The spec of the store of `scheme` ("file", "rocksdb") at `path`, as
+// OpenStore() reads it (persistence/open.h): "SCHEME:PATH" with each '%' of
+// the path written "%25" and each '?' written "%3F", every other byte as it
+// is. ParseStoreSpec() of the result gives back `scheme` and `path` exactly,
+// so the spec of a path without '%' or '?' is "SCHEME:" and the path.
+std::string FormatStoreSpec(absl::string_view scheme, absl::string_view path);
+
 struct StoreStats {
   uint64_t entries = 0;            // Keys held.
   uint64_t live_bytes = 0;         // Bytes of the records of those keys.

@@ -5,8 +5,10 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -49,6 +51,52 @@ std::string Latency(uint64_t nanos) {
 double Ratio(uint64_t part, uint64_t whole) {
   return whole == 0 ? 0.0 : static_cast<double>(part) / whole;
 }
+
+// Passes every call on to the store it wraps, counting the puts and deletes
+// that fail and keeping the first failure.
+class WriteFailureRecorder : public Store {
+ public:
+  explicit WriteFailureRecorder(std::unique_ptr<Store> store)
+      : store_(std::move(store)) {}
+
+  absl::Status Put(absl::string_view key, absl::string_view value) override {
+    return Record(store_->Put(key, value));
+  }
+  absl::Status Delete(absl::string_view key) override {
+    return Record(store_->Delete(key));
+  }
+  absl::Status Replay(Visitor visitor) override {
+    return store_->Replay(visitor);
+  }
+  absl::Status Sync() override { return store_->Sync(); }
+  absl::Status Compact() override { return store_->Compact(); }
+  StoreStats GetStats() const override { return store_->GetStats(); }
+  absl::Status Close() override { return store_->Close(); }
+  std::string spec() const override { return store_->spec(); }
+
+  uint64_t failures() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return failures_;
+  }
+  absl::Status first_failure() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return first_failure_;
+  }
+
+ private:
+  absl::Status Record(absl::Status status) {
+    if (!status.ok()) {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (failures_++ == 0) first_failure_ = status;
+    }
+    return status;
+  }
+
+  const std::unique_ptr<Store> store_;
+  mutable std::mutex mu_;
+  uint64_t failures_ = 0;       // Guarded by mu_.
+  absl::Status first_failure_;  // Guarded by mu_.
+};
 
 std::string ProgressLine(const CacheGroupStats& stats, double elapsed,
                          double total) {
@@ -108,7 +156,7 @@ absl::Status RunDemo(const DemoOptions& options, std::ostream& out,
     std::this_thread::sleep_for(source_latency);  // The slow source.
     return SourceValue(key, value_size);
   });
-  std::shared_ptr<Store> store;
+  std::shared_ptr<WriteFailureRecorder> store;
   if (!options.store.empty()) {
     absl::StatusOr<std::unique_ptr<Store>> opened = OpenStore(options.store);
     if (!opened.ok()) {
@@ -116,7 +164,7 @@ absl::Status RunDemo(const DemoOptions& options, std::ostream& out,
           opened.status().code(),
           absl::StrCat("demo: --store: ", opened.status().message()));
     }
-    store = *std::move(opened);
+    store = std::make_shared<WriteFailureRecorder>(*std::move(opened));
     group_options.store = store;
   }
   const auto create_start = std::chrono::steady_clock::now();
@@ -257,8 +305,8 @@ absl::Status RunDemo(const DemoOptions& options, std::ostream& out,
         stats.store_write_errors, store_stats.entries,
         Bytes(store_stats.live_bytes), Bytes(store_stats.garbage_bytes));
     created->reset();
+    if (result != nullptr) result->failed_store_writes = store->failures();
     if (absl::Status status = store->Close(); !status.ok()) return status;
-    out << "run again with the same --store to start warm\n";
   }
   if (wrong_values.load() > 0 || errors.load() > 0) {
     return absl::InternalError(absl::StrCat("demo: ", wrong_values.load(),
@@ -266,7 +314,28 @@ absl::Status RunDemo(const DemoOptions& options, std::ostream& out,
                                             " errors returned by Get"));
   }
   out << "every value returned was checked against the source: all correct\n";
+  if (store != nullptr) {
+    if (absl::Status status =
+            CheckStoreWrites(store->failures(), store->first_failure());
+        !status.ok()) {
+      return status;
+    }
+    out << "run again with the same --store to start warm\n";
+  }
   return absl::OkStatus();
+}
+
+absl::Status CheckStoreWrites(uint64_t failed_writes,
+                              const absl::Status& first_error) {
+  if (failed_writes == 0) return absl::OkStatus();
+  return absl::Status(
+      first_error.ok() ? absl::StatusCode::kUnknown : first_error.code(),
+      absl::StrCat("demo: ", failed_writes, " store write",
+                   failed_writes == 1 ? "" : "s",
+                   " failed (puts and deletes through to the store), the "
+                   "first with: ",
+                   first_error.message(),
+                   "; the store does not hold what the cache did"));
 }
 
 }  // namespace gogocache

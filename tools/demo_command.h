@@ -6,7 +6,8 @@
 // the hit ratio, the loads saved by deduplication and Get latency percentiles.
 // With a store (--store=file:demo.log), the cache is written through to it
 // and the next run starts warm from it: the hit ratio of its first 250 ms
-// shows the difference.
+// shows the difference. A run in which any write through to the store failed
+// is an error: the store then lacks what the cache held.
 
 #ifndef GOGOCACHE_TOOLS_DEMO_COMMAND_H_
 #define GOGOCACHE_TOOLS_DEMO_COMMAND_H_
@@ -40,17 +41,28 @@ struct DemoOptions {
 
 // Figures of a finished run, for callers that check them.
 struct DemoResult {
-  uint64_t replayed = 0;  // Entries loaded from the store at start.
+  uint64_t replayed = 0;             // Entries loaded from the store at start.
+  uint64_t failed_store_writes = 0;  // Puts and deletes the store refused.
   double early_hit_ratio = 0;
   double hit_ratio = 0;
 };
 
 // Runs the demo, writing the report to `out` and progress lines to
 // `progress` (rewritten in place with '\r' when `progress_is_terminal`).
-// InvalidArgument for options out of range.
+// InvalidArgument for options out of range; the store's error when it cannot
+// be opened or closed; Internal when Get returned an error or a wrong value;
+// CheckStoreWrites()'s error when writes through to the store failed. The
+// report is written in full in every case but the first two.
 absl::Status RunDemo(const DemoOptions& options, std::ostream& out,
                      std::ostream& progress, bool progress_is_terminal,
                      DemoResult* result = nullptr);
+
+// The verdict on a run's writes through to its store: OK when
+// `failed_writes` (puts and deletes that failed) is 0; otherwise an error
+// with the code of `first_error`, the first failure, saying how many failed
+// and what the first failure was.
+absl::Status CheckStoreWrites(uint64_t failed_writes,
+                              const absl::Status& first_error);
 
 }  // namespace gogocache
 

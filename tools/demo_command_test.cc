@@ -83,5 +83,18 @@ TEST(DemoCommandTest, RejectsBadOptions) {
             absl::StatusCode::kInvalidArgument);
 }
 
+TEST(CheckStoreWritesTest, AnyFailedWriteIsAnErrorNamingTheCountAndFirst) {
+  EXPECT_TRUE(CheckStoreWrites(0, absl::OkStatus()).ok());
+  const absl::Status first = absl::ResourceExhaustedError(
+      "cannot write /tmp/demo.log: File too large");
+  absl::Status status = CheckStoreWrites(3, first);
+  EXPECT_TRUE(absl::IsResourceExhausted(status)) << status;
+  EXPECT_THAT(status.message(), HasSubstr("3 store writes failed"));
+  EXPECT_THAT(status.message(), HasSubstr(first.message()));
+  status = CheckStoreWrites(1, absl::FailedPreconditionError("refused"));
+  EXPECT_TRUE(absl::IsFailedPrecondition(status)) << status;
+  EXPECT_THAT(status.message(), HasSubstr("1 store write failed"));
+}
+
 }  // namespace
 }  // namespace gogocache

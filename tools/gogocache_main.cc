@@ -5,6 +5,8 @@
 //   hash KEY...   each strategy's hash, shard and peer bucket for the keys
 //   inspect, verify, compact, convert, dump: work on a store (see
 //                 tools/store_commands.h)
+// Exit status: 0 on success, 2 for bad arguments (InvalidArgument), 1 for
+// any other error, the demo's failed store writes among them.
 
 #include <unistd.h>
 
@@ -71,7 +73,9 @@ constexpr char kUsage[] =
     "  compact SPEC       drop garbage now\n"
     "  convert SRC DST    copy every entry between stores (any backends)\n"
     "  dump SPEC          keys (--values: and values), C-escaped\n"
-    "  SPEC is file:PATH or rocksdb:PATH (see persistence/open.h)\n"
+    "  SPEC is file:PATH or rocksdb:PATH (see persistence/open.h); in PATH\n"
+    "  write a '?' as %3F and a '%' as %25. Only convert's DST is created\n"
+    "  when missing.\n"
     "  simulate TRACE     hit ratio of the shard code, exact LRU and OPT on\n"
     "                     a key trace (--format, --sizes, --sweep, --plot)\n"
     "Run `gogocache SUBCOMMAND --help` for the flags.";

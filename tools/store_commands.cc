@@ -41,6 +41,37 @@ uint64_t DiskBytes(const std::string& path) {
   return total;
 }
 
+// Parses `spec` and checks that its store exists (NotFound otherwise), so
+// that a command that only reads creates nothing.
+absl::StatusOr<StoreSpec> ParseExisting(const std::string& spec) {
+  absl::StatusOr<StoreSpec> parsed = ParseStoreSpec(spec);
+  if (!parsed.ok()) return parsed.status();
+  if (absl::Status status = CheckStoreExists(*parsed); !status.ok()) {
+    return status;
+  }
+  return parsed;
+}
+
+// InvalidArgument when `from` and `to` are one store: the same path, or
+// paths that reach the same file or directory (through a symbolic or hard
+// link, or spelled differently).
+absl::Status CheckDistinctStores(const StoreSpec& from, const StoreSpec& to) {
+  std::string why;
+  struct stat from_st, to_st;
+  if (from.path == to.path) {
+    why = absl::StrCat("the same path ", from.path);
+  } else if (stat(from.path.c_str(), &from_st) == 0 &&
+             stat(to.path.c_str(), &to_st) == 0 &&
+             from_st.st_dev == to_st.st_dev && from_st.st_ino == to_st.st_ino) {
+    why = absl::StrCat("the same store: ", from.path, " and ", to.path,
+                       " are one file");
+  } else {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("convert: source and destination are ", why));
+}
+
 absl::StatusOr<std::unique_ptr<Store>> OpenForReading(const std::string& spec,
                                                       ProgressBar* bar) {
   StoreOptions options;
@@ -104,7 +135,7 @@ absl::StatusOr<LogReport> ScanFile(const std::string& path, ProgressBar& bar) {
 absl::Status RunInspect(const std::string& spec,
                         const StoreCommandOptions& options, std::ostream& out,
                         std::ostream& progress) {
-  absl::StatusOr<StoreSpec> parsed = ParseStoreSpec(spec);
+  absl::StatusOr<StoreSpec> parsed = ParseExisting(spec);
   if (!parsed.ok()) return parsed.status();
   ProgressBar bar(progress, options.show_progress, "inspect");
   out << "store " << spec << "\n";
@@ -133,7 +164,7 @@ absl::Status RunInspect(const std::string& spec,
 absl::Status RunVerify(const std::string& spec,
                        const StoreCommandOptions& options, std::ostream& out,
                        std::ostream& progress) {
-  absl::StatusOr<StoreSpec> parsed = ParseStoreSpec(spec);
+  absl::StatusOr<StoreSpec> parsed = ParseExisting(spec);
   if (!parsed.ok()) return parsed.status();
   ProgressBar bar(progress, options.show_progress, "verify");
   if (parsed->scheme == "file") {
@@ -155,6 +186,7 @@ absl::Status RunVerify(const std::string& spec,
   }
   RocksDbStoreOptions rocksdb_options;
   rocksdb_options.read_only = true;
+  rocksdb_options.create_if_missing = false;
   absl::StatusOr<std::unique_ptr<RocksDbStore>> store =
       RocksDbStore::Open(parsed->path, rocksdb_options);
   if (!store.ok()) return store.status();
@@ -176,6 +208,7 @@ absl::Status RunCompact(const std::string& spec,
   if (!parsed.ok()) return parsed.status();
   ProgressBar bar(progress, options.show_progress, "compact");
   StoreOptions store_options;
+  store_options.create_if_missing = false;
   store_options.progress = [&](uint64_t done, uint64_t total) {
     bar.Update(done, total);
   };
@@ -201,9 +234,8 @@ absl::Status RunConvert(const std::string& source,
   if (!from.ok()) return from.status();
   absl::StatusOr<StoreSpec> to = ParseStoreSpec(destination);
   if (!to.ok()) return to.status();
-  if (from->path == to->path) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "convert: source and destination are the same path ", from->path));
+  if (absl::Status same = CheckDistinctStores(*from, *to); !same.ok()) {
+    return same;
   }
   ProgressBar bar(progress, options.show_progress, "convert");
   absl::StatusOr<std::unique_ptr<Store>> input =

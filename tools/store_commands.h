@@ -10,6 +10,14 @@
 //                         `values` a tab and the value, C-escaped
 // inspect, verify and dump open the store read-only and change nothing;
 // they fail (FailedPrecondition) while a writer has it open.
+//
+// No command creates a store but convert's destination: on a store that does
+// not exist, inspect, verify, dump, compact and convert (its source) are
+// NotFound naming the path. A path that is neither a regular file (file:)
+// nor a directory (rocksdb:), such as a FIFO or a device, is refused at once
+// (FailedPrecondition). convert refuses (InvalidArgument) a destination that
+// is its source: the same path, or the same file or directory reached
+// another way (a symbolic or hard link, another spelling of the path).
 
 #ifndef GOGOCACHE_TOOLS_STORE_COMMANDS_H_
 #define GOGOCACHE_TOOLS_STORE_COMMANDS_H_

@@ -2,9 +2,15 @@
 
 #include "tools/store_commands.h"
 
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <memory>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -22,6 +28,29 @@ using ::gogocache::testing::FreshTestDir;
 using ::gogocache::testing::ReadFileOrDie;
 using ::gogocache::testing::WriteFileOrDie;
 using ::testing::HasSubstr;
+
+// Every name under `dir`, recursively, sorted.
+std::vector<std::string> ListTree(const std::string& dir,
+                                  const std::string& prefix = "") {
+  std::vector<std::string> names;
+  DIR* handle = opendir(dir.c_str());
+  if (handle == nullptr) return names;
+  while (dirent* entry = readdir(handle)) {
+    const std::string name = entry->d_name;
+    if (name == "." || name == "..") continue;
+    names.push_back(prefix + name);
+    struct stat st;
+    const std::string path = dir + "/" + name;
+    if (lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+      for (std::string& inner : ListTree(path, prefix + name + "/")) {
+        names.push_back(std::move(inner));
+      }
+    }
+  }
+  closedir(handle);
+  std::sort(names.begin(), names.end());
+  return names;
+}
 
 class StoreCommandsTest : public ::testing::Test {
  protected:
@@ -129,6 +158,64 @@ TEST_F(StoreCommandsTest, BadSpecsAndSamePathsAreRefused) {
       absl::IsInvalidArgument(RunInspect("ftp:/x", options_, out_, progress_)));
   EXPECT_TRUE(absl::IsInvalidArgument(
       RunConvert(file_spec_, file_spec_, options_, out_, progress_)));
+}
+
+TEST_F(StoreCommandsTest, MissingStoresAreNotFoundAndNothingIsCreated) {
+  ASSERT_TRUE(
+      RunConvert(file_spec_, rocksdb_spec_, options_, out_, progress_).ok());
+  const std::vector<std::string> before = ListTree(dir_);
+  const std::string missing_file = dir_ + "/mistyped.log";
+  const std::string missing_rocksdb = dir_ + "/mistyped.db";
+  for (const std::string& path : {missing_file, missing_rocksdb}) {
+    const std::string spec =
+        (path == missing_file ? "file:" : "rocksdb:") + path;
+    SCOPED_TRACE(spec);
+    for (const auto& [name, status] : {
+             std::make_pair("inspect",
+                            RunInspect(spec, options_, out_, progress_)),
+             std::make_pair("verify",
+                            RunVerify(spec, options_, out_, progress_)),
+             std::make_pair("dump", RunDump(spec, options_, out_, progress_)),
+             std::make_pair("compact",
+                            RunCompact(spec, options_, out_, progress_)),
+             std::make_pair("convert", RunConvert(spec, file_spec_ + ".copy",
+                                                  options_, out_, progress_)),
+         }) {
+      EXPECT_TRUE(absl::IsNotFound(status)) << name << ": " << status;
+      EXPECT_THAT(status.message(), HasSubstr(path)) << name;
+      EXPECT_EQ(ListTree(dir_), before) << name;
+    }
+  }
+}
+
+TEST_F(StoreCommandsTest, ConvertRefusesTheSameStoreReachedAnotherWay) {
+  const std::string bytes = ReadFileOrDie(path_);
+  const std::string symbolic = dir_ + "/symbolic.log";
+  const std::string hard = dir_ + "/hard.log";
+  ASSERT_EQ(symlink(path_.c_str(), symbolic.c_str()), 0);
+  ASSERT_EQ(link(path_.c_str(), hard.c_str()), 0);
+  ASSERT_TRUE(
+      RunConvert(file_spec_, rocksdb_spec_, options_, out_, progress_).ok());
+  const std::string rocksdb_link = dir_ + "/link.db";
+  ASSERT_EQ(symlink((dir_ + "/cache.db").c_str(), rocksdb_link.c_str()), 0);
+  const std::vector<std::string> before = ListTree(dir_);
+  for (const auto& [source, destination] : {
+           std::make_pair(file_spec_, file_spec_),
+           std::make_pair(file_spec_, "file:" + symbolic),
+           std::make_pair("file:" + symbolic, file_spec_),
+           std::make_pair(file_spec_, "file:" + hard),
+           std::make_pair(file_spec_, "file:" + dir_ + "/./cache.log"),
+           std::make_pair(file_spec_, "rocksdb:" + path_),
+           std::make_pair(rocksdb_spec_, "rocksdb:" + rocksdb_link),
+       }) {
+    SCOPED_TRACE(absl::StrCat(source, " -> ", destination));
+    const absl::Status status =
+        RunConvert(source, destination, options_, out_, progress_);
+    EXPECT_TRUE(absl::IsInvalidArgument(status)) << status;
+    EXPECT_THAT(status.message(), HasSubstr("source and destination are"));
+  }
+  EXPECT_EQ(ReadFileOrDie(path_), bytes);
+  EXPECT_EQ(ListTree(dir_), before);
 }
 
 }  // namespace

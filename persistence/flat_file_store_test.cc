@@ -46,12 +46,11 @@ std::unique_ptr<FlatFileStore> OpenOrDie(const std::string& path,
 }
 
 // Caps the size of the files this process writes (RLIMIT_FSIZE) while it
-// lives, with SIGXFSZ ignored so that a write past the cap fails with EFBIG
-// as on a full disk.
+// lives. SIGXFSZ keeps its default disposition: the store's writes past the
+// cap fail with EFBIG, as on a full disk, instead of killing the process.
 class FileSizeLimit {
  public:
   explicit FileSizeLimit(uint64_t bytes) {
-    signal(SIGXFSZ, SIG_IGN);
     EXPECT_EQ(getrlimit(RLIMIT_FSIZE, &old_), 0);
     struct rlimit limit = old_;
     limit.rlim_cur = bytes;

@@ -65,7 +65,8 @@ struct Outcome {
 
 // Runs `gogocache ARGS...` with its output in files under `dir`, killed if
 // it takes longer than `limit`. `max_file_bytes` > 0 sets RLIMIT_FSIZE, with
-// SIGXFSZ ignored so that a write past it fails with EFBIG.
+// SIGXFSZ at its default disposition: the stores must fail the write past
+// it, not let the signal end the process.
 Outcome RunGogocache(const std::vector<std::string>& args,
                      const std::string& dir, std::chrono::seconds limit,
                      rlim_t max_file_bytes = 0) {
@@ -94,10 +95,8 @@ Outcome RunGogocache(const std::vector<std::string>& args,
       _exit(126);
     }
     if (max_file_bytes > 0) {
-      struct sigaction ignore = {};
-      ignore.sa_handler = SIG_IGN;
       const rlimit limit_bytes = {max_file_bytes, max_file_bytes};
-      if (sigaction(SIGXFSZ, &ignore, nullptr) != 0 ||
+      if (signal(SIGXFSZ, SIG_DFL) == SIG_ERR ||
           setrlimit(RLIMIT_FSIZE, &limit_bytes) != 0) {
         _exit(126);
       }

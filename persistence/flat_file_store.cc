@@ -250,7 +250,7 @@ absl::StatusOr<LogReport> IndexLog(
       [&](uint64_t offset, uint64_t size) {
         report.corrupt.emplace_back(offset, size);
       },
-      on_progress);
+      on_progress, /*values=*/false);
   index_puts();
   report.records = scan.records;
   report.valid_end = scan.valid_end;

@@ -184,6 +184,7 @@ bool LegacyRecordAt(absl::string_view log, uint64_t offset, bool check_crc,
 // record start, with the record's last bytes zero or past the file's end.
 bool CutShort(absl::string_view log, uint32_t version, uint64_t from,
               uint64_t last_nonzero) {
+  if (from >= last_nonzero) return false;  // Non-zero bytes before it.
   const char* p = log.data() + from;
   const uint64_t present = last_nonzero - from;
   const bool legacy = version == kLegacyVersion;
@@ -379,13 +380,14 @@ namespace {
 
 // Scans a version 1 log: records back to back, up to the first that fails
 // its checks.
-uint64_t ScanLegacy(absl::string_view log, ScanResult* result,
+uint64_t ScanLegacy(absl::string_view log, bool values, ScanResult* result,
                     absl::FunctionRef<void(const Record&)> on_record,
                     const std::function<void(uint64_t)>& on_progress) {
   uint64_t offset = result->valid_end;
   uint64_t next_progress = kProgressEvery;
   Record record;
   while (LegacyRecordAt(log, offset, /*check_crc=*/true, &record)) {
+    if (!values) record.value = absl::string_view();
     on_record(record);
     ++result->records;
     offset += record.size;
@@ -401,10 +403,11 @@ uint64_t ScanLegacy(absl::string_view log, ScanResult* result,
 // The scan of a version 2 log, one fragment at a time.
 class BlockScanner {
  public:
-  BlockScanner(absl::string_view log, ScanResult* result,
+  BlockScanner(absl::string_view log, bool values, ScanResult* result,
                absl::FunctionRef<void(const Record&)> on_record,
                absl::FunctionRef<void(uint64_t, uint64_t)> on_corrupt)
       : log_(log),
+        values_(values),
         result_(result),
         on_record_(on_record),
         on_corrupt_(on_corrupt) {}
@@ -443,10 +446,10 @@ class BlockScanner {
         if (in_record_) MarkDamaged(record_start_);
         in_record_ = true;
         record_start_ = offset;
-        scratch_.clear();
-        if (fragment.type == kFull) return Complete(fragment.payload, fragment);
-        scratch_.assign(fragment.payload.data(), fragment.payload.size());
-        return Continued(fragment);
+        if (fragment.type == kFull) {
+          return Complete(fragment.payload, fragment.payload.size(), fragment);
+        }
+        return First(fragment);
       case kMiddle:
       case kLast:
         // Without its start: part of a damaged region. A valid fragment
@@ -455,38 +458,63 @@ class BlockScanner {
           MarkDamaged(offset);
           return fragment.end;
         }
-        scratch_.append(fragment.payload.data(), fragment.payload.size());
-        if (fragment.type == kLast) return Complete(scratch_, fragment);
+        Keep(fragment.payload);
+        if (fragment.type == kLast) {
+          return Complete(scratch_, payload_size_, fragment);
+        }
         return Continued(fragment);
     }
     return Damaged(offset, offset + left);
   }
 
-  // A FIRST or MIDDLE fragment must fill its block, and the record must not
-  // already be longer than its header says.
+  // Starts a record in several fragments: its header, in the first, says
+  // how much of it to keep (the key, and the value when asked for).
+  uint64_t First(const Fragment& fragment) {
+    RecordType type;
+    uint64_t key_size, value_size;
+    if (fragment.payload.size() < kRecordHeaderSize ||
+        !DecodeRecordHeader(fragment.payload.data(), &type, &key_size,
+                            &value_size)) {
+      return Damaged(record_start_, fragment.end);
+    }
+    payload_expected_ = kRecordHeaderSize + key_size + value_size;
+    payload_kept_ = values_ ? payload_expected_ : kRecordHeaderSize + key_size;
+    payload_size_ = 0;
+    scratch_.clear();
+    Keep(fragment.payload);
+    return Continued(fragment);
+  }
+
+  void Keep(absl::string_view payload) {
+    if (scratch_.size() < payload_kept_) {
+      scratch_.append(
+          payload.data(),
+          std::min<uint64_t>(payload.size(), payload_kept_ - scratch_.size()));
+    }
+    payload_size_ += payload.size();
+  }
+
+  // A FIRST or MIDDLE fragment must fill its block, and the record must
+  // still be shorter than its header says.
   uint64_t Continued(const Fragment& fragment) {
-    if (fragment.end % kBlockSize != 0 || !HeaderAllows(scratch_.size())) {
+    if (fragment.end % kBlockSize != 0 || payload_size_ >= payload_expected_) {
       return Damaged(record_start_, fragment.end);
     }
     return fragment.end;
   }
 
-  bool HeaderAllows(uint64_t size) {
-    if (scratch_.size() < kRecordHeaderSize) return false;
-    RecordType type;
-    uint64_t key_size, value_size;
-    return DecodeRecordHeader(scratch_.data(), &type, &key_size, &value_size) &&
-           size <= kRecordHeaderSize + key_size + value_size;
-  }
-
-  uint64_t Complete(absl::string_view bytes, const Fragment& last) {
+  // A record whose payload is `size` bytes, of which `bytes` holds the
+  // header, the key and (when values_) the value, ended with `last`.
+  uint64_t Complete(absl::string_view bytes, uint64_t size,
+                    const Fragment& last) {
     in_record_ = false;
     Record record;
     uint64_t key_size, value_size;
     if (bytes.size() < kRecordHeaderSize ||
         !DecodeRecordHeader(bytes.data(), &record.type, &key_size,
                             &value_size) ||
-        bytes.size() != kRecordHeaderSize + key_size + value_size ||
+        size != kRecordHeaderSize + key_size + value_size ||
+        bytes.size() < kRecordHeaderSize + key_size ||
         RecordEnd(record_start_, key_size, value_size) != last.end) {
       return Damaged(record_start_, last.end);
     }
@@ -501,7 +529,7 @@ class BlockScanner {
     record.offset = record_start_;
     record.size = last.end - record_start_;
     record.key = bytes.substr(kRecordHeaderSize, key_size);
-    record.value = bytes.substr(kRecordHeaderSize + key_size);
+    if (values_) record.value = bytes.substr(kRecordHeaderSize + key_size);
     on_record_(record);
     ++result_->records;
     result_->valid_end = last.end;
@@ -525,12 +553,18 @@ class BlockScanner {
   }
 
   const absl::string_view log_;
+  const bool values_;
   ScanResult* const result_;
   const absl::FunctionRef<void(const Record&)> on_record_;
   const absl::FunctionRef<void(uint64_t, uint64_t)> on_corrupt_;
   bool in_record_ = false;
   uint64_t record_start_ = 0;
   int64_t damage_from_ = -1;
+  // The record under way: its payload's size as its header says, how much
+  // of it has been read, and how much of it is kept in scratch_.
+  uint64_t payload_expected_ = 0;
+  uint64_t payload_size_ = 0;
+  uint64_t payload_kept_ = 0;
   std::string scratch_;
 };
 
@@ -540,13 +574,14 @@ ScanResult ScanLog(
     absl::string_view log, uint32_t version,
     absl::FunctionRef<void(const Record&)> on_record,
     absl::FunctionRef<void(uint64_t offset, uint64_t size)> on_corrupt,
-    const std::function<void(uint64_t bytes_done)>& on_progress) {
+    const std::function<void(uint64_t bytes_done)>& on_progress, bool values) {
   ScanResult result;
   result.valid_end = std::min<uint64_t>(kHeaderSize, log.size());
   const uint64_t damage =
       version == kLegacyVersion
-          ? ScanLegacy(log, &result, on_record, on_progress)
-          : BlockScanner(log, &result, on_record, on_corrupt).Run(on_progress);
+          ? ScanLegacy(log, values, &result, on_record, on_progress)
+          : BlockScanner(log, values, &result, on_record, on_corrupt)
+                .Run(on_progress);
   uint64_t last_nonzero = log.size();
   while (last_nonzero > result.valid_end && log[last_nonzero - 1] == '\0') {
     --last_nonzero;

@@ -158,14 +158,16 @@ struct ScanResult {
 
 // Scans the records of `log` (a whole file, header included, whose header
 // CheckHeader accepted with `version`). Calls `on_record` for each valid
-// record in file order (its views are valid during the call only),
-// `on_corrupt(offset, size)` for each damaged region, and
-// `on_progress(bytes_done)` every few megabytes when set.
+// record in file order (its views are valid during the call only; its value
+// is empty unless `values`, which spares assembling the values of records
+// in several fragments), `on_corrupt(offset, size)` for each damaged
+// region, and `on_progress(bytes_done)` every few megabytes when set.
 ScanResult ScanLog(
     absl::string_view log, uint32_t version,
     absl::FunctionRef<void(const Record&)> on_record,
     absl::FunctionRef<void(uint64_t offset, uint64_t size)> on_corrupt,
-    const std::function<void(uint64_t bytes_done)>& on_progress = nullptr);
+    const std::function<void(uint64_t bytes_done)>& on_progress = nullptr,
+    bool values = true);
 
 // Appends to `out` the bytes that stand for the file's offsets [from, to)
 // and fill them with padding (PADDING fragments, or zeros where no record

@@ -794,6 +794,7 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
 
   std::unique_lock<std::mutex> lock(mu_);
   bool retried_compaction = false;
+  uint64_t start, end;
   for (;;) {
     // Backpressure: a writer faster than compaction waits for it rather
     // than let the file grow without bound.
@@ -804,7 +805,7 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
     if (absl::Status status = Writable(); !status.ok()) return status;
     // Past the bound with compaction failing: one more try, then refuse
     // rather than grow without bound.
-    if (OverHardBound() && !compaction_error_.ok()) {
+    if (!compaction_error_.ok() && OverHardBound()) {
       if (retried_compaction) {
         return absl::ResourceExhaustedError(
             absl::StrCat("store ", path_, ": the log is ", end_,
@@ -816,8 +817,10 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
       wake_background_.notify_one();
       continue;
     }
-    const bool has_room =
-        file_->data() != nullptr && file_->Holds(RecordEnd(end_, key, value));
+    // Where the record goes, as of the end_ of this turn.
+    start = log_format::RecordStart(end_);
+    end = log_format::RecordEnd(start, key.size(), value.size());
+    const bool has_room = file_->data() != nullptr && file_->Holds(end);
     // Room being claimed ahead is waited for, not claimed a second time.
     if (reserving_ahead_ && !has_room) {
       reserved_ahead_.wait(lock);
@@ -828,8 +831,7 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
     // (one within the mapping, nearly all, goes ahead rather than wait out
     // an index doubling); a delete needs the index whole; and past the
     // maximum waiting, this put indexes them.
-    if (indexing_ && ((!has_room && !file_->ReserveKeepsMapping(
-                                        RecordEnd(end_, key, value))) ||
+    if (indexing_ && ((!has_room && !file_->ReserveKeepsMapping(end)) ||
                       tombstone || UnindexedOverMaximum())) {
       indexed_.wait(lock);
       continue;
@@ -845,13 +847,13 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
     }
   }
   // A delete of an absent key writes nothing.
-  const LogKeys key_of(absl::string_view(file_->data(), end_), version_);
+  const absl::string_view log(file_->data(), end_);
   if (tombstone) {
     IndexAppended();
-    if (!index_.Find(key, key_of).has_value()) return absl::OkStatus();
+    if (!index_.Find(key, LogKeys(log, version_)).has_value()) {
+      return absl::OkStatus();
+    }
   }
-  const uint64_t start = log_format::RecordStart(end_);
-  const uint64_t end = RecordEnd(end_, key, value);
   if (end > kMaxLogSize) {
     return absl::ResourceExhaustedError(
         absl::StrCat("store ", path_, ": the log would pass ", kMaxLogSize,
@@ -871,7 +873,7 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
     return status;  // Not indexed: the next record goes over it.
   }
   if (tombstone) {
-    live_bytes_ -= index_.Erase(key, key_of)->size;
+    live_bytes_ -= index_.Erase(key, LogKeys(log, version_))->size;
     ++counters_.deletes;
   } else {
     unindexed_.push_back({{start, end - start}, hash});

@@ -54,7 +54,7 @@ uint64_t BlockLeft(uint64_t offset) { return kBlockSize - offset % kBlockSize; }
 
 // Writes a fragment header for the `length` payload bytes already at
 // out + kFragmentHeaderSize.
-void SealFragment(FragmentType type, size_t length, char* out) {
+inline void SealFragment(FragmentType type, size_t length, char* out) {
   out[4] = static_cast<char>(length & 0xff);
   out[5] = static_cast<char>(length >> 8);
   out[6] = static_cast<char>(type);
@@ -256,12 +256,8 @@ absl::Status CheckHeader(absl::string_view bytes, uint32_t* version) {
   return absl::OkStatus();
 }
 
-uint64_t RecordStart(uint64_t end) {
-  const uint64_t left = BlockLeft(end);
-  return left >= kMinRecordSpace ? end : end + left;
-}
-
-uint64_t RecordEnd(uint64_t start, size_t key_size, size_t value_size) {
+uint64_t FragmentedRecordEnd(uint64_t start, size_t key_size,
+                             size_t value_size) {
   uint64_t payload = kRecordHeaderSize + key_size + value_size;
   uint64_t at = start;
   for (;;) {

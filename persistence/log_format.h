@@ -93,13 +93,26 @@ inline size_t RecordSize(size_t key_size, size_t value_size) {
   return kMinRecordSpace + key_size + value_size;
 }
 
-// Where a record appended at `end` (the end of the data so far) starts.
-uint64_t RecordStart(uint64_t end);
+inline bool FitsInBlock(uint64_t start, size_t record_size) {
+  return kBlockSize - start % kBlockSize >= record_size;
+}
 
-// Where a record of RecordSize(key_size, value_size) bytes of payload and
-// headers, starting at `start` (a RecordStart()), ends, its fragment
-// headers included.
-uint64_t RecordEnd(uint64_t start, size_t key_size, size_t value_size);
+// Where a record appended at `end` (the end of the data so far) starts.
+inline uint64_t RecordStart(uint64_t end) {
+  const uint64_t left = kBlockSize - end % kBlockSize;
+  return left >= kMinRecordSpace ? end : end + left;
+}
+
+// Where a record of `key_size` and `value_size` bytes, starting at `start`
+// (a RecordStart()), ends, its fragment headers included.
+uint64_t FragmentedRecordEnd(uint64_t start, size_t key_size,
+                             size_t value_size);
+inline uint64_t RecordEnd(uint64_t start, size_t key_size, size_t value_size) {
+  const size_t size = RecordSize(key_size, value_size);
+  return FitsInBlock(start, size)
+             ? start + size
+             : FragmentedRecordEnd(start, key_size, value_size);
+}
 
 // Writes the record, RecordEnd(start, ...) - start bytes, to `out`, which
 // stands for the file from offset `start`.
@@ -111,9 +124,6 @@ void EncodeRecordAt(RecordType type, absl::string_view key,
 // block (FitsInBlock), whatever the offset.
 void EncodeRecord(RecordType type, absl::string_view key,
                   absl::string_view value, char* out);
-inline bool FitsInBlock(uint64_t start, size_t record_size) {
-  return kBlockSize - start % kBlockSize >= record_size;
-}
 
 // Appends one record to `log`, a whole file's bytes from offset 0, where
 // the store would: at RecordStart(log->size()).

@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -90,6 +92,45 @@ absl::Status SyncDirectory(absl::string_view dir) {
   close(fd);
   if (rc != 0) return ErrnoError(error_number, "cannot fsync directory", dir);
   return absl::OkStatus();
+}
+
+namespace {
+
+sigset_t FileSizeSignalSet() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGXFSZ);
+  return set;
+}
+
+// Whether a SIGXFSZ is pending for this thread or the process.
+bool FileSizeSignalPending() {
+  sigset_t pending;
+  sigemptyset(&pending);
+  return sigpending(&pending) == 0 && sigismember(&pending, SIGXFSZ) == 1;
+}
+
+}  // namespace
+
+ScopedFileSizeSignalBlock::ScopedFileSizeSignalBlock() {
+  const sigset_t block = FileSizeSignalSet();
+  sigset_t old_mask;
+  sigemptyset(&old_mask);
+  pthread_sigmask(SIG_BLOCK, &block, &old_mask);
+  was_blocked_ = sigismember(&old_mask, SIGXFSZ) == 1;
+  was_pending_ = FileSizeSignalPending();
+}
+
+ScopedFileSizeSignalBlock::~ScopedFileSizeSignalBlock() {
+  const int saved_errno = errno;
+  const sigset_t set = FileSizeSignalSet();
+  if (!was_pending_ && FileSizeSignalPending()) {
+    const struct timespec no_wait = {0, 0};
+    while (sigtimedwait(&set, nullptr, &no_wait) < 0 && errno == EINTR) {
+    }
+  }
+  if (!was_blocked_) pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+  errno = saved_errno;
 }
 
 }  // namespace file_util

@@ -7,6 +7,8 @@
 #ifndef GOGOCACHE_PERSISTENCE_FILE_UTIL_H_
 #define GOGOCACHE_PERSISTENCE_FILE_UTIL_H_
 
+#include <signal.h>
+
 #include <string>
 
 #include "absl/status/status.h"
@@ -35,6 +37,42 @@ absl::Status CheckStorePath(absl::string_view path, bool must_be_directory);
 
 // fsync of a directory, so that entries created or renamed in it persist.
 absl::Status SyncDirectory(absl::string_view dir);
+
+// Keeps a file-size limit (RLIMIT_FSIZE) from killing the process during a
+// scope: a write past the limit then only fails, with EFBIG, which the stores
+// report as ResourceExhausted. Changes no signal disposition.
+//
+// A write(2) that would take a file past RLIMIT_FSIZE fails with EFBIG and
+// the kernel also sends SIGXFSZ to the writing thread; the default action of
+// SIGXFSZ ends the process. A blocked signal is not acted on, whatever its
+// disposition, so while an instance lives SIGXFSZ is blocked in the thread
+// that created it (pthread_sigmask). The destructor consumes a SIGXFSZ that
+// became pending while blocked (sigtimedwait, without waiting), unless one
+// was already pending at construction, then unblocks SIGXFSZ if it was not
+// blocked before; errno is kept. Other signals and other threads' masks are
+// left as they are.
+//
+// Threads started while an instance lives inherit the blocked mask and keep
+// it for their whole life (a library's background writers started during an
+// open, for example): a SIGXFSZ raised in one of them stays pending there,
+// harmless. Threads started otherwise are not covered.
+//
+// A SIGXFSZ sent to the process from elsewhere (kill) while an instance lives
+// may be consumed with the one the scope caused. Instances nest. Destroy an
+// instance on the thread that created it.
+class ScopedFileSizeSignalBlock {
+ public:
+  ScopedFileSizeSignalBlock();
+  ~ScopedFileSizeSignalBlock();
+
+  ScopedFileSizeSignalBlock(const ScopedFileSizeSignalBlock&) = delete;
+  ScopedFileSizeSignalBlock& operator=(const ScopedFileSizeSignalBlock&) =
+      delete;
+
+ private:
+  bool was_blocked_;  // SIGXFSZ was blocked in this thread at construction.
+  bool was_pending_;  // A SIGXFSZ was pending at construction.
+};
 
 }  // namespace file_util
 }  // namespace gogocache

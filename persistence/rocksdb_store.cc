@@ -2,18 +2,27 @@
 
 #include "persistence/rocksdb_store.h"
 
+#include <dirent.h>
+#include <errno.h>
+
 #include <algorithm>
 #include <chrono>
+#include <cstdarg>
+#include <memory>
 #include <shared_mutex>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "persistence/file_util.h"
 #include "rocksdb/db.h"
+#include "rocksdb/env.h"
+#include "rocksdb/listener.h"
 #include "rocksdb/options.h"
 #include "rocksdb/write_batch.h"
 
@@ -21,6 +30,8 @@ namespace gogocache {
 namespace {
 
 constexpr size_t kSequenceSize = 8;
+constexpr absl::Duration kMinSyncInterval = absl::Milliseconds(1);
+constexpr absl::Duration kMaxSyncInterval = absl::Hours(1);
 
 void EncodeSequence(uint64_t sequence, char* out) {
   for (size_t i = 0; i < kSequenceSize; ++i) {
@@ -63,38 +74,216 @@ absl::Status FromRocksDb(const rocksdb::Status& status, absl::string_view what,
   return absl::InternalError(message);
 }
 
+// RocksDB's info log, kept in no file. RocksDB otherwise writes a LOG file in
+// the database's directory, and a failed write to it (a full disk, a
+// file-size limit) ends in an assertion inside the library that aborts the
+// process. Every failure that matters reaches the caller as a status, so the
+// lines are dropped; the level keeps RocksDB from formatting them.
+class DroppedInfoLog : public rocksdb::Logger {
+ public:
+  DroppedInfoLog() : rocksdb::Logger(rocksdb::InfoLogLevel::HEADER_LEVEL) {}
+
+  void Logv(const char* /*format*/, va_list /*ap*/) override {}
+  void Logv(const rocksdb::InfoLogLevel /*log_level*/, const char* /*format*/,
+            va_list /*ap*/) override {}
+  void LogHeader(const char* /*format*/, va_list /*ap*/) override {}
+};
+
+// RocksDB's environment for one store: Env::Default() (the files, and the
+// background threads every database in the process shares), with SIGXFSZ
+// blocked (file_util::ScopedFileSizeSignalBlock) around every job those
+// threads run for the store, such as a flush or a compaction, and in every
+// thread RocksDB starts through it, whatever signal mask the thread has.
+class FileSizeSignalBlockingEnv : public rocksdb::EnvWrapper {
+ public:
+  FileSizeSignalBlockingEnv() : rocksdb::EnvWrapper(rocksdb::Env::Default()) {}
+
+  const char* Name() const override {
+    return "gogocache.FileSizeSignalBlockingEnv";
+  }
+
+  void Schedule(void (*function)(void* arg), void* arg, Priority priority,
+                void* tag, void (*unschedule)(void* arg)) override {
+    target()->Schedule(&Run, new Job{function, arg, unschedule}, priority, tag,
+                       &Drop);
+  }
+
+  void StartThread(void (*function)(void* arg), void* arg) override {
+    target()->StartThread(&Run, new Job{function, arg, nullptr});
+  }
+
+ private:
+  struct Job {
+    void (*function)(void* arg);
+    void* arg;
+    void (*unschedule)(void* arg);  // May be null.
+  };
+
+  static void Run(void* job_arg) {
+    const std::unique_ptr<Job> job(static_cast<Job*>(job_arg));
+    file_util::ScopedFileSizeSignalBlock file_size_signal_blocked;
+    job->function(job->arg);
+  }
+
+  // A job taken off the queue unrun (Env::UnSchedule).
+  static void Drop(void* job_arg) {
+    const std::unique_ptr<Job> job(static_cast<Job*>(job_arg));
+    if (job->unschedule != nullptr) job->unschedule(job->arg);
+  }
+};
+
+// Turns off RocksDB's automatic recovery from a background error such as a
+// full disk. The recovery runs in a thread of RocksDB's own, outside any call
+// of the store, and writes again (a flush, a new WAL) with nobody to tell; the
+// store instead refuses writes until it is reopened.
+class NoAutomaticRecovery : public rocksdb::EventListener {
+ public:
+  const char* Name() const override { return "gogocache.NoAutomaticRecovery"; }
+  void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason /*reason*/,
+                            rocksdb::Status /*bg_error*/,
+                            bool* auto_recovery) override {
+    *auto_recovery = false;
+  }
+};
+
+absl::Status CheckOptions(const std::string& path,
+                          const RocksDbStoreOptions& options) {
+  switch (options.durability) {
+    case Durability::kNone:
+    case Durability::kPeriodic:
+    case Durability::kAlways:
+      break;
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrCat("rocksdb store ", path, ": option durability is ",
+                       static_cast<int>(options.durability),
+                       ", not one of none, periodic, always"));
+  }
+  if (options.sync_interval < kMinSyncInterval ||
+      options.sync_interval > kMaxSyncInterval) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("rocksdb store ", path, ": option sync_interval is ",
+                     absl::FormatDuration(options.sync_interval),
+                     ", must be from ", absl::FormatDuration(kMinSyncInterval),
+                     " to ", absl::FormatDuration(kMaxSyncInterval)));
+  }
+  return absl::OkStatus();
+}
+
+bool AllDigits(absl::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return absl::ascii_isdigit(static_cast<unsigned char>(c));
+  });
+}
+
+// Whether `name` is a file RocksDB makes while it creates a database, before
+// the database's CURRENT file exists.
+bool IsCreationLeftover(absl::string_view name) {
+  if (name == "LOCK" || name == "IDENTITY" || name == "LOG") return true;
+  if (absl::ConsumePrefix(&name, "LOG.old.")) return AllDigits(name);
+  if (absl::ConsumePrefix(&name, "MANIFEST-")) return AllDigits(name);
+  const bool temporary = absl::ConsumeSuffix(&name, ".dbtmp");
+  if (absl::ConsumePrefix(&name, "OPTIONS-")) return AllDigits(name);
+  return temporary && AllDigits(name);
+}
+
+enum class PathHolds {
+  kNothing,     // `path` does not exist.
+  kNoDatabase,  // An empty directory, or one an interrupted creation left.
+  kDatabase,    // A directory with a CURRENT file.
+};
+
+// What directory `path` holds. FailedPrecondition, naming a file, when it
+// holds files but no RocksDB database: it is not for this store to use.
+absl::StatusOr<PathHolds> WhatPathHolds(const std::string& path) {
+  DIR* dir = opendir(path.c_str());
+  if (dir == nullptr) {
+    if (errno == ENOENT) return PathHolds::kNothing;
+    if (errno == ENOTDIR) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("store path ", path, " is not a directory"));
+    }
+    return file_util::ErrnoError(errno, "cannot open directory", path);
+  }
+  bool current = false;
+  std::string foreign;
+  errno = 0;
+  while (const struct dirent* entry = readdir(dir)) {
+    const absl::string_view name = entry->d_name;
+    if (name == "." || name == "..") continue;
+    if (name == "CURRENT") {
+      current = true;
+    } else if (foreign.empty() && !IsCreationLeftover(name)) {
+      foreign = std::string(name);
+    }
+    errno = 0;
+  }
+  const int error_number = errno;
+  closedir(dir);
+  if (error_number != 0) {
+    return file_util::ErrnoError(error_number, "cannot list directory", path);
+  }
+  if (current) return PathHolds::kDatabase;
+  if (!foreign.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "rocksdb store ", path, " is a directory that holds \"",
+        absl::CEscape(foreign),
+        "\" and no RocksDB database (no CURRENT file); it is left as it is: "
+        "name an empty or new directory"));
+  }
+  return PathHolds::kNoDatabase;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
     const std::string& path, RocksDbStoreOptions options) {
-  if (options.durability == Durability::kPeriodic &&
-      options.sync_interval <= absl::ZeroDuration()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "rocksdb store ", path, ": sync_interval must be positive"));
+  if (absl::Status status = CheckOptions(path, options); !status.ok()) {
+    return status;
   }
   if (absl::Status status =
           file_util::CheckStorePath(path, /*must_be_directory=*/true);
       !status.ok()) {
     return status;
   }
+  absl::StatusOr<PathHolds> holds = WhatPathHolds(path);
+  if (!holds.ok()) return holds.status();
+  const bool create = options.create_if_missing && !options.read_only;
+  if (*holds != PathHolds::kDatabase && !create) {
+    return absl::NotFoundError(
+        absl::StrCat("rocksdb store ", path,
+                     *holds == PathHolds::kNothing
+                         ? " does not exist"
+                         : " holds no RocksDB database (no CURRENT file)",
+                     options.read_only ? "; a read-only open creates none"
+                                       : "; create_if_missing is false"));
+  }
+  auto env = std::make_unique<FileSizeSignalBlockingEnv>();
   rocksdb::Options db_options;
-  db_options.create_if_missing = !options.read_only;
+  db_options.env = env.get();
+  db_options.create_if_missing = create;
   db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   db_options.max_background_jobs = 2;
-  db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
-  db_options.keep_log_file_num = 2;
-  // No periodic statistics dumps into RocksDB's LOG: nobody reads them here,
-  // and the dump thread's first use of RocksDB's lazily built tables races
-  // (to ThreadSanitizer's eye; the library is uninstrumented) with our calls.
+  db_options.info_log = std::make_shared<DroppedInfoLog>();
+  db_options.listeners.push_back(std::make_shared<NoAutomaticRecovery>());
+  // No retries of a failed background write either (see NoAutomaticRecovery).
+  db_options.max_bgerror_resume_count = 0;
+  // No periodic statistics dumps: nobody reads them here, and the dump
+  // thread's first use of RocksDB's lazily built tables races (to
+  // ThreadSanitizer's eye; the library is uninstrumented) with our calls.
   db_options.stats_dump_period_sec = 0;
   db_options.stats_persist_period_sec = 0;
   rocksdb::DB* raw = nullptr;
-  const rocksdb::Status status =
-      options.read_only ? rocksdb::DB::OpenForReadOnly(db_options, path, &raw)
-                        : rocksdb::DB::Open(db_options, path, &raw);
+  rocksdb::Status status;
+  {
+    file_util::ScopedFileSizeSignalBlock file_size_signal_blocked;
+    status = options.read_only
+                 ? rocksdb::DB::OpenForReadOnly(db_options, path, &raw)
+                 : rocksdb::DB::Open(db_options, path, &raw);
+  }
   if (!status.ok()) return FromRocksDb(status, "cannot open", path);
-  std::unique_ptr<RocksDbStore> store(
-      new RocksDbStore(path, options, std::unique_ptr<rocksdb::DB>(raw)));
+  std::unique_ptr<RocksDbStore> store(new RocksDbStore(
+      path, options, std::move(env), std::unique_ptr<rocksdb::DB>(raw)));
   if (!options.read_only && options.durability == Durability::kPeriodic) {
     store->sync_thread_ =
         std::thread([s = store.get()] { s->PeriodicSyncLoop(); });
@@ -103,9 +292,11 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
 }
 
 RocksDbStore::RocksDbStore(std::string path, RocksDbStoreOptions options,
+                           std::unique_ptr<rocksdb::Env> env,
                            std::unique_ptr<rocksdb::DB> db)
     : path_(std::move(path)),
       options_(options),
+      env_(std::move(env)),
       db_(std::move(db)),
       // Above every number written before: each write took one of RocksDB's.
       next_sequence_(db_->GetLatestSequenceNumber() + 1) {}
@@ -199,8 +390,13 @@ absl::Status RocksDbStore::Commit(PendingWrite& write) {
   }
   rocksdb::WriteOptions write_options;
   write_options.sync = write_options_sync_;
+  rocksdb::Status written;
+  {
+    file_util::ScopedFileSizeSignalBlock file_size_signal_blocked;
+    written = db_->Write(write_options, &write_batch);
+  }
   const absl::Status status = Written(
-      db_->Write(write_options, &write_batch),
+      written,
       batch.size() == 1 ? "write" : absl::StrCat("write of ", batch.size()));
   if (status.ok()) {
     if (write_options.sync) syncs_.fetch_add(1, std::memory_order_relaxed);
@@ -208,6 +404,7 @@ absl::Status RocksDbStore::Commit(PendingWrite& write) {
       (pending->is_delete ? deletes_ : puts_)
           .fetch_add(1, std::memory_order_relaxed);
     }
+    entries_counted_.store(false, std::memory_order_relaxed);
   }
 
   lock.lock();
@@ -293,6 +490,10 @@ absl::Status RocksDbStore::Replay(Visitor visitor) {
         !status.ok()) {
       return status;
     }
+    // Every key was read, as the writer: the count is exact until the next
+    // write.
+    entries_.store(entries.size(), std::memory_order_relaxed);
+    entries_counted_.store(true, std::memory_order_release);
   }
   std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
     return a.sequence < b.sequence;
@@ -305,9 +506,16 @@ absl::Status RocksDbStore::Sync() {
   std::shared_lock<std::shared_mutex> alive(lifetime_mu_);
   if (absl::Status status = Usable(); !status.ok()) return status;
   if (options_.read_only) return absl::OkStatus();
-  if (absl::Status status = Writable(); !status.ok()) return status;
+  // Checked as the writer: a write that fails meanwhile leaves RocksDB's WAL
+  // writer unusable.
   WriterToken writer(*this);
-  absl::Status status = Written(db_->SyncWAL(), "sync");
+  if (absl::Status status = Writable(); !status.ok()) return status;
+  rocksdb::Status synced;
+  {
+    file_util::ScopedFileSizeSignalBlock file_size_signal_blocked;
+    synced = db_->SyncWAL();
+  }
+  absl::Status status = Written(synced, "sync");
   if (status.ok()) syncs_.fetch_add(1, std::memory_order_relaxed);
   return status;
 }
@@ -319,16 +527,20 @@ absl::Status RocksDbStore::Compact() {
     return absl::FailedPreconditionError(
         absl::StrCat("rocksdb store ", path_, " is open read-only"));
   }
+  // As the writer (see the header).
+  WriterToken writer(*this);
+  if (absl::Status status = Writable(); !status.ok()) return status;
+  file_util::ScopedFileSizeSignalBlock file_size_signal_blocked;
   if (absl::Status status =
-          FromRocksDb(db_->Flush(rocksdb::FlushOptions()), "flush", path_);
+          Written(db_->Flush(rocksdb::FlushOptions()), "flush");
       !status.ok()) {
     return status;
   }
   rocksdb::CompactRangeOptions compact_options;
   compact_options.bottommost_level_compaction =
       rocksdb::BottommostLevelCompaction::kForce;
-  absl::Status status = FromRocksDb(
-      db_->CompactRange(compact_options, nullptr, nullptr), "compact", path_);
+  absl::Status status =
+      Written(db_->CompactRange(compact_options, nullptr, nullptr), "compact");
   if (status.ok()) compactions_.fetch_add(1, std::memory_order_relaxed);
   return status;
 }
@@ -343,9 +555,16 @@ StoreStats RocksDbStore::GetStats() const {
   StoreStats stats;
   std::shared_lock<std::shared_mutex> alive(lifetime_mu_);
   if (closed_.load(std::memory_order_acquire)) return stats;
-  uint64_t value = 0;
-  if (db_->GetIntProperty("rocksdb.estimate-num-keys", &value)) {
-    stats.entries = value;
+  if (entries_counted_.load(std::memory_order_acquire)) {
+    stats.entries = entries_.load(std::memory_order_relaxed);
+  }
+  // Checked again: a write between the two loads leaves the count behind.
+  if (!entries_counted_.load(std::memory_order_acquire)) {
+    stats.entries_estimated = true;
+    uint64_t estimate = 0;
+    if (db_->GetIntProperty("rocksdb.estimate-num-keys", &estimate)) {
+      stats.entries = estimate;
+    }
   }
   uint64_t live = 0;
   uint64_t total = 0;
@@ -369,10 +588,17 @@ void RocksDbStore::PeriodicSyncLoop() {
                         [this] { return stopping_; });
     if (stopping_) break;
     lock.unlock();
-    if (!write_failed_.load(std::memory_order_acquire)) {
+    {
       WriterToken writer(*this);
-      if (Written(db_->SyncWAL(), "sync").ok()) {
-        syncs_.fetch_add(1, std::memory_order_relaxed);
+      if (!write_failed_.load(std::memory_order_acquire)) {
+        rocksdb::Status synced;
+        {
+          file_util::ScopedFileSizeSignalBlock file_size_signal_blocked;
+          synced = db_->SyncWAL();
+        }
+        if (Written(synced, "sync").ok()) {
+          syncs_.fetch_add(1, std::memory_order_relaxed);
+        }
       }
     }
     lock.lock();
@@ -388,13 +614,26 @@ absl::Status RocksDbStore::Close() {
   std::unique_lock<std::shared_mutex> exclusive(lifetime_mu_);
   if (closed_.load(std::memory_order_acquire)) return absl::OkStatus();
   if (sync_thread_.joinable()) sync_thread_.join();
+  file_util::ScopedFileSizeSignalBlock file_size_signal_blocked;
   absl::Status status;
-  if (Writable().ok()) status = FromRocksDb(db_->SyncWAL(), "sync", path_);
-  closed_.store(true, std::memory_order_release);
-  if (absl::Status close = FromRocksDb(db_->Close(), "close", path_);
-      status.ok()) {
-    status = close;
+  if (write_failed_.load(std::memory_order_acquire)) {
+    // RocksDB's close then only repeats the failure the write reported.
+    db_->Close().PermitUncheckedError();
+    status = absl::FailedPreconditionError(
+        absl::StrCat("rocksdb store ", path_,
+                     " closed after a failed write, without syncing its WAL "
+                     "again"));
+  } else {
+    if (!options_.read_only) {
+      status = FromRocksDb(db_->SyncWAL(), "sync", path_);
+    }
+    if (absl::Status close = FromRocksDb(db_->Close(), "close", path_);
+        status.ok()) {
+      status = close;
+    }
   }
+  closed_.store(true, std::memory_order_release);
+  db_.reset();
   return status;
 }
 

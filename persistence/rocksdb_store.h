@@ -24,17 +24,53 @@
 // which ThreadSanitizer reports as races that are not (see README,
 // "Sanitizers").
 //
+// Opening: the path must be a directory, or not exist yet (RocksDB then
+// creates it, unless create_if_missing is false or the open is read-only).
+// A directory without a RocksDB database in it (no CURRENT file) is used only
+// when it is empty or holds nothing but what an interrupted creation leaves
+// (LOCK, IDENTITY, LOG, MANIFEST-*, OPTIONS-*, *.dbtmp); anything else in it
+// is someone else's, and the open is refused before anything is created or
+// removed there.
+//
 // One writer: RocksDB's LOCK file refuses a second open of the same directory
 // from this or another process (FailedPrecondition here). A read-only open
-// (RocksDB's OpenForReadOnly) takes no lock and changes nothing.
+// (RocksDB's OpenForReadOnly) takes no lock and creates, changes and removes
+// nothing: it sees the database as of its open, also while a writer has it
+// open.
 //
 // Recovery is RocksDB's: the WAL is replayed at open, with its checksums;
 // a torn WAL tail is dropped (WALRecoveryMode::kPointInTimeRecovery, so no
 // write after a damaged one is applied out of order).
 //
-// A failed write (a full disk, a file-size limit) is ResourceExhausted, and
-// RocksDB stops accepting writes: the store refuses them (FailedPrecondition)
-// until it is reopened; what was acknowledged before stays.
+// A full disk or a file-size limit (RLIMIT_FSIZE) fails the write (a Put,
+// Delete, Sync, Compact or the open itself) with ResourceExhausted; it never
+// ends the process. What was acknowledged before stays, and after a failed
+// write, sync or compaction the store refuses writes, syncs and compactions
+// (FailedPrecondition) until it is reopened, and Close() releases the files
+// without syncing the WAL again and returns FailedPrecondition: RocksDB then
+// holds the error, and its WAL writer must not be used again. To that end:
+//  - RocksDB's info log is dropped, not written to a LOG file in the store's
+//    directory (once a write to that file has failed, the library's next one
+//    aborts the process);
+//  - RocksDB's automatic recovery from a background error is off (it would
+//    retry writes in a thread of its own, outside any call of the store);
+//  - every call into RocksDB that may write runs with SIGXFSZ blocked in the
+//    calling thread (file_util::ScopedFileSizeSignalBlock), and so does
+//    every job RocksDB's background threads run for the store (flushes,
+//    compactions: the store's rocksdb::Env wraps them), so a file-size limit
+//    fails the write with EFBIG instead of killing the process by SIGXFSZ's
+//    default action. No signal disposition is changed, and RocksDB's threads
+//    (shared by every database in the process) may have been started by
+//    anyone.
+//
+// GetStats().entries is exact while no write has come since the last
+// Replay(), which counts the keys as it reads them (so a read-only store's,
+// once replayed). Otherwise it is RocksDB's estimate (which overwritten and
+// deleted keys throw off), and GetStats().entries_estimated is set: an exact
+// count kept across writes would cost every write a lookup of its keys.
+//
+// Compact() holds writes back while it runs: its flush switches RocksDB's
+// WAL, which must not happen during or after a failed write.
 //
 // Thread safety: as Store.
 
@@ -60,25 +96,40 @@
 
 namespace rocksdb {
 class DB;
+class Env;
 class Status;
 }  // namespace rocksdb
 
 namespace gogocache {
 
 struct RocksDbStoreOptions {
+  // kNone, kPeriodic or kAlways (see the top of this file).
   Durability durability = Durability::kNone;
+  // How often kPeriodic syncs the WAL: from 1 ms to 1 hour, checked whatever
+  // the durability.
   absl::Duration sync_interval = absl::Milliseconds(100);
+  // Reads only: writes and compactions are refused, and the open creates
+  // nothing (a missing store is NotFound).
   bool read_only = false;
-  // Create the database when it does not exist; when false, NotFound.
+  // Create the store (the directory, and the database in it) when it does
+  // not exist. When false, a missing store is NotFound and nothing is
+  // created.
   bool create_if_missing = true;
 };
 
 class RocksDbStore : public Store {
  public:
-  // Opens (creating if absent) the RocksDB database in directory `path`.
-  // Errors: NotFound when the parent directory does not exist;
-  // FailedPrecondition when `path` is a file, or the database is already open;
-  // PermissionDenied; DataLoss when RocksDB finds corruption it cannot skip.
+  // Opens the RocksDB database in directory `path`, creating it when absent
+  // if options.create_if_missing is set and options.read_only is not.
+  // Errors: InvalidArgument naming the option when one is out of range (see
+  // RocksDbStoreOptions); NotFound when the parent directory does not exist,
+  // or the store does not exist and is not to be created (nothing is
+  // created); FailedPrecondition, at once and touching nothing, when `path`
+  // is anything but a directory (a regular file, a FIFO, a device...) or a
+  // directory that holds files but no RocksDB database, and when the
+  // database is already open for writing; PermissionDenied; ResourceExhausted
+  // when the disk or a file-size limit leaves no room for what the open
+  // writes; DataLoss when RocksDB finds corruption it cannot skip.
   static absl::StatusOr<std::unique_ptr<RocksDbStore>> Open(
       const std::string& path, RocksDbStoreOptions options = {});
 
@@ -98,6 +149,7 @@ class RocksDbStore : public Store {
 
  private:
   RocksDbStore(std::string path, RocksDbStoreOptions options,
+               std::unique_ptr<rocksdb::Env> env,
                std::unique_ptr<rocksdb::DB> db);
 
   struct PendingWrite;
@@ -118,6 +170,7 @@ class RocksDbStore : public Store {
 
   const std::string path_;
   const RocksDbStoreOptions options_;
+  std::unique_ptr<rocksdb::Env> env_;  // The database's; outlives it.
   std::unique_ptr<rocksdb::DB> db_;
   uint64_t next_sequence_;  // Used by the leader only.
   std::atomic<bool> closed_{false};
@@ -128,6 +181,10 @@ class RocksDbStore : public Store {
   std::atomic<uint64_t> deletes_{0};
   std::atomic<uint64_t> syncs_{0};
   std::atomic<uint64_t> compactions_{0};
+  // The keys held, counted by the last Replay(), while entries_counted_: no
+  // write has come since. Written by the writer only.
+  std::atomic<bool> entries_counted_{false};
+  std::atomic<uint64_t> entries_{0};
 
   // Calls hold it shared; Close() holds it exclusive, so the database is
   // never closed under a call in flight.

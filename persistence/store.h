@@ -72,6 +72,9 @@ struct StoreStats {
   uint64_t torn_tail_bytes = 0;  // A partly written last record, cut.
   uint64_t corrupt_records = 0;  // Damaged regions skipped.
   uint64_t corrupt_bytes = 0;    // Their total size.
+  // Set when `entries` is an estimate, not an exact count (RocksDB's, after
+  // a write: see rocksdb_store.h).
+  bool entries_estimated = false;
 };
 
 class Store {

@@ -142,7 +142,9 @@ class RocksDbStore : public Store {
   absl::Status Compact() override;
   StoreStats GetStats() const override;
   absl::Status Close() override;
-  std::string spec() const override { return "rocksdb:" + path_; }
+  std::string spec() const override {
+    return FormatStoreSpec("rocksdb", path_);
+  }
 
   // RocksDB's own check of every block and WAL checksum.
   absl::Status VerifyChecksums();

@@ -193,7 +193,7 @@ TEST_P(CacheGroupStoreTest, FailedStoreWriteIsReturnedAndChangesNothing) {
       });
   auto group = MakeGroup(store, 64 << 20, getter);
   ASSERT_TRUE(group->Set("key1", "old").ok());
-  signal(SIGXFSZ, SIG_IGN);
+  // SIGXFSZ at its default disposition: the store fails the write itself.
   struct rlimit old_limit;
   ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old_limit), 0);
   struct rlimit limit = old_limit;

@@ -6,7 +6,6 @@
 // file-size limit that fails a write instead of killing the process, and
 // options out of range refused.
 
-#include <dirent.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -14,9 +13,9 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -30,19 +29,9 @@ namespace {
 
 using ::gogocache::testing::Entries;
 using ::gogocache::testing::FreshTestDir;
+using ::gogocache::testing::ListTree;
 using ::gogocache::testing::ReplayAll;
-
-std::set<std::string> List(const std::string& dir) {
-  std::set<std::string> names;
-  if (DIR* d = opendir(dir.c_str())) {
-    while (dirent* entry = readdir(d)) {
-      const std::string name = entry->d_name;
-      if (name != "." && name != "..") names.insert(name);
-    }
-    closedir(d);
-  }
-  return names;
-}
+using Names = std::vector<std::string>;
 
 class FlatFilePathsTest : public ::testing::Test {
  protected:
@@ -72,8 +61,7 @@ TEST_F(FlatFilePathsTest, OneWriterWhateverNameReachesTheFile) {
   EXPECT_TRUE(absl::IsFailedPrecondition(linked.status())) << linked.status();
   EXPECT_NE(linked.status().message().find("hard links"),
             absl::string_view::npos);
-  EXPECT_EQ(List(dir_),
-            (std::set<std::string>{"cache.log", "symlink", "hardlink"}));
+  EXPECT_EQ(ListTree(dir_), (Names{"cache.log", "hardlink", "symlink"}));
 }
 
 TEST_F(FlatFilePathsTest, CompactionThroughASymlinkReplacesTheFileItLeadsTo) {
@@ -124,7 +112,7 @@ TEST_F(FlatFilePathsTest, PathsThatAreNotRegularFilesAreRefusedAtOnce) {
     EXPECT_TRUE(absl::IsFailedPrecondition(store.status())) << store.status();
   }
   EXPECT_TRUE(absl::IsFailedPrecondition(FlatFileStore::Verify(fifo).status()));
-  EXPECT_EQ(List(dir_), std::set<std::string>{"fifo"});
+  EXPECT_EQ(ListTree(dir_), Names{"fifo"});
   struct stat st;
   EXPECT_NE(stat("/dev/null.lock", &st), 0);
 }
@@ -139,12 +127,12 @@ TEST_F(FlatFilePathsTest, ReadersAndMissingStoresCreateNothing) {
   no_create.create_if_missing = false;
   store = FlatFileStore::Open(path_, no_create);
   EXPECT_TRUE(absl::IsNotFound(store.status())) << store.status();
-  EXPECT_TRUE(List(dir_).empty());
+  EXPECT_TRUE(ListTree(dir_).empty());
 
   ASSERT_TRUE(FlatFileStore::Open(path_).ok());  // Created, then closed.
   ASSERT_TRUE(FlatFileStore::Verify(path_).ok());
   ASSERT_TRUE(FlatFileStore::Open(path_, read_only).ok());
-  EXPECT_EQ(List(dir_), std::set<std::string>{"cache.log"});
+  EXPECT_EQ(ListTree(dir_), Names{"cache.log"});
 }
 
 TEST_F(FlatFilePathsTest, OpenIsRefusedWhenCompactionCouldNotRun) {
@@ -200,7 +188,7 @@ TEST_F(FlatFilePathsTest, OptionsOutOfRangeAreRefused) {
   options.compaction_min_bytes = uint64_t{1} << 60;
   EXPECT_TRUE(
       absl::IsInvalidArgument(FlatFileStore::Open(path_, options).status()));
-  EXPECT_TRUE(List(dir_).empty());
+  EXPECT_TRUE(ListTree(dir_).empty());
 }
 
 // In a child process (the limit and a death by SIGXFSZ are its own), with

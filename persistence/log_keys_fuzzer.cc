@@ -26,6 +26,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "persistence/flat_file_store.h"
+#include "persistence/fuzz_util.h"
 #include "persistence/log_format.h"
 
 namespace {
@@ -33,10 +34,7 @@ namespace {
 namespace lf = gogocache::log_format;
 
 void Check(bool condition, const char* what) {
-  if (!condition) {
-    fprintf(stderr, "log_keys_fuzzer: broken promise: %s\n", what);
-    abort();
-  }
+  gogocache::fuzz_util::CheckPromise(condition, "log_keys_fuzzer", what);
 }
 
 // Hands out the input's bytes; zeros once they run out.
@@ -79,22 +77,10 @@ std::string ValueOfRecords(size_t size, size_t shift, Input& input) {
   return value;
 }
 
-const std::string& ScratchDir() {
-  static const std::string* dir = [] {
-    const char* base = getenv("TEST_TMPDIR");
-    if (base == nullptr) base = getenv("TMPDIR");
-    std::string* path =
-        new std::string(std::string(base != nullptr ? base : "/tmp") +
-                        "/log_keys_fuzzer.XXXXXX");
-    Check(mkdtemp(path->data()) != nullptr, "mkdtemp");
-    return path;
-  }();
-  return *dir;
-}
-
 void CheckStoreKeys(const std::string& log, const std::set<std::string>& keys,
                     bool strict) {
-  const std::string path = ScratchDir() + "/fuzz.log";
+  const std::string path =
+      gogocache::fuzz_util::ScratchDir("log_keys_fuzzer") + "/fuzz.log";
   FILE* file = fopen(path.c_str(), "wb");
   Check(file != nullptr, "create scratch file");
   Check(fwrite(log.data(), 1, log.size(), file) == log.size(), "write input");

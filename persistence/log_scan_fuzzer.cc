@@ -24,28 +24,13 @@
 
 #include "absl/strings/string_view.h"
 #include "persistence/flat_file_store.h"
+#include "persistence/fuzz_util.h"
 #include "persistence/log_format.h"
 
 namespace {
 
 void Check(bool condition, const char* what) {
-  if (!condition) {
-    fprintf(stderr, "log_scan_fuzzer: broken promise: %s\n", what);
-    abort();
-  }
-}
-
-const std::string& ScratchDir() {
-  static const std::string* dir = [] {
-    const char* base = getenv("TEST_TMPDIR");
-    if (base == nullptr) base = getenv("TMPDIR");
-    std::string* path =
-        new std::string(std::string(base != nullptr ? base : "/tmp") +
-                        "/log_scan_fuzzer.XXXXXX");
-    Check(mkdtemp(path->data()) != nullptr, "mkdtemp");
-    return path;
-  }();
-  return *dir;
+  gogocache::fuzz_util::CheckPromise(condition, "log_scan_fuzzer", what);
 }
 
 void ScanPromises(absl::string_view log) {
@@ -94,7 +79,8 @@ void ScanPromises(absl::string_view log) {
 }
 
 void OpenPromises(const uint8_t* data, size_t size) {
-  const std::string path = ScratchDir() + "/fuzz.log";
+  const std::string path =
+      gogocache::fuzz_util::ScratchDir("log_scan_fuzzer") + "/fuzz.log";
   unlink(path.c_str());
   FILE* file = fopen(path.c_str(), "wb");
   Check(file != nullptr, "create scratch file");

@@ -5,7 +5,6 @@
 
 #include "persistence/open.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -13,7 +12,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -35,32 +33,9 @@ namespace {
 
 using ::gogocache::testing::Entries;
 using ::gogocache::testing::FreshTestDir;
+using ::gogocache::testing::ListTree;
 using ::gogocache::testing::ReplayAll;
 using ::gogocache::testing::WriteFileOrDie;
-
-// Every name under `dir`, recursively, sorted ("sub/file" for a file in
-// subdirectory "sub").
-std::vector<std::string> ListTree(const std::string& dir,
-                                  const std::string& prefix = "") {
-  std::vector<std::string> names;
-  DIR* handle = opendir(dir.c_str());
-  if (handle == nullptr) return names;
-  while (dirent* entry = readdir(handle)) {
-    const std::string name = entry->d_name;
-    if (name == "." || name == "..") continue;
-    names.push_back(prefix + name);
-    struct stat st;
-    const std::string path = dir + "/" + name;
-    if (lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-      for (std::string& inner : ListTree(path, prefix + name + "/")) {
-        names.push_back(std::move(inner));
-      }
-    }
-  }
-  closedir(handle);
-  std::sort(names.begin(), names.end());
-  return names;
-}
 
 // OpenStore(spec, options) on another thread. An open that blocks (on a FIFO
 // with no writer) fails the test after 10 s, and is then released by opening

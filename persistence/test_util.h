@@ -7,10 +7,12 @@
 #ifndef GOGOCACHE_PERSISTENCE_TEST_UTIL_H_
 #define GOGOCACHE_PERSISTENCE_TEST_UTIL_H_
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -43,6 +45,30 @@ inline std::string FreshTestDir() {
   }
   if (mkdtemp(dir.data()) == nullptr) ADD_FAILURE() << "mkdtemp " << dir;
   return dir;
+}
+
+// Every name under `dir`, recursively, sorted ("sub/file" for a file in
+// subdirectory "sub").
+inline std::vector<std::string> ListTree(const std::string& dir,
+                                         const std::string& prefix = "") {
+  std::vector<std::string> names;
+  DIR* handle = opendir(dir.c_str());
+  if (handle == nullptr) return names;
+  while (dirent* entry = readdir(handle)) {
+    const std::string name = entry->d_name;
+    if (name == "." || name == "..") continue;
+    names.push_back(prefix + name);
+    struct stat st;
+    const std::string path = dir + "/" + name;
+    if (lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+      for (std::string& inner : ListTree(path, prefix + name + "/")) {
+        names.push_back(std::move(inner));
+      }
+    }
+  }
+  closedir(handle);
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 using Entries = std::vector<std::pair<std::string, std::string>>;

@@ -2,11 +2,9 @@
 
 #include "tools/store_commands.h"
 
-#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -25,32 +23,10 @@ namespace {
 
 using ::gogocache::testing::FileSize;
 using ::gogocache::testing::FreshTestDir;
+using ::gogocache::testing::ListTree;
 using ::gogocache::testing::ReadFileOrDie;
 using ::gogocache::testing::WriteFileOrDie;
 using ::testing::HasSubstr;
-
-// Every name under `dir`, recursively, sorted.
-std::vector<std::string> ListTree(const std::string& dir,
-                                  const std::string& prefix = "") {
-  std::vector<std::string> names;
-  DIR* handle = opendir(dir.c_str());
-  if (handle == nullptr) return names;
-  while (dirent* entry = readdir(handle)) {
-    const std::string name = entry->d_name;
-    if (name == "." || name == "..") continue;
-    names.push_back(prefix + name);
-    struct stat st;
-    const std::string path = dir + "/" + name;
-    if (lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-      for (std::string& inner : ListTree(path, prefix + name + "/")) {
-        names.push_back(std::move(inner));
-      }
-    }
-  }
-  closedir(handle);
-  std::sort(names.begin(), names.end());
-  return names;
-}
 
 class StoreCommandsTest : public ::testing::Test {
  protected:

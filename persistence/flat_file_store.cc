@@ -184,6 +184,14 @@ absl::StatusOr<LockedLog> OpenAndLock(const std::string& path, bool read_only,
     }
     LockedLog log{fd, resolved};
     free(resolved);
+    // And the resolved name too, should a link have changed meanwhile.
+    if (stat(log.file_path.c_str(), &named) != 0 ||
+        named.st_dev != opened.st_dev || named.st_ino != opened.st_ino) {
+      close(fd);
+      if (attempt < 100) continue;
+      return absl::UnavailableError(
+          absl::StrCat("store ", path, " kept being replaced while opened"));
+    }
     return log;
   }
 }
@@ -269,6 +277,27 @@ uint64_t RecordEnd(uint64_t end, absl::string_view key,
                    absl::string_view value) {
   return log_format::RecordEnd(log_format::RecordStart(end), key.size(),
                                value.size());
+}
+
+// Clears what a compaction cut short left at `compact` (the log itself is
+// intact) and checks that a compaction can create it: without compaction
+// the log would grow without bound.
+absl::Status CheckCompactionCanRun(const std::string& compact,
+                                   const std::string& path) {
+  unlink(compact.c_str());
+  const int probe =
+      open(compact.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (probe < 0) {
+    const absl::Status status =
+        ErrnoError(errno, "compaction could not run: cannot create", compact);
+    return absl::Status(absl::IsResourceExhausted(status)
+                            ? status.code()
+                            : absl::StatusCode::kFailedPrecondition,
+                        absl::StrCat("store ", path, ": ", status.message()));
+  }
+  close(probe);
+  unlink(compact.c_str());
+  return absl::OkStatus();
 }
 
 absl::Status WithPath(const absl::Status& status, const std::string& path) {
@@ -425,6 +454,15 @@ class FlatFileStore::LogFile {
       return absl::OkStatus();
     }
     return WriteAll(fd_, record, offset, path);
+  }
+
+  // Overwrites [from, to) with zeros, as reserved space is.
+  absl::Status Zero(uint64_t from, uint64_t to, const std::string& path) {
+    if (writing_ != LogWriting::kWrittenOverZeros) {
+      std::memset(map_ + from, 0, to - from);
+      return absl::OkStatus();
+    }
+    return WriteAll(fd_, std::string(to - from, '\0'), from, path);
   }
 
   // Gives back the space allocated beyond `end`.
@@ -619,26 +657,6 @@ FlatFileStore::LogWriting FlatFileStore::Writing() const {
 
 absl::Status FlatFileStore::Recover(int fd) {
   const bool read_only = options_.read_only;
-  if (!read_only) {
-    const std::string compact = file_path_ + ".compact";
-    // Left by a compaction that was cut short: the log itself is intact.
-    unlink(compact.c_str());
-    // Without a compaction file the log would grow without bound.
-    const int probe =
-        open(compact.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (probe < 0) {
-      const absl::Status status =
-          ErrnoError(errno, "compaction could not run: cannot create", compact);
-      close(fd);
-      return absl::Status(
-          absl::IsResourceExhausted(status)
-              ? status.code()
-              : absl::StatusCode::kFailedPrecondition,
-          absl::StrCat("store ", path_, ": ", status.message()));
-    }
-    close(probe);
-    unlink(compact.c_str());
-  }
   struct stat st;
   if (fstat(fd, &st) != 0) {
     const absl::Status status = ErrnoError(errno, "cannot stat", path_);
@@ -655,6 +673,18 @@ absl::Status FlatFileStore::Recover(int fd) {
   absl::Status header = log_format::CheckHeader(
       log.substr(0, std::min<size_t>(log.size(), log_format::kHeaderSize)),
       &version);
+  if (!header.ok() && !absl::IsOutOfRange(header)) {
+    return WithPath(header, path_);
+  }
+  // Only once the file is known to be a log (or empty): PATH.compact is
+  // then its own.
+  if (!read_only) {
+    if (absl::Status status =
+            CheckCompactionCanRun(file_path_ + ".compact", path_);
+        !status.ok()) {
+      return status;
+    }
+  }
   if (absl::IsOutOfRange(header)) {
     // Empty, or created by a process that died before the header was whole:
     // no record was ever acknowledged. Start the log afresh.
@@ -680,8 +710,6 @@ absl::Status FlatFileStore::Recover(int fd) {
       size = bytes.size();
     }
     log = absl::string_view();
-  } else if (!header.ok()) {
-    return WithPath(header, path_);
   }
 
   LogReport report;
@@ -847,9 +875,9 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
     }
   }
   // A delete of an absent key writes nothing.
-  const absl::string_view log(file_->data(), end_);
   if (tombstone) {
     IndexAppended();
+    const absl::string_view log(file_->data(), end_);
     if (!index_.Find(key, LogKeys(log, version_)).has_value()) {
       return absl::OkStatus();
     }
@@ -870,9 +898,18 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
                                      path_)
               : file_->AppendRecord(type, key, value, start, end, path_);
       !status.ok()) {
-    return status;  // Not indexed: the next record goes over it.
+    // Not indexed: the next record goes over it. What was written of it is
+    // zeroed first, so that none of its bytes can follow a shorter record
+    // where a scan after a crash would read them; if even that fails, the
+    // store takes no more writes.
+    if (absl::Status zeroed = file_->Zero(start, end, path_); !zeroed.ok()) {
+      failed_ = zeroed;
+    }
+    return status;
   }
   if (tombstone) {
+    // Reserve() may have moved the mapping.
+    const absl::string_view log(file_->data(), end_);
     live_bytes_ -= index_.Erase(key, LogKeys(log, version_))->size;
     ++counters_.deletes;
   } else {

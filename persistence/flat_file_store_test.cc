@@ -219,8 +219,8 @@ TEST_F(FlatFileStoreTest, VerifyReportsDamageWithoutChangingTheFile) {
     ASSERT_TRUE(store->Put("three", "3333").ok());
   }
   std::string bytes = ReadFileOrDie(path_);
-  bytes[log_format::kHeaderSize + 2] ^= 0x10;  // The first record's crc.
-  bytes.resize(bytes.size() - 3);              // And a torn tail.
+  bytes[log_format::kHeaderSize + 2] ^= 0x10;  // The first record's type.
+  bytes.resize(bytes.size() - 7);              // And a torn tail.
   WriteFileOrDie(path_, bytes);
   absl::StatusOr<LogReport> report = FlatFileStore::Verify(path_);
   ASSERT_TRUE(report.ok()) << report.status();
@@ -228,8 +228,8 @@ TEST_F(FlatFileStoreTest, VerifyReportsDamageWithoutChangingTheFile) {
   EXPECT_EQ(report->corrupt_regions, 1u);
   ASSERT_EQ(report->corrupt.size(), 1u);
   EXPECT_EQ(report->corrupt[0].first, log_format::kHeaderSize);
-  EXPECT_EQ(report->torn_tail_bytes, log_format::RecordSize(5, 4) - 3);
-  EXPECT_EQ(report->valid_end, bytes.size() + 3 - log_format::RecordSize(5, 4));
+  EXPECT_EQ(report->torn_tail_bytes, log_format::RecordSize(5, 4) - 7);
+  EXPECT_EQ(report->valid_end, bytes.size() + 7 - log_format::RecordSize(5, 4));
   EXPECT_EQ(report->live_entries, 1u);
   EXPECT_EQ(ReadFileOrDie(path_), bytes);
 }

@@ -52,13 +52,17 @@ constexpr uint64_t kProgressEvery = uint64_t{4} << 20;
 
 uint64_t BlockLeft(uint64_t offset) { return kBlockSize - offset % kBlockSize; }
 
-// Writes a fragment header for the `length` payload bytes already at
-// out + kFragmentHeaderSize.
+// Frames the `length` payload bytes already at out + kFragmentHeaderSize:
+// the header before them, the checksum after.
 inline void SealFragment(FragmentType type, size_t length, char* out) {
-  out[4] = static_cast<char>(length & 0xff);
-  out[5] = static_cast<char>(length >> 8);
-  out[6] = static_cast<char>(type);
-  StoreFixed32(out, Crc(absl::string_view(out + 4, 3 + length)));
+  out[0] = static_cast<char>(length & 0xff);
+  out[1] = static_cast<char>(length >> 8);
+  out[2] = static_cast<char>(type);
+  // Stored in one move, so that a process that dies while writing the
+  // fragment leaves its checksum whole or not at all.
+  char crc[kFragmentTrailerSize];
+  StoreFixed32(crc, Crc(absl::string_view(out, kFragmentHeaderSize + length)));
+  std::memcpy(out + kFragmentHeaderSize + length, crc, sizeof(crc));
 }
 
 void EncodeRecordHeader(RecordType type, size_t key_size, size_t value_size,
@@ -98,28 +102,28 @@ struct Fragment {
 
 bool FragmentAt(absl::string_view log, uint64_t offset, Fragment* fragment) {
   const uint64_t left = BlockLeft(offset);
-  if (offset >= log.size() || left < kFragmentHeaderSize ||
-      log.size() - offset < kFragmentHeaderSize) {
+  if (offset >= log.size() || left < kFragmentOverhead ||
+      log.size() - offset < kFragmentOverhead) {
     return false;
   }
   const char* p = log.data() + offset;
-  const uint64_t length = GetFixed16(p + 4);
-  const uint8_t type = static_cast<uint8_t>(p[6]);
-  if (type < kFull || type > kPadding || kFragmentHeaderSize + length > left ||
-      kFragmentHeaderSize + length > log.size() - offset) {
+  const uint64_t length = GetFixed16(p);
+  const uint8_t type = static_cast<uint8_t>(p[2]);
+  if (type < kFull || type > kPadding || kFragmentOverhead + length > left ||
+      kFragmentOverhead + length > log.size() - offset) {
     return false;
   }
   fragment->type = static_cast<FragmentType>(type);
   fragment->payload = absl::string_view(p + kFragmentHeaderSize, length);
-  fragment->end = offset + kFragmentHeaderSize + length;
+  fragment->end = offset + kFragmentOverhead + length;
   return true;
 }
 
 bool FragmentCrcMatches(absl::string_view log, uint64_t offset,
                         const Fragment& fragment) {
   const char* p = log.data() + offset;
-  return GetFixed32(p) ==
-         Crc(absl::string_view(p + 4, 3 + fragment.payload.size()));
+  const size_t framed = kFragmentHeaderSize + fragment.payload.size();
+  return GetFixed32(p + framed) == Crc(absl::string_view(p, framed));
 }
 
 // Reads the first `want` bytes of the record (header, key, value) whose first
@@ -180,39 +184,35 @@ bool LegacyRecordAt(absl::string_view log, uint64_t offset, bool check_crc,
 }
 
 // Whether the non-zero bytes from `from` (where reading failed) up to
-// `last_nonzero` can be a record cut short: a prefix of a well-formed
-// record start, with the record's last bytes zero or past the file's end.
+// `last_nonzero` can be a record cut short: the start of a well-formed
+// record whose checksum, its last four bytes, is still zero or past the
+// file's end (a version 1 record, whose checksum leads, cannot tell).
 bool CutShort(absl::string_view log, uint32_t version, uint64_t from,
               uint64_t last_nonzero) {
-  if (from >= last_nonzero) return false;  // Non-zero bytes before it.
+  if (version == kLegacyVersion || from >= last_nonzero) return false;
   const char* p = log.data() + from;
   const uint64_t present = last_nonzero - from;
-  const bool legacy = version == kLegacyVersion;
-  const size_t kind_at = legacy ? 4 : kFragmentHeaderSize;
-  if (!legacy && present > 6 && p[6] != kFull && p[6] != kFirst) return false;
-  if (present <= kind_at) return true;  // Only checksum and framing bytes.
-  const size_t header_size = kind_at + kRecordHeaderSize;
+  if (present > 2 && p[2] != kFull && p[2] != kFirst) return false;
+  if (present <= kFragmentHeaderSize) return true;  // Framing bytes only.
+  const size_t header_size = kFragmentHeaderSize + kRecordHeaderSize;
   RecordType type;
   uint64_t key_size, value_size;
   if (present < header_size) {
-    return p[kind_at] == static_cast<char>(RecordType::kPut) ||
-           p[kind_at] == static_cast<char>(RecordType::kDelete);
+    return p[kFragmentHeaderSize] == static_cast<char>(RecordType::kPut) ||
+           p[kFragmentHeaderSize] == static_cast<char>(RecordType::kDelete);
   }
-  if (!DecodeRecordHeader(p + kind_at, &type, &key_size, &value_size)) {
+  if (!DecodeRecordHeader(p + kFragmentHeaderSize, &type, &key_size,
+                          &value_size)) {
     return false;
   }
-  uint64_t end = from + header_size + key_size + value_size;
-  if (!legacy) {
-    end = RecordEnd(from, key_size, value_size);
-    const uint64_t length = GetFixed16(p + 4);
-    const bool whole = p[6] == kFull;
-    if (whole != FitsInBlock(from, RecordSize(key_size, value_size)) ||
-        kFragmentHeaderSize + length !=
-            (whole ? end - from : BlockLeft(from))) {
-      return false;
-    }
+  const uint64_t end = RecordEnd(from, key_size, value_size);
+  const uint64_t length = GetFixed16(p);
+  const bool whole = p[2] == kFull;
+  if (whole != FitsInBlock(from, RecordSize(key_size, value_size)) ||
+      kFragmentOverhead + length != (whole ? end - from : BlockLeft(from))) {
+    return false;
   }
-  return last_nonzero < end;
+  return last_nonzero + kFragmentTrailerSize <= end;
 }
 
 }  // namespace
@@ -261,10 +261,10 @@ uint64_t FragmentedRecordEnd(uint64_t start, size_t key_size,
   uint64_t payload = kRecordHeaderSize + key_size + value_size;
   uint64_t at = start;
   for (;;) {
-    const uint64_t room = BlockLeft(at) - kFragmentHeaderSize;
-    if (payload <= room) return at + kFragmentHeaderSize + payload;
+    const uint64_t room = BlockLeft(at) - kFragmentOverhead;
+    if (payload <= room) return at + kFragmentOverhead + payload;
     payload -= room;
-    at += room + kFragmentHeaderSize;
+    at += room + kFragmentOverhead;
   }
 }
 
@@ -296,7 +296,7 @@ void EncodeRecordAt(RecordType type, absl::string_view key,
   bool first = true;
   for (;;) {
     char* fragment = out + (at - start);
-    const uint64_t room = BlockLeft(at) - kFragmentHeaderSize;
+    const uint64_t room = BlockLeft(at) - kFragmentOverhead;
     uint64_t length = 0;
     while (length < room && piece < 3) {
       absl::string_view& source = pieces[piece];
@@ -309,11 +309,13 @@ void EncodeRecordAt(RecordType type, absl::string_view key,
       length += take;
       if (source.empty()) ++piece;
     }
+    // An empty value (and what a full fragment leaves of nothing) is done.
+    while (piece < 3 && pieces[piece].empty()) ++piece;
     const bool last = piece == 3;
     SealFragment(first ? kFirst : (last ? kLast : kMiddle), length, fragment);
     if (last) return;
     first = false;
-    at += kFragmentHeaderSize + length;
+    at += kFragmentOverhead + length;
   }
 }
 
@@ -420,6 +422,8 @@ class BlockScanner {
         next_progress = offset + kProgressEvery;
       }
     }
+    // A record whose last fragment the file ends before.
+    if (in_record_) MarkDamaged(record_start_);
     return damage_from_ < 0 ? log_.size() : static_cast<uint64_t>(damage_from_);
   }
 
@@ -613,11 +617,11 @@ bool AppendPadding(uint64_t from, uint64_t to, std::string* out) {
     out->append(stop - at, '\0');
     if (left >= kMinRecordSpace) {
       // A record could start here: only a fragment may fill the gap.
-      if (stop - at < kFragmentHeaderSize) {
+      if (stop - at < kFragmentOverhead) {
         out->resize(start);
         return false;
       }
-      SealFragment(kPadding, stop - at - kFragmentHeaderSize, &(*out)[first]);
+      SealFragment(kPadding, stop - at - kFragmentOverhead, &(*out)[first]);
     }  // Else zeros, which are never read: no record starts there.
     at = stop;
   }

@@ -5,7 +5,7 @@
 //
 //   file     := header block-data
 //   header   := magic "GOGOLOG\n" (8 bytes) | version (u32) | crc (u32)
-//   fragment := crc (u32) | length (u16) | type (u8) | payload (length bytes)
+//   fragment := length (u16) | type (u8) | payload (length bytes) | crc (u32)
 //   record   := kind (u8) | key_size (u32) | value_size (u32) | key | value
 //
 // The file is cut into blocks of kBlockSize bytes counted from offset 0 (the
@@ -31,18 +31,25 @@
 // size whatever its content.
 //
 // What a crash can leave after the last complete record: nothing; zeros
-// (space reserved ahead of the appends and never written); or one record cut
-// short (the write under way: a prefix of its bytes, in whole pages possibly
-// with zeros in place of some when the machine lost power), whose last bytes
-// are zeros or lie past the end of the file. It cannot leave non-zero bytes
-// the store never wrote, a complete record with a bad checksum, or a record
-// after a cut one. The scanner calls such a cut record a torn tail; any other
-// damage, at the end or in the middle, is corruption.
+// (space reserved ahead of the appends and never written); or the records
+// being written, cut short. When only the process died that is one record,
+// a prefix of its bytes: its checksum, the last thing in it, is zero or
+// past the end of the file (a write cut inside those four bytes, which a
+// write that stops at a page boundary can do, reads as corruption). The scanner
+// calls such a record a torn tail; any other damage, at the end or in the
+// middle, is corruption, even a complete record with a bad checksum. When the
+// machine lost power, writes not yet synced may reach the disk in part and out
+// of order, whole pages of them zeros: then intact records may follow a damaged
+// one, which is corruption too (skipped, or refused in strict mode), and
+// nothing else. The store never leaves non-zero bytes of its own after the end
+// of its last record: a write that fails is overwritten with zeros.
 //
 // Version 1 logs (records framed without blocks: crc | kind | key_size |
 // value_size | key | value, the crc covering the rest) are still read; a
 // scan of one stops at its first damaged record, since without blocks there
-// is no boundary to resume at. The store rewrites them in this format.
+// is no boundary to resume at, and calls whatever follows corruption (its
+// leading checksum cannot tell a record cut short from a damaged one). The
+// store rewrites them in this format.
 //
 // Everything here works on bytes in memory and is safe for any input (it is
 // fuzzed: persistence:log_scan_fuzzer, persistence:log_keys_fuzzer).
@@ -67,10 +74,12 @@ inline constexpr uint32_t kVersion = 2;
 inline constexpr uint32_t kLegacyVersion = 1;
 inline constexpr size_t kHeaderSize = 16;
 inline constexpr uint64_t kBlockSize = 32768;
-inline constexpr size_t kFragmentHeaderSize = 7;
+inline constexpr size_t kFragmentHeaderSize = 3;   // Length and type.
+inline constexpr size_t kFragmentTrailerSize = 4;  // Checksum.
+inline constexpr size_t kFragmentOverhead =
+    kFragmentHeaderSize + kFragmentTrailerSize;
 inline constexpr size_t kRecordHeaderSize = 9;
-inline constexpr size_t kMinRecordSpace =
-    kFragmentHeaderSize + kRecordHeaderSize;
+inline constexpr size_t kMinRecordSpace = kFragmentOverhead + kRecordHeaderSize;
 inline constexpr size_t kMaxKeySize = size_t{1} << 20;
 inline constexpr size_t kMaxValueSize = (size_t{1} << 31) - 1;
 

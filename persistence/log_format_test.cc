@@ -61,19 +61,55 @@ std::string ValueOfRecords(size_t size) {
   return value;
 }
 
-TEST(LogFormatTest, FragmentChecksumIsZlibCrc32) {
+TEST(LogFormatTest, FragmentChecksumIsZlibCrc32OfWhatPrecedesIt) {
   std::string log = EncodeHeader();
   AppendRecord(RecordType::kPut, "key", "value", &log);
   const std::string fragment = log.substr(kHeaderSize);
   ASSERT_EQ(fragment.size(), RecordSize(3, 5));
+  const size_t framed = fragment.size() - kFragmentTrailerSize;
   const uint32_t crc = static_cast<uint32_t>(
-      crc32(0, reinterpret_cast<const Bytef*>(fragment.data() + 4),
-            static_cast<uInt>(fragment.size() - 4)));
+      crc32(0, reinterpret_cast<const Bytef*>(fragment.data()), framed));
   uint32_t stored = 0;
   for (int i = 3; i >= 0; --i) {
-    stored = stored << 8 | static_cast<uint8_t>(fragment[i]);
+    stored = stored << 8 | static_cast<uint8_t>(fragment[framed + i]);
   }
   EXPECT_EQ(stored, crc);
+}
+
+// Every record is exactly as long as RecordEnd() says, wherever it starts
+// and however its key and value fall on fragment boundaries; an empty value
+// after a key that fills a fragment included.
+TEST(LogFormatTest, EncodedRecordsEndWhereRecordEndSays) {
+  const uint64_t room = kBlockSize - kFragmentOverhead;
+  for (const uint64_t start : {uint64_t{kHeaderSize}, kBlockSize - 16,
+                               kBlockSize - 100, 3 * kBlockSize}) {
+    const uint64_t first_room =
+        kBlockSize - start % kBlockSize - kFragmentOverhead - kRecordHeaderSize;
+    for (const uint64_t boundary :
+         {first_room, first_room + room, first_room + 2 * room}) {
+      for (const uint64_t key_size : {boundary - 1, boundary, boundary + 1}) {
+        for (const size_t value_size : {size_t{0}, size_t{1}}) {
+          if (key_size == 0 || key_size > kMaxKeySize) continue;
+          const std::string key(key_size, 'k');
+          const std::string value(value_size, 'v');
+          const uint64_t end = RecordEnd(start, key_size, value_size);
+          std::string out(end - start + 64, '\x5a');  // Guard bytes after.
+          EncodeRecordAt(RecordType::kPut, key, value, start, out.data());
+          EXPECT_EQ(out.substr(end - start), std::string(64, '\x5a'))
+              << start << " " << key_size << " " << value_size;
+          std::string log = EncodeHeader();
+          ASSERT_TRUE(AppendPadding(kHeaderSize, start, &log));
+          log += out.substr(0, end - start);
+          ScanResult result;
+          Seen seen = Scan(log, &result);
+          ASSERT_EQ(seen.records.size(), 1u) << start << " " << key_size;
+          EXPECT_EQ(seen.records[0].first.size(), key_size);
+          EXPECT_EQ(seen.records[0].second, value);
+          EXPECT_EQ(result.valid_end, log.size());
+        }
+      }
+    }
+  }
 }
 
 TEST(LogFormatTest, HeaderVersions) {
@@ -135,7 +171,7 @@ TEST(LogFormatTest, NoFragmentCrossesABlockAndEveryBlockStartsWithOne) {
   // only where it leaves room for one, and a block boundary inside a
   // record starts a MIDDLE or LAST fragment (type 3 or 4).
   for (uint64_t block = kBlockSize; block < log.size(); block += kBlockSize) {
-    const uint8_t type = static_cast<uint8_t>(log[block + 6]);
+    const uint8_t type = static_cast<uint8_t>(log[block + 2]);
     EXPECT_TRUE(type >= 1 && type <= 4) << block;
   }
 }
@@ -147,7 +183,18 @@ TEST(LogFormatTest, EveryCutOfTheLastRecordIsATornTail) {
     const size_t whole = log.size();
     AppendRecord(RecordType::kPut, "cut", ValueOfRecords(value_size), &log);
     const size_t step = value_size > 1000 ? 61 : 1;
-    for (size_t size = whole + 1; size < log.size(); size += step) {
+    std::vector<size_t> sizes;
+    // Up to the record's checksum, its last four bytes, which the store
+    // writes in one move: a cut inside them reads as damage.
+    for (size_t size = whole + 1; size <= log.size() - kFragmentTrailerSize;
+         size += step) {
+      sizes.push_back(size);
+    }
+    // Right at a block boundary inside the record, too.
+    for (uint64_t at = kBlockSize; at < log.size(); at += kBlockSize) {
+      if (at > whole) sizes.push_back(at);
+    }
+    for (const size_t size : sizes) {
       for (const bool zeros_after : {false, true}) {
         std::string cut = log.substr(0, size);
         if (zeros_after) cut.resize(log.size() + 4096, '\0');
@@ -180,6 +227,22 @@ TEST(LogFormatTest, EveryFlippedByteOfTheLastRecordIsDamage) {
       EXPECT_EQ(result.corrupt_regions, 1u) << at;
       EXPECT_EQ(result.torn_tail_bytes, 0u) << at;
     }
+  }
+}
+
+TEST(LogFormatTest, DamageToALastRecordEndingInZerosIsNotATornTail) {
+  std::string log = EncodeHeader();
+  AppendRecord(RecordType::kPut, "kept", "v", &log);
+  const size_t whole = log.size();
+  AppendRecord(RecordType::kPut, "zeros", std::string("v\0\0\0\0\0\0\0", 8),
+               &log);
+  for (size_t at = whole; at < log.size(); ++at) {
+    std::string damaged = log;
+    damaged[at] ^= 0x20;
+    ScanResult result;
+    Scan(damaged, &result);
+    EXPECT_EQ(result.corrupt_regions, 1u) << at;
+    EXPECT_EQ(result.torn_tail_bytes, 0u) << at;
   }
 }
 

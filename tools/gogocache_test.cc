@@ -159,6 +159,12 @@ TEST(GogocacheTest, EveryCommandOnAFifoFailsAtOnceAndCreatesNothing) {
 }
 
 TEST(GogocacheTest, DemoExitsNonZeroWhenItsStoreRefusesWrites) {
+#if defined(__SANITIZE_THREAD__)
+  // ThreadSanitizer's runtime faults (SIGBUS) in its own shadow memory when
+  // a program starts under a small RLIMIT_FSIZE, before main(); the other
+  // configurations run this case.
+  GTEST_SKIP() << "ThreadSanitizer cannot start under a file-size limit";
+#endif
   const std::string dir = FreshTestDir();
   // A log may not grow past 256 KiB; the demo writes megabytes.
   const Outcome run = RunGogocache(

@@ -50,7 +50,9 @@ uint16_t GetFixed16(const char* bytes) {
 
 constexpr uint64_t kProgressEvery = uint64_t{4} << 20;
 
-uint64_t BlockLeft(uint64_t offset) { return kBlockSize - offset % kBlockSize; }
+inline uint64_t BlockLeft(uint64_t offset) {
+  return kBlockSize - offset % kBlockSize;
+}
 
 // Frames the `length` payload bytes already at out + kFragmentHeaderSize:
 // the header before them, the checksum after.
@@ -73,8 +75,8 @@ void EncodeRecordHeader(RecordType type, size_t key_size, size_t value_size,
 }
 
 // The record header's fields, or false when they break the format's limits.
-bool DecodeRecordHeader(const char* p, RecordType* type, uint64_t* key_size,
-                        uint64_t* value_size) {
+inline bool DecodeRecordHeader(const char* p, RecordType* type,
+                               uint64_t* key_size, uint64_t* value_size) {
   const uint8_t kind = static_cast<uint8_t>(p[0]);
   *key_size = GetFixed32(p + 1);
   *value_size = GetFixed32(p + 5);
@@ -100,7 +102,8 @@ struct Fragment {
   uint64_t end;
 };
 
-bool FragmentAt(absl::string_view log, uint64_t offset, Fragment* fragment) {
+inline bool FragmentAt(absl::string_view log, uint64_t offset,
+                       Fragment* fragment) {
   const uint64_t left = BlockLeft(offset);
   if (offset >= log.size() || left < kFragmentOverhead ||
       log.size() - offset < kFragmentOverhead) {
@@ -119,8 +122,8 @@ bool FragmentAt(absl::string_view log, uint64_t offset, Fragment* fragment) {
   return true;
 }
 
-bool FragmentCrcMatches(absl::string_view log, uint64_t offset,
-                        const Fragment& fragment) {
+inline bool FragmentCrcMatches(absl::string_view log, uint64_t offset,
+                               const Fragment& fragment) {
   const char* p = log.data() + offset;
   const size_t framed = kFragmentHeaderSize + fragment.payload.size();
   return GetFixed32(p + framed) == Crc(absl::string_view(p, framed));
@@ -327,30 +330,48 @@ void AppendRecord(RecordType type, absl::string_view key,
   EncodeRecordAt(type, key, value, start, &(*log)[start]);
 }
 
+namespace {
+
+// The first fragment of the record at `offset`, and the record header it
+// holds.
+bool FirstFragmentAt(absl::string_view log, uint64_t offset, Fragment* first,
+                     RecordType* type, uint64_t* key_size,
+                     uint64_t* value_size) {
+  return FragmentAt(log, offset, first) &&
+         (first->type == kFull || first->type == kFirst) &&
+         first->payload.size() >= kRecordHeaderSize &&
+         DecodeRecordHeader(first->payload.data(), type, key_size, value_size);
+}
+
+}  // namespace
+
 bool ReadRecordAt(absl::string_view log, uint32_t version, uint64_t offset,
                   std::string* scratch, Record* record) {
   if (version == kLegacyVersion) {
     return LegacyRecordAt(log, offset, /*check_crc=*/false, record);
   }
-  absl::string_view header;
-  uint64_t end;
+  Fragment first;
   uint64_t key_size, value_size;
-  if (!ReadRecordPrefix(log, offset, kRecordHeaderSize, scratch, &header,
-                        &end) ||
-      !DecodeRecordHeader(header.data(), &record->type, &key_size,
-                          &value_size)) {
+  if (!FirstFragmentAt(log, offset, &first, &record->type, &key_size,
+                       &value_size)) {
     return false;
   }
   const uint64_t total = kRecordHeaderSize + key_size + value_size;
-  absl::string_view bytes;
-  if (!ReadRecordPrefix(log, offset, total, scratch, &bytes, &end)) {
+  absl::string_view bytes = first.payload;
+  uint64_t end = first.end;
+  if (first.type == kFirst &&
+      !ReadRecordPrefix(log, offset, total, scratch, &bytes, &end)) {
+    return false;
+  }
+  if (bytes.size() != total || end != RecordEnd(offset, key_size, value_size)) {
     return false;
   }
   record->offset = offset;
-  record->size = RecordEnd(offset, key_size, value_size) - offset;
-  record->key = bytes.substr(kRecordHeaderSize, key_size);
-  record->value = bytes.substr(kRecordHeaderSize + key_size);
-  return end == offset + record->size;
+  record->size = end - offset;
+  record->key = absl::string_view(bytes.data() + kRecordHeaderSize, key_size);
+  record->value = absl::string_view(bytes.data() + kRecordHeaderSize + key_size,
+                                    value_size);
+  return true;
 }
 
 absl::string_view ReadKeyAt(absl::string_view log, uint32_t version,
@@ -361,17 +382,21 @@ absl::string_view ReadKeyAt(absl::string_view log, uint32_t version,
                ? record.key
                : absl::string_view();
   }
-  absl::string_view bytes;
-  uint64_t end;
+  Fragment first;
   uint64_t key_size, value_size;
-  if (!ReadRecordPrefix(log, offset, kRecordHeaderSize, scratch, &bytes,
-                        &end) ||
-      !DecodeRecordHeader(bytes.data(), &record.type, &key_size, &value_size) ||
-      !ReadRecordPrefix(log, offset, kRecordHeaderSize + key_size, scratch,
-                        &bytes, &end)) {
+  if (!FirstFragmentAt(log, offset, &first, &record.type, &key_size,
+                       &value_size)) {
     return absl::string_view();
   }
-  return bytes.substr(kRecordHeaderSize);
+  const uint64_t wanted = kRecordHeaderSize + key_size;
+  absl::string_view bytes = first.payload;
+  uint64_t end;
+  if (bytes.size() < wanted &&
+      (first.type != kFirst ||
+       !ReadRecordPrefix(log, offset, wanted, scratch, &bytes, &end))) {
+    return absl::string_view();
+  }
+  return bytes.substr(kRecordHeaderSize, key_size);
 }
 
 namespace {
@@ -528,8 +553,11 @@ class BlockScanner {
     }
     record.offset = record_start_;
     record.size = last.end - record_start_;
-    record.key = bytes.substr(kRecordHeaderSize, key_size);
-    if (values_) record.value = bytes.substr(kRecordHeaderSize + key_size);
+    record.key = absl::string_view(bytes.data() + kRecordHeaderSize, key_size);
+    if (values_) {
+      record.value = absl::string_view(
+          bytes.data() + kRecordHeaderSize + key_size, value_size);
+    }
     on_record_(record);
     ++result_->records;
     result_->valid_end = last.end;

@@ -26,6 +26,9 @@ using ::gogocache::testing::ReadFileOrDie;
 using ::gogocache::testing::ReplayAll;
 using ::gogocache::testing::WriteFileOrDie;
 
+// Longer than a block of the log: its record is in several fragments.
+constexpr size_t kLongValue = log_format::kBlockSize + 4000;
+
 // A value an attacker would upload: records of a key nobody writes
 // ("admin"), encoded in the current format and in version 1's, back to back,
 // so that every offset of it may look like the start of a record.
@@ -91,10 +94,10 @@ class FlatFileRecoveryTest : public ::testing::Test {
 };
 
 TEST_F(FlatFileRecoveryTest, ValuesOfRecordsCutAnywhereNeverYieldOtherKeys) {
-  for (const size_t size : {size_t{300}, size_t{70000}}) {
+  for (const size_t size : {size_t{300}, kLongValue}) {
     const std::string hostile = ValueOfRecords(size);
     WriteLog(hostile);
-    const size_t step = size > 1000 ? 97 : 1;
+    const size_t step = size > 1000 ? 389 : 1;
     for (uint64_t cut = last_record_; cut < log_.size(); cut += step) {
       ExpectOnlyWrittenEntries(log_.substr(0, cut), hostile,
                                absl::StrCat(size, "-byte value cut at ", cut));
@@ -109,10 +112,10 @@ TEST_F(FlatFileRecoveryTest, ValuesOfRecordsCutAnywhereNeverYieldOtherKeys) {
 }
 
 TEST_F(FlatFileRecoveryTest, ValuesOfRecordsWithAnyByteFlippedYieldNoOtherKey) {
-  for (const size_t size : {size_t{300}, size_t{70000}}) {
+  for (const size_t size : {size_t{300}, kLongValue}) {
     const std::string hostile = ValueOfRecords(size);
     WriteLog(hostile);
-    const size_t step = size > 1000 ? 89 : 1;
+    const size_t step = size > 1000 ? 353 : 1;
     for (uint64_t at = last_record_; at < log_.size(); at += step) {
       for (const char mask : {'\x01', '\x80'}) {
         std::string flipped = log_;
@@ -152,11 +155,11 @@ TEST_F(FlatFileRecoveryTest, StrictRefusesAnyDamageToTheLastRecord) {
 }
 
 TEST_F(FlatFileRecoveryTest, StrictCutsAndReportsARecordCutShort) {
-  const std::string hostile = ValueOfRecords(70000);
+  const std::string hostile = ValueOfRecords(kLongValue);
   WriteLog(hostile);
   FlatFileStoreOptions strict;
   strict.strict = true;
-  for (uint64_t cut = last_record_ + 1; cut < log_.size(); cut += 997) {
+  for (uint64_t cut = last_record_ + 1; cut < log_.size(); cut += 3989) {
     std::string bytes = log_.substr(0, cut);
     bytes.resize(cut + (cut % 2) * 4096, '\0');  // Zeros after half of them.
     WriteFileOrDie(path_, bytes);

@@ -25,7 +25,7 @@
 // another kind of file is refused, FailedPrecondition), then every record's
 // checksum. A last record cut short by a crash (log_format.h says what a
 // crash can leave) is cut off and counted (torn_tail_bytes). Other damage is
-// skipped and counted, with the rest of its 32 KiB block, or, with `strict`,
+// skipped and counted, with the rest of its 256 KiB block, or, with `strict`,
 // refused (DataLoss naming the offset), at the end of the log as anywhere
 // else. No byte of a value is ever read as a record, whatever the damage. A
 // damaged record is never returned as data; but if it held a key's latest

@@ -35,7 +35,7 @@ using ::gogocache::testing::ReplayAll;
 using ::gogocache::testing::WriteFileOrDie;
 
 // A value longer than a block of the log: its record is in fragments.
-constexpr size_t kLongValue = 40000;
+constexpr size_t kLongValue = log_format::kBlockSize + 7000;
 
 std::unique_ptr<FlatFileStore> OpenOrDie(const std::string& path,
                                          FlatFileStoreOptions options = {}) {

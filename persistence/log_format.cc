@@ -43,9 +43,9 @@ uint32_t GetFixed32(const char* bytes) {
          uint32_t{b[3]} << 24;
 }
 
-uint16_t GetFixed16(const char* bytes) {
+uint32_t GetFixed24(const char* bytes) {
   const auto* b = reinterpret_cast<const unsigned char*>(bytes);
-  return static_cast<uint16_t>(b[0] | b[1] << 8);
+  return uint32_t{b[0]} | uint32_t{b[1]} << 8 | uint32_t{b[2]} << 16;
 }
 
 constexpr uint64_t kProgressEvery = uint64_t{4} << 20;
@@ -58,8 +58,9 @@ inline uint64_t BlockLeft(uint64_t offset) {
 // the header before them, the checksum after.
 inline void SealFragment(FragmentType type, size_t length, char* out) {
   out[0] = static_cast<char>(length & 0xff);
-  out[1] = static_cast<char>(length >> 8);
-  out[2] = static_cast<char>(type);
+  out[1] = static_cast<char>((length >> 8) & 0xff);
+  out[2] = static_cast<char>(length >> 16);
+  out[3] = static_cast<char>(type);
   // Stored in one move, so that a process that dies while writing the
   // fragment leaves its checksum whole or not at all.
   char crc[kFragmentTrailerSize];
@@ -110,8 +111,8 @@ inline bool FragmentAt(absl::string_view log, uint64_t offset,
     return false;
   }
   const char* p = log.data() + offset;
-  const uint64_t length = GetFixed16(p);
-  const uint8_t type = static_cast<uint8_t>(p[2]);
+  const uint64_t length = GetFixed24(p);
+  const uint8_t type = static_cast<uint8_t>(p[3]);
   if (type < kFull || type > kPadding || kFragmentOverhead + length > left ||
       kFragmentOverhead + length > log.size() - offset) {
     return false;
@@ -195,7 +196,7 @@ bool CutShort(absl::string_view log, uint32_t version, uint64_t from,
   if (version == kLegacyVersion || from >= last_nonzero) return false;
   const char* p = log.data() + from;
   const uint64_t present = last_nonzero - from;
-  if (present > 2 && p[2] != kFull && p[2] != kFirst) return false;
+  if (present > 3 && p[3] != kFull && p[3] != kFirst) return false;
   if (present <= kFragmentHeaderSize) return true;  // Framing bytes only.
   const size_t header_size = kFragmentHeaderSize + kRecordHeaderSize;
   RecordType type;
@@ -209,8 +210,8 @@ bool CutShort(absl::string_view log, uint32_t version, uint64_t from,
     return false;
   }
   const uint64_t end = RecordEnd(from, key_size, value_size);
-  const uint64_t length = GetFixed16(p);
-  const bool whole = p[2] == kFull;
+  const uint64_t length = GetFixed24(p);
+  const bool whole = p[3] == kFull;
   if (whole != FitsInBlock(from, RecordSize(key_size, value_size)) ||
       kFragmentOverhead + length != (whole ? end - from : BlockLeft(from))) {
     return false;
@@ -363,7 +364,10 @@ bool ReadRecordAt(absl::string_view log, uint32_t version, uint64_t offset,
       !ReadRecordPrefix(log, offset, total, scratch, &bytes, &end)) {
     return false;
   }
-  if (bytes.size() != total || end != RecordEnd(offset, key_size, value_size)) {
+  // A FULL fragment ends where the record does; fragments must add up.
+  if (bytes.size() != total ||
+      (first.type == kFirst &&
+       end != RecordEnd(offset, key_size, value_size))) {
     return false;
   }
   record->offset = offset;
@@ -468,6 +472,31 @@ class BlockScanner {
         return fragment.end;
       case kFull:
       case kFirst:
+        if (fragment.type == kFull && !in_record_ && damage_from_ < 0) {
+          // The common case, kept short: a record in one fragment, read in
+          // order.
+          Record record;
+          uint64_t key_size, value_size;
+          const char* payload = fragment.payload.data();
+          if (fragment.payload.size() >= kRecordHeaderSize &&
+              DecodeRecordHeader(payload, &record.type, &key_size,
+                                 &value_size) &&
+              fragment.payload.size() ==
+                  kRecordHeaderSize + key_size + value_size) {
+            record.offset = offset;
+            record.size = fragment.end - offset;
+            record.key =
+                absl::string_view(payload + kRecordHeaderSize, key_size);
+            if (values_) {
+              record.value = absl::string_view(
+                  payload + kRecordHeaderSize + key_size, value_size);
+            }
+            on_record_(record);
+            ++result_->records;
+            result_->valid_end = fragment.end;
+            return fragment.end;
+          }
+        }
         if (in_record_) MarkDamaged(record_start_);
         in_record_ = true;
         record_start_ = offset;
@@ -540,7 +569,8 @@ class BlockScanner {
                             &value_size) ||
         size != kRecordHeaderSize + key_size + value_size ||
         bytes.size() < kRecordHeaderSize + key_size ||
-        RecordEnd(record_start_, key_size, value_size) != last.end) {
+        (last.type != kFull &&
+         RecordEnd(record_start_, key_size, value_size) != last.end)) {
       return Damaged(record_start_, last.end);
     }
     if (damage_from_ >= 0) {

@@ -450,7 +450,11 @@ class FlatFileStore::LogFile {
   absl::Status AppendEncoded(absl::string_view record, uint64_t offset,
                              const std::string& path) {
     if (writing_ != LogWriting::kWrittenOverZeros) {
-      std::memcpy(map_ + offset, record.data(), record.size());
+      // The checksum last (log_format.h: what a crash leaves).
+      const size_t body = record.size() - log_format::kFragmentTrailerSize;
+      std::memcpy(map_ + offset, record.data(), body);
+      std::memcpy(map_ + offset + body, record.data() + body,
+                  log_format::kFragmentTrailerSize);
       return absl::OkStatus();
     }
     return WriteAll(fd_, record, offset, path);
@@ -462,7 +466,17 @@ class FlatFileStore::LogFile {
       std::memset(map_ + from, 0, to - from);
       return absl::OkStatus();
     }
-    return WriteAll(fd_, std::string(to - from, '\0'), from, path);
+    const std::string zeros(std::min<uint64_t>(to - from, kCopyBufferSize),
+                            '\0');
+    for (uint64_t at = from; at < to; at += zeros.size()) {
+      const size_t size = std::min<uint64_t>(to - at, zeros.size());
+      if (absl::Status status =
+              WriteAll(fd_, absl::string_view(zeros.data(), size), at, path);
+          !status.ok()) {
+        return status;
+      }
+    }
+    return absl::OkStatus();
   }
 
   // Gives back the space allocated beyond `end`.
@@ -780,9 +794,9 @@ absl::Status FlatFileStore::Writable() const {
         absl::StrCat("store ", path_, " is open read-only"));
   }
   if (!failed_.ok()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("store ", path_, " refuses writes after a failed sync (",
-                     failed_.message(), "); reopen it"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "store ", path_, " refuses writes after a failed sync or rollback (",
+        failed_.message(), "); reopen it"));
   }
   return absl::OkStatus();
 }

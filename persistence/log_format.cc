@@ -54,18 +54,27 @@ inline uint64_t BlockLeft(uint64_t offset) {
   return kBlockSize - offset % kBlockSize;
 }
 
-// Frames the `length` payload bytes already at out + kFragmentHeaderSize:
-// the header before them, the checksum after.
-inline void SealFragment(FragmentType type, size_t length, char* out) {
+// A fragment is written in order: its header (before its payload), then
+// its payload, then its checksum, so that a process that dies while
+// writing one leaves a prefix of it.
+inline void WriteFragmentHeader(FragmentType type, size_t length, char* out) {
   out[0] = static_cast<char>(length & 0xff);
   out[1] = static_cast<char>((length >> 8) & 0xff);
   out[2] = static_cast<char>(length >> 16);
   out[3] = static_cast<char>(type);
-  // Stored in one move, so that a process that dies while writing the
-  // fragment leaves its checksum whole or not at all.
+}
+
+// The checksum of the fragment at `out` with `length` payload bytes, stored
+// in one move: whole or not at all.
+inline void WriteFragmentChecksum(size_t length, char* out) {
   char crc[kFragmentTrailerSize];
   StoreFixed32(crc, Crc(absl::string_view(out, kFragmentHeaderSize + length)));
   std::memcpy(out + kFragmentHeaderSize + length, crc, sizeof(crc));
+}
+
+inline void SealFragment(FragmentType type, size_t length, char* out) {
+  WriteFragmentHeader(type, length, out);
+  WriteFragmentChecksum(length, out);
 }
 
 void EncodeRecordHeader(RecordType type, size_t key_size, size_t value_size,
@@ -187,36 +196,76 @@ bool LegacyRecordAt(absl::string_view log, uint64_t offset, bool check_crc,
   return true;
 }
 
+// The byte at `offset`, zero past the end of `log` (where a crash may have
+// left the file shorter than what was being written).
+inline uint8_t ByteAt(absl::string_view log, uint64_t offset) {
+  return offset < log.size() ? static_cast<uint8_t>(log[offset]) : 0;
+}
+
+// Whether the fragment header at `at` is the one laid out there (`type`,
+// `length`), or zeros: not written yet.
+bool HeaderWrittenOrNot(absl::string_view log, uint64_t at, FragmentType type,
+                        uint64_t length) {
+  const uint8_t expected[kFragmentHeaderSize] = {
+      static_cast<uint8_t>(length & 0xff),
+      static_cast<uint8_t>((length >> 8) & 0xff),
+      static_cast<uint8_t>(length >> 16), static_cast<uint8_t>(type)};
+  bool zero = true, laid_out = true;
+  for (size_t i = 0; i < kFragmentHeaderSize; ++i) {
+    const uint8_t byte = ByteAt(log, at + i);
+    zero = zero && byte == 0;
+    laid_out = laid_out && byte == expected[i];
+  }
+  return zero || laid_out;
+}
+
 // Whether the non-zero bytes from `from` (where reading failed) up to
-// `last_nonzero` can be a record cut short: the start of a well-formed
-// record whose checksum, its last four bytes, is still zero or past the
-// file's end (a version 1 record, whose checksum leads, cannot tell).
+// `last_nonzero` can be a record cut short, as the store writes it: a
+// record header, fragments before the one the write stopped in that are
+// whole and intact, and in that one a header as laid out (or none yet)
+// and a checksum still zero or past the file's end. A version 1 record,
+// whose checksum leads, cannot tell.
 bool CutShort(absl::string_view log, uint32_t version, uint64_t from,
               uint64_t last_nonzero) {
   if (version == kLegacyVersion || from >= last_nonzero) return false;
-  const char* p = log.data() + from;
-  const uint64_t present = last_nonzero - from;
-  if (present > 3 && p[3] != kFull && p[3] != kFirst) return false;
-  if (present <= kFragmentHeaderSize) return true;  // Framing bytes only.
-  const size_t header_size = kFragmentHeaderSize + kRecordHeaderSize;
-  RecordType type;
-  uint64_t key_size, value_size;
-  if (present < header_size) {
-    return p[kFragmentHeaderSize] == static_cast<char>(RecordType::kPut) ||
-           p[kFragmentHeaderSize] == static_cast<char>(RecordType::kDelete);
+  // The record header, in the first fragment's payload.
+  const uint64_t header_at = from + kFragmentHeaderSize;
+  if (last_nonzero <= header_at + kRecordHeaderSize) {
+    // Cut in the headers: what is there must begin a put or a delete.
+    const uint8_t type = ByteAt(log, from + 3), kind = ByteAt(log, header_at);
+    return (type == 0 || type == kFull || type == kFirst) &&
+           (last_nonzero <= header_at ||
+            kind == static_cast<uint8_t>(RecordType::kPut) ||
+            kind == static_cast<uint8_t>(RecordType::kDelete));
   }
-  if (!DecodeRecordHeader(p + kFragmentHeaderSize, &type, &key_size,
+  RecordType kind;
+  uint64_t key_size, value_size;
+  if (!DecodeRecordHeader(log.data() + header_at, &kind, &key_size,
                           &value_size)) {
     return false;
   }
   const uint64_t end = RecordEnd(from, key_size, value_size);
-  const uint64_t length = GetFixed24(p);
-  const bool whole = p[3] == kFull;
-  if (whole != FitsInBlock(from, RecordSize(key_size, value_size)) ||
-      kFragmentOverhead + length != (whole ? end - from : BlockLeft(from))) {
-    return false;
+  for (uint64_t at = from;;) {
+    const uint64_t fragment_end = std::min(at + BlockLeft(at), end);
+    const bool last = fragment_end == end;
+    const FragmentType type =
+        at == from ? (last ? kFull : kFirst) : (last ? kLast : kMiddle);
+    if (fragment_end > last_nonzero) {
+      // The fragment the write stopped in.
+      return HeaderWrittenOrNot(log, at, type,
+                                fragment_end - at - kFragmentOverhead) &&
+             last_nonzero + kFragmentTrailerSize <= fragment_end;
+    }
+    // Before it, each fragment is whole and intact (and the record cannot
+    // be: the scan found it damaged).
+    Fragment fragment;
+    if (last || !FragmentAt(log, at, &fragment) || fragment.type != type ||
+        fragment.end != fragment_end ||
+        !FragmentCrcMatches(log, at, fragment)) {
+      return false;
+    }
+    at = fragment_end;
   }
-  return last_nonzero + kFragmentTrailerSize <= end;
 }
 
 }  // namespace
@@ -274,6 +323,8 @@ uint64_t FragmentedRecordEnd(uint64_t start, size_t key_size,
 
 void EncodeRecord(RecordType type, absl::string_view key,
                   absl::string_view value, char* out) {
+  const size_t length = kRecordHeaderSize + key.size() + value.size();
+  WriteFragmentHeader(kFull, length, out);
   char* payload = out + kFragmentHeaderSize;
   EncodeRecordHeader(type, key.size(), value.size(), payload);
   if (!key.empty()) {
@@ -283,7 +334,7 @@ void EncodeRecord(RecordType type, absl::string_view key,
     std::memcpy(payload + kRecordHeaderSize + key.size(), value.data(),
                 value.size());
   }
-  SealFragment(kFull, kRecordHeaderSize + key.size() + value.size(), out);
+  WriteFragmentChecksum(length, out);
 }
 
 void EncodeRecordAt(RecordType type, absl::string_view key,
@@ -296,29 +347,27 @@ void EncodeRecordAt(RecordType type, absl::string_view key,
   absl::string_view pieces[3] = {absl::string_view(header, sizeof(header)), key,
                                  value};
   int piece = 0;
-  uint64_t at = start;
-  bool first = true;
-  for (;;) {
+  uint64_t remaining = kRecordHeaderSize + key.size() + value.size();
+  for (uint64_t at = start; remaining > 0;) {
     char* fragment = out + (at - start);
-    const uint64_t room = BlockLeft(at) - kFragmentOverhead;
-    uint64_t length = 0;
-    while (length < room && piece < 3) {
+    const uint64_t length =
+        std::min<uint64_t>(BlockLeft(at) - kFragmentOverhead, remaining);
+    const bool last = length == remaining;
+    WriteFragmentHeader(at == start ? kFirst : (last ? kLast : kMiddle), length,
+                        fragment);
+    for (uint64_t copied = 0; copied < length;) {
       absl::string_view& source = pieces[piece];
-      const size_t take = std::min<uint64_t>(room - length, source.size());
+      const size_t take = std::min<uint64_t>(length - copied, source.size());
       if (take > 0) {
-        std::memcpy(fragment + kFragmentHeaderSize + length, source.data(),
+        std::memcpy(fragment + kFragmentHeaderSize + copied, source.data(),
                     take);
       }
       source.remove_prefix(take);
-      length += take;
+      copied += take;
       if (source.empty()) ++piece;
     }
-    // An empty value (and what a full fragment leaves of nothing) is done.
-    while (piece < 3 && pieces[piece].empty()) ++piece;
-    const bool last = piece == 3;
-    SealFragment(first ? kFirst : (last ? kLast : kMiddle), length, fragment);
-    if (last) return;
-    first = false;
+    WriteFragmentChecksum(length, fragment);
+    remaining -= length;
     at += kFragmentOverhead + length;
   }
 }

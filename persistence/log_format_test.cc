@@ -219,8 +219,21 @@ TEST(LogFormatTest, EveryFlippedByteOfTheLastRecordIsDamage) {
     AppendRecord(RecordType::kPut, "kept", "v", &log);
     const size_t whole = log.size();
     AppendRecord(RecordType::kPut, "last", ValueOfRecords(value_size), &log);
-    const size_t step = value_size > 1000 ? 251 : 1;
-    for (size_t at = whole; at < log.size(); at += step) {
+    // Every byte near the record's ends and its block boundaries (its
+    // headers and checksums), and a stride through the rest.
+    std::set<size_t> positions;
+    for (size_t at = whole; at < log.size(); at += 251) positions.insert(at);
+    for (size_t i = 0; i < 64; ++i) {
+      positions.insert(whole + i);
+      positions.insert(log.size() - 1 - i);
+      for (uint64_t block = kBlockSize; block < log.size();
+           block += kBlockSize) {
+        positions.insert(block + i);
+        positions.insert(block - 1 - i);
+      }
+    }
+    for (const size_t at : positions) {
+      if (at < whole || at >= log.size()) continue;
       std::string damaged = log;
       damaged[at] ^= 0x80;
       ScanResult result;
@@ -228,6 +241,34 @@ TEST(LogFormatTest, EveryFlippedByteOfTheLastRecordIsDamage) {
       ASSERT_EQ(Keys(seen), std::set<std::string>{"kept"}) << at;
       EXPECT_EQ(result.corrupt_regions, 1u) << at;
       EXPECT_EQ(result.torn_tail_bytes, 0u) << at;
+    }
+  }
+}
+
+// What a process that dies while writing a record leaves: a prefix of its
+// bytes (each fragment's header, payload, then checksum), or, where it
+// wrote a fragment's payload before its header, one without the header.
+TEST(LogFormatTest, AProcessDyingMidRecordLeavesATornTail) {
+  std::string log = EncodeHeader();
+  AppendRecord(RecordType::kPut, "kept", "v", &log);
+  const size_t whole = log.size();
+  AppendRecord(RecordType::kPut, "cut", ValueOfRecords(2 * kBlockSize), &log);
+  for (size_t size = whole + 1; size + kFragmentTrailerSize <= log.size();
+       size += 4093) {
+    std::string cut = log.substr(0, size);
+    cut.resize(log.size(), '\0');
+    ScanResult result;
+    Scan(cut, &result);
+    EXPECT_EQ(result.corrupt_regions, 0u) << size;
+    EXPECT_GT(result.torn_tail_bytes, 0u) << size;
+    // The fragment the cut is in, with no header yet.
+    const uint64_t fragment =
+        std::max<uint64_t>(whole, (size - 1) / kBlockSize * kBlockSize);
+    if (size > fragment + kFragmentHeaderSize) {
+      std::fill(cut.begin() + fragment,
+                cut.begin() + fragment + kFragmentHeaderSize, '\0');
+      Scan(cut, &result);
+      EXPECT_EQ(result.corrupt_regions, 0u) << size << " headerless";
     }
   }
 }

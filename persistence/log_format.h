@@ -36,16 +36,19 @@
 // What a crash can leave after the last complete record: nothing; zeros
 // (space reserved ahead of the appends and never written); or the records
 // being written, cut short. When only the process died that is one record,
-// a prefix of its bytes: its checksum, the last thing in it, is zero or
-// past the end of the file (a write cut inside those four bytes, which a
-// write that stops at a page boundary can do, reads as corruption). The scanner
-// calls such a record a torn tail; any other damage, at the end or in the
-// middle, is corruption, even a complete record with a bad checksum. When the
-// machine lost power, writes not yet synced may reach the disk in part and out
-// of order, whole pages of them zeros: then intact records may follow a damaged
-// one, which is corruption too (skipped, or refused in strict mode), and
-// nothing else. The store never leaves non-zero bytes of its own after the end
-// of its last record: a write that fails is overwritten with zeros.
+// a prefix of what was being written: the store writes each fragment's
+// header, then its payload, then its checksum (four bytes in one move), so
+// a record cut short has its record header, whole and intact fragments
+// before the one the write stopped in, and in that one the header as laid
+// out (or zeros, where the payload reached the file first) and a checksum
+// still zero or past the end of the file. The scanner calls exactly that a
+// torn tail; any other damage, at the end or in the middle, is corruption,
+// a complete record with a bad checksum included. When the machine lost
+// power, writes not yet synced may reach the disk in part and out of
+// order, whole pages of them zeros: then intact records may follow a
+// damaged one, which is corruption too (skipped, or refused in strict
+// mode). The store never leaves non-zero bytes of its own after the end of
+// its last record: a write that fails is overwritten with zeros.
 //
 // Version 1 logs (records framed without blocks: crc | kind | key_size |
 // value_size | key | value, the crc covering the rest) are still read; a

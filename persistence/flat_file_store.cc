@@ -609,17 +609,15 @@ absl::StatusOr<std::unique_ptr<FlatFileStore>> FlatFileStore::Open(
         absl::StrCat("store ", path, ": compaction_garbage_ratio is ",
                      options.compaction_garbage_ratio, ", must be in (0, 1]"));
   }
-  if (options.sync_interval < absl::Milliseconds(1) ||
-      options.sync_interval > kMaxSyncInterval) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "store ", path, ": sync_interval is ",
-        absl::FormatDuration(options.sync_interval), ", must be 1ms to ",
-        absl::FormatDuration(kMaxSyncInterval)));
+  if (absl::Status status = CheckSyncInterval(options.sync_interval);
+      !status.ok()) {
+    return WithPath(status, path);
   }
-  if (options.compaction_min_bytes > kMaxLogSize) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "store ", path, ": compaction_min_bytes is ",
-        options.compaction_min_bytes, ", must be at most ", kMaxLogSize));
+  if (options.compaction_min_bytes > kMaxCompactionMinBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("store ", path, ": compaction_min_bytes is ",
+                     options.compaction_min_bytes, ", must be at most ",
+                     kMaxCompactionMinBytes));
   }
   if (absl::Status status =
           file_util::CheckStorePath(path, /*must_be_directory=*/false);

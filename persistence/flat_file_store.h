@@ -113,12 +113,13 @@
 
 namespace gogocache {
 
-inline constexpr absl::Duration kMaxSyncInterval = absl::Hours(1);
+// The most compaction_min_bytes may be: the most a log may hold.
+inline constexpr uint64_t kMaxCompactionMinBytes = uint64_t{1} << 48;
 
 struct FlatFileStoreOptions {
   Durability durability = Durability::kNone;
   // kPeriodic: the longest a written record waits for its fsync; from
-  // 1 ms to kMaxSyncInterval.
+  // kMinSyncInterval to kMaxSyncInterval (store.h).
   absl::Duration sync_interval = absl::Milliseconds(100);
   // Refuse to open a log with any damage but a last record cut short by a
   // crash (DataLoss naming the offset).

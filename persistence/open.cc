@@ -21,10 +21,6 @@
 namespace gogocache {
 namespace {
 
-constexpr uint64_t kMinSyncMs = 1;
-constexpr uint64_t kMaxSyncMs = 60 * 60 * 1000;  // An hour.
-constexpr uint64_t kMaxCompactMinBytes = uint64_t{1} << 48;
-
 absl::Status BadSpec(absl::string_view spec, absl::string_view why) {
   return absl::InvalidArgumentError(
       absl::StrCat("store spec \"", spec, "\": ", why));
@@ -94,30 +90,6 @@ bool ParseDecimal(absl::string_view text, double* value) {
   return true;
 }
 
-absl::Status CheckOptions(absl::string_view spec, absl::string_view scheme,
-                          const StoreOptions& options) {
-  if (options.sync_interval < absl::Milliseconds(kMinSyncMs) ||
-      options.sync_interval > absl::Milliseconds(kMaxSyncMs)) {
-    return BadSpec(spec,
-                   absl::StrCat("option sync_interval is ",
-                                absl::FormatDuration(options.sync_interval),
-                                ", must be from 1ms to 1h"));
-  }
-  if (scheme != "file") return absl::OkStatus();
-  if (!(options.compaction_garbage_ratio > 0 &&
-        options.compaction_garbage_ratio <= 1)) {
-    return BadSpec(spec, absl::StrCat("option compaction_garbage_ratio is ",
-                                      options.compaction_garbage_ratio,
-                                      ", must be in (0, 1]"));
-  }
-  if (options.compaction_min_bytes > kMaxCompactMinBytes) {
-    return BadSpec(spec, absl::StrCat("option compaction_min_bytes is ",
-                                      options.compaction_min_bytes,
-                                      ", must be at most 2^48"));
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::StatusOr<StoreSpec> ParseStoreSpec(absl::string_view spec,
@@ -170,7 +142,10 @@ absl::StatusOr<StoreSpec> ParseStoreSpec(absl::string_view spec,
     } else if (name == "sync_ms") {
       expected = "whole milliseconds from 1 to 3600000 (an hour)";
       uint64_t ms = 0;
-      ok = ParseUnsigned(value, kMaxSyncMs, &ms) && ms >= kMinSyncMs;
+      ok = ParseUnsigned(value, absl::ToInt64Milliseconds(kMaxSyncInterval),
+                         &ms) &&
+           ms >= static_cast<uint64_t>(
+                     absl::ToInt64Milliseconds(kMinSyncInterval));
       if (ok) options.sync_interval = absl::Milliseconds(ms);
     } else if (name == "strict" && parsed.scheme == "file") {
       expected = "true or false";
@@ -182,7 +157,7 @@ absl::StatusOr<StoreSpec> ParseStoreSpec(absl::string_view spec,
       if (ok) options.compaction_garbage_ratio = ratio;
     } else if (name == "compact_min_bytes" && parsed.scheme == "file") {
       expected = "a byte count from 0 to 2^48 (281474976710656)";
-      ok = ParseUnsigned(value, kMaxCompactMinBytes,
+      ok = ParseUnsigned(value, kMaxCompactionMinBytes,
                          &options.compaction_min_bytes);
     } else {
       return BadSpec(spec, absl::StrCat("unknown parameter \"", name,
@@ -233,10 +208,7 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(absl::string_view spec,
   absl::StatusOr<StoreSpec> parsed = ParseStoreSpec(spec, std::move(options));
   if (!parsed.ok()) return parsed.status();
   const StoreOptions& o = parsed->options;
-  if (absl::Status status = CheckOptions(spec, parsed->scheme, o);
-      !status.ok()) {
-    return status;
-  }
+  // Options set in code are range-checked by the store itself.
   const bool create_if_missing = o.create_if_missing && !o.read_only;
   if (!create_if_missing) {
     if (absl::Status status = CheckStoreExists(*parsed); !status.ok()) {

@@ -30,8 +30,6 @@ namespace gogocache {
 namespace {
 
 constexpr size_t kSequenceSize = 8;
-constexpr absl::Duration kMinSyncInterval = absl::Milliseconds(1);
-constexpr absl::Duration kMaxSyncInterval = absl::Hours(1);
 
 void EncodeSequence(uint64_t sequence, char* out) {
   for (size_t i = 0; i < kSequenceSize; ++i) {
@@ -159,13 +157,10 @@ absl::Status CheckOptions(const std::string& path,
                        static_cast<int>(options.durability),
                        ", not one of none, periodic, always"));
   }
-  if (options.sync_interval < kMinSyncInterval ||
-      options.sync_interval > kMaxSyncInterval) {
+  if (absl::Status status = CheckSyncInterval(options.sync_interval);
+      !status.ok()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("rocksdb store ", path, ": option sync_interval is ",
-                     absl::FormatDuration(options.sync_interval),
-                     ", must be from ", absl::FormatDuration(kMinSyncInterval),
-                     " to ", absl::FormatDuration(kMaxSyncInterval)));
+        absl::StrCat("rocksdb store ", path, ": option ", status.message()));
   }
   return absl::OkStatus();
 }

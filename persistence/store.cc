@@ -21,6 +21,16 @@ bool ParseDurability(absl::string_view text, Durability* durability) {
   return true;
 }
 
+absl::Status CheckSyncInterval(absl::Duration interval) {
+  if (interval >= kMinSyncInterval && interval <= kMaxSyncInterval) {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("sync_interval is ", absl::FormatDuration(interval),
+                   ", must be from ", absl::FormatDuration(kMinSyncInterval),
+                   " to ", absl::FormatDuration(kMaxSyncInterval)));
+}
+
 absl::string_view DurabilityName(Durability durability) {
   switch (durability) {
     case Durability::kNone:

@@ -31,6 +31,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace gogocache {
 
@@ -47,6 +48,14 @@ enum class Durability {
   // RocksDB's synced WAL). Concurrent writers share one sync (group commit).
   kAlways,
 };
+
+// The periodic sync intervals every store accepts: at least a millisecond,
+// and at most an hour, so that a wait for the next sync cannot overflow.
+inline constexpr absl::Duration kMinSyncInterval = absl::Milliseconds(1);
+inline constexpr absl::Duration kMaxSyncInterval = absl::Hours(1);
+
+// OK, or InvalidArgument naming `interval` and the range it is outside.
+absl::Status CheckSyncInterval(absl::Duration interval);
 
 // Parses "none", "periodic" or "always".
 bool ParseDurability(absl::string_view text, Durability* durability);

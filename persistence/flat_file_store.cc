@@ -19,6 +19,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "persistence/file_util.h"
+#include "persistence/locked_log.h"
 #include "persistence/log_format.h"
 
 namespace gogocache {
@@ -114,87 +115,6 @@ class Mapping {
   void* data_;
   uint64_t size_;
 };
-
-// An open log file, locked, and the path of the file itself.
-struct LockedLog {
-  int fd;
-  std::string file_path;  // `path` with symbolic links resolved.
-};
-
-// Opens the log at `path` and locks the file itself with flock(): exclusive
-// for a writer, shared for a reader, so that one writer at a time holds it
-// under whatever name it is reached by (a symbolic or hard link). Creates
-// the file when `create` and it is absent; refuses anything but a regular
-// file before it could block on it (a FIFO) or write to it (a device).
-absl::StatusOr<LockedLog> OpenAndLock(const std::string& path, bool read_only,
-                                      bool create) {
-  for (int attempt = 0;; ++attempt) {
-    int flags = (read_only ? O_RDONLY : O_RDWR) | O_NONBLOCK | O_CLOEXEC;
-    if (create && !read_only) flags |= O_CREAT;
-    const int fd = open(path.c_str(), flags, 0644);
-    if (fd < 0 && errno == ENOENT) {
-      return absl::NotFoundError(
-          absl::StrCat("store ", path, " does not exist"));
-    }
-    if (fd < 0) return ErrnoError(errno, "cannot open store", path);
-    auto fail = [fd](absl::Status status) {
-      close(fd);
-      return status;
-    };
-    struct stat opened;
-    if (fstat(fd, &opened) != 0) {
-      return fail(ErrnoError(errno, "cannot stat", path));
-    }
-    if (!S_ISREG(opened.st_mode)) {
-      return fail(absl::FailedPreconditionError(
-          absl::StrCat("store path ", path,
-                       " is not a regular file (a file store needs one)")));
-    }
-    if (fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
-      return fail(ErrnoError(errno, "cannot set flags of", path));
-    }
-    if (flock(fd, (read_only ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0) {
-      if (errno == EWOULDBLOCK) {
-        return fail(absl::FailedPreconditionError(absl::StrCat(
-            "store ", path, " is already open", read_only ? " for writing" : "",
-            " (by this or another process, under this or another name)")));
-      }
-      return fail(ErrnoError(errno, "cannot lock", path));
-    }
-    // A compaction may have renamed a new log over the name between the
-    // open and the lock: the lock must be on the file the name leads to.
-    struct stat named;
-    if (stat(path.c_str(), &named) != 0 || named.st_dev != opened.st_dev ||
-        named.st_ino != opened.st_ino) {
-      close(fd);
-      if (attempt < 100) continue;
-      return absl::UnavailableError(
-          absl::StrCat("store ", path, " kept being replaced while opened"));
-    }
-    if (!read_only && opened.st_nlink > 1) {
-      return fail(absl::FailedPreconditionError(absl::StrCat(
-          "store ", path, " has ", opened.st_nlink,
-          " hard links; a compaction renames a new log over one name, which "
-          "would part it from the others: keep one name (a symbolic link "
-          "is fine)")));
-    }
-    char* resolved = realpath(path.c_str(), nullptr);
-    if (resolved == nullptr) {
-      return fail(ErrnoError(errno, "cannot resolve", path));
-    }
-    LockedLog log{fd, resolved};
-    free(resolved);
-    // And the resolved name too, should a link have changed meanwhile.
-    if (stat(log.file_path.c_str(), &named) != 0 ||
-        named.st_dev != opened.st_dev || named.st_ino != opened.st_ino) {
-      close(fd);
-      if (attempt < 100) continue;
-      return absl::UnavailableError(
-          absl::StrCat("store ", path, " kept being replaced while opened"));
-    }
-    return log;
-  }
-}
 
 // Reads keys from a log for the index to confirm hash matches: the key of
 // the record at an offset, empty (no key's) if the bytes there are not a
@@ -625,7 +545,7 @@ absl::StatusOr<std::unique_ptr<FlatFileStore>> FlatFileStore::Open(
     return status;
   }
   absl::StatusOr<LockedLog> log =
-      OpenAndLock(path, options.read_only, options.create_if_missing);
+      OpenLockedLog(path, options.read_only, options.create_if_missing);
   if (!log.ok()) return log.status();
   std::unique_ptr<FlatFileStore> store(
       new FlatFileStore(path, log->file_path, std::move(options)));

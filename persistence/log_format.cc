@@ -12,36 +12,24 @@ namespace gogocache {
 namespace log_format {
 namespace {
 
-// Reads the first `want` bytes of the record (header, key, value) whose first
-// fragment is at `offset`, following its fragments without checking their
-// checksums. The bytes are a view into `log` when the first fragment holds
-// them, else assembled in `*scratch`. Sets `*end` to where the last fragment
-// read ends.
-bool ReadRecordPrefix(absl::string_view log, uint64_t offset, uint64_t want,
-                      std::string* scratch, absl::string_view* bytes,
-                      uint64_t* end) {
-  Fragment fragment;
-  if (!FragmentAt(log, offset, &fragment) ||
-      (fragment.type != kFull && fragment.type != kFirst)) {
-    return false;
-  }
-  if (fragment.payload.size() >= want || fragment.type == kFull) {
-    if (fragment.payload.size() < want) return false;
-    *bytes = fragment.payload.substr(0, want);
-    *end = fragment.end;
-    return true;
-  }
-  scratch->assign(fragment.payload.data(), fragment.payload.size());
+// Gathers into `*scratch` the first `want` bytes of the payload (header,
+// key, value) of a record in several fragments, `fragment` being its FIRST,
+// following its fragments without checking their checksums; sets `*end` to
+// where the last fragment read ends. False when they end before.
+bool GatherPayload(absl::string_view log, Fragment fragment, uint64_t want,
+                   std::string* scratch, uint64_t* end) {
+  scratch->assign(fragment.payload.data(),
+                  std::min<uint64_t>(fragment.payload.size(), want));
   while (scratch->size() < want) {
     if (!FragmentAt(log, fragment.end, &fragment) ||
         (fragment.type != kMiddle && fragment.type != kLast)) {
       return false;
     }
-    scratch->append(fragment.payload.data(), fragment.payload.size());
+    scratch->append(
+        fragment.payload.data(),
+        std::min<uint64_t>(fragment.payload.size(), want - scratch->size()));
     if (fragment.type == kLast && scratch->size() < want) return false;
   }
-  scratch->resize(want);
-  *bytes = *scratch;
   *end = fragment.end;
   return true;
 }
@@ -187,9 +175,9 @@ bool ReadRecordAt(absl::string_view log, uint32_t version, uint64_t offset,
   const uint64_t total = kRecordHeaderSize + key_size + value_size;
   absl::string_view bytes = first.payload;
   uint64_t end = first.end;
-  if (first.type == kFirst &&
-      !ReadRecordPrefix(log, offset, total, scratch, &bytes, &end)) {
-    return false;
+  if (first.type == kFirst) {
+    if (!GatherPayload(log, first, total, scratch, &end)) return false;
+    bytes = *scratch;
   }
   // A FULL fragment ends where the record does; fragments must add up.
   if (bytes.size() != total ||
@@ -221,11 +209,13 @@ absl::string_view ReadKeyAt(absl::string_view log, uint32_t version,
   }
   const uint64_t wanted = kRecordHeaderSize + key_size;
   absl::string_view bytes = first.payload;
-  uint64_t end;
-  if (bytes.size() < wanted &&
-      (first.type != kFirst ||
-       !ReadRecordPrefix(log, offset, wanted, scratch, &bytes, &end))) {
-    return absl::string_view();
+  if (bytes.size() < wanted) {
+    uint64_t end;
+    if (first.type != kFirst ||
+        !GatherPayload(log, first, wanted, scratch, &end)) {
+      return absl::string_view();
+    }
+    bytes = *scratch;
   }
   return bytes.substr(kRecordHeaderSize, key_size);
 }

@@ -20,7 +20,7 @@ namespace {
 
 std::string g_corpus_dir;
 
-TEST(LogScanFuzzerCorpusTest, EverySeedKeepsThePromises) {
+TEST(FuzzCorpusTest, EverySeedKeepsThePromises) {
   DIR* dir = opendir(g_corpus_dir.c_str());
   ASSERT_NE(dir, nullptr) << g_corpus_dir;
   std::vector<std::string> files;

@@ -70,6 +70,23 @@ bool Exists(const std::string& path) {
   return lstat(path.c_str(), &st) == 0;
 }
 
+// Opens `path` for writing, read-only and without creating: each must be
+// FailedPrecondition naming the path.
+void ExpectEveryOpenRefusedNaming(const std::string& path) {
+  RocksDbStoreOptions read_only;
+  read_only.read_only = true;
+  RocksDbStoreOptions no_create;
+  no_create.create_if_missing = false;
+  for (const RocksDbStoreOptions& options :
+       {RocksDbStoreOptions(), read_only, no_create}) {
+    absl::StatusOr<std::unique_ptr<RocksDbStore>> store =
+        RocksDbStore::Open(path, options);
+    EXPECT_TRUE(absl::IsFailedPrecondition(store.status())) << store.status();
+    EXPECT_NE(store.status().message().find(path), absl::string_view::npos)
+        << store.status();
+  }
+}
+
 TEST(RocksDbStoreTest, WriteOrderSurvivesManyReopens) {
   const std::string path = FreshTestDir() + "/db";
   Entries expected;
@@ -260,21 +277,10 @@ TEST(RocksDbStoreTest, DirectoryOfOtherFilesIsRefusedAndLeftAsItIs) {
   WriteFileOrDie(path + "/LOG", "and this");
   ASSERT_EQ(mkdir((path + "/sub").c_str(), 0755), 0);
   const std::map<std::string, std::string> before = Snapshot(path);
-  RocksDbStoreOptions read_only;
-  read_only.read_only = true;
-  RocksDbStoreOptions no_create;
-  no_create.create_if_missing = false;
   // Twice each: a refused open leaves nothing that changes the next one.
   for (int round = 0; round < 2; ++round) {
-    for (const RocksDbStoreOptions& options :
-         {RocksDbStoreOptions(), read_only, no_create}) {
-      absl::StatusOr<std::unique_ptr<RocksDbStore>> store =
-          RocksDbStore::Open(path, options);
-      EXPECT_TRUE(absl::IsFailedPrecondition(store.status())) << store.status();
-      EXPECT_NE(store.status().message().find(path), absl::string_view::npos)
-          << store.status();
-      EXPECT_EQ(Snapshot(path), before);
-    }
+    ExpectEveryOpenRefusedNaming(path);
+    EXPECT_EQ(Snapshot(path), before);
   }
 }
 
@@ -306,20 +312,9 @@ TEST(RocksDbStoreTest, PathThatIsNoDirectoryIsRefusedAtOnce) {
   const std::string fifo = dir + "/fifo";
   ASSERT_EQ(mkfifo(fifo.c_str(), 0644), 0);
   const std::map<std::string, std::string> before = Snapshot(dir);
-  RocksDbStoreOptions read_only;
-  read_only.read_only = true;
-  RocksDbStoreOptions no_create;
-  no_create.create_if_missing = false;
+  // A FIFO with no writer would block an open(2) of it for reading.
   for (const std::string& path : {file, fifo}) {
-    for (const RocksDbStoreOptions& options :
-         {RocksDbStoreOptions(), read_only, no_create}) {
-      // A FIFO with no writer would block an open(2) of it for reading.
-      absl::StatusOr<std::unique_ptr<RocksDbStore>> store =
-          RocksDbStore::Open(path, options);
-      EXPECT_TRUE(absl::IsFailedPrecondition(store.status())) << store.status();
-      EXPECT_NE(store.status().message().find(path), absl::string_view::npos)
-          << store.status();
-    }
+    ExpectEveryOpenRefusedNaming(path);
   }
   EXPECT_EQ(Snapshot(dir), before);
 }

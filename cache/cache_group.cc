@@ -31,12 +31,34 @@ absl::StatusOr<std::unique_ptr<CacheGroup>> CacheGroup::Create(
         absl::StrCat(where, "num_shards is ", options.num_shards,
                      ", must be in [1, ", kMaxShards, "]"));
   }
-  const size_t per_shard = options.capacity_bytes / options.num_shards;
+  if (options.peers != nullptr && options.hot_cache_bytes == 0) {
+    options.hot_cache_bytes = options.capacity_bytes / 8;
+  }
+  if (options.peers == nullptr && options.hot_cache_bytes != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, "hot_cache_bytes is set but there are no peers"));
+  }
+  if (options.hot_cache_bytes >= options.capacity_bytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        where, "hot_cache_bytes ", options.hot_cache_bytes,
+        " leaves nothing of capacity_bytes ", options.capacity_bytes));
+  }
+  const size_t per_shard =
+      (options.capacity_bytes - options.hot_cache_bytes) / options.num_shards;
   if (per_shard < kMinShardCapacity) {
     return absl::InvalidArgumentError(absl::StrCat(
         where, "capacity_bytes ", options.capacity_bytes, " over num_shards ",
         options.num_shards, " leaves ", per_shard,
         " bytes per shard, below the minimum of ", kMinShardCapacity));
+  }
+  if (options.peers != nullptr &&
+      options.hot_cache_bytes / options.num_shards < kMinShardCapacity) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        where, "hot_cache_bytes ", options.hot_cache_bytes, " over num_shards ",
+        options.num_shards, " leaves ",
+        options.hot_cache_bytes / options.num_shards,
+        " bytes per hot-cache shard, below the minimum of ",
+        kMinShardCapacity));
   }
   if (options.max_key_size < 1 || options.max_key_size > kMaxKeySize) {
     return absl::InvalidArgumentError(
@@ -63,11 +85,22 @@ absl::StatusOr<std::unique_ptr<CacheGroup>> CacheGroup::Create(
 
 CacheGroup::CacheGroup(CacheGroupOptions options, ShardSelector selector)
     : options_(std::move(options)), selector_(selector) {
-  const size_t per_shard = options_.capacity_bytes / options_.num_shards;
+  const size_t per_shard =
+      (options_.capacity_bytes - options_.hot_cache_bytes) /
+      options_.num_shards;
   shards_.reserve(options_.num_shards);
   for (uint32_t i = 0; i < options_.num_shards; ++i) {
     shards_.push_back(
         std::make_unique<LruShard>(per_shard, nullptr, options_.eviction));
+  }
+  if (options_.peers != nullptr) {
+    const size_t per_hot_shard =
+        options_.hot_cache_bytes / options_.num_shards;
+    hot_shards_.reserve(options_.num_shards);
+    for (uint32_t i = 0; i < options_.num_shards; ++i) {
+      hot_shards_.push_back(std::make_unique<LruShard>(
+          per_hot_shard, nullptr, options_.eviction));
+    }
   }
   if (options_.store != nullptr) {
     key_locks_ = std::make_unique<PaddedMutex[]>(kKeyLocks);
@@ -152,12 +185,18 @@ absl::StatusOr<ByteView> CacheGroup::Get(absl::string_view key) {
   LruShard& shard = ShardFor(hash);
   ByteView value;
   if (shard.Lookup(key, hash, &value)) return value;
-  if (options_.getter == nullptr) {
-    return absl::NotFoundError(
-        absl::StrCat("cache group \"", options_.name, "\": no value for key \"",
-                     Printable(key), "\" and no getter to load it"));
+  if (options_.peers != nullptr) {
+    if (HotShardFor(hash).Lookup(key, hash, &value)) return value;
+  } else if (options_.getter == nullptr) {
+    return NoGetterError(key);
   }
   return Load(key, hash, shard);
+}
+
+absl::Status CacheGroup::NoGetterError(absl::string_view key) const {
+  return absl::NotFoundError(
+      absl::StrCat("cache group \"", options_.name, "\": no value for key \"",
+                   Printable(key), "\" and no getter to load it"));
 }
 
 absl::StatusOr<ByteView> CacheGroup::Load(absl::string_view key, uint64_t hash,
@@ -167,34 +206,95 @@ absl::StatusOr<ByteView> CacheGroup::Load(absl::string_view key, uint64_t hash,
     // A call for this key may have filled it between our miss and now.
     ByteView value;
     if (shard.Lookup(key, hash, &value, /*count=*/false)) return value;
-    absl::StatusOr<std::string> loaded = options_.getter->Get(key);
-    if (!loaded.ok()) {
-      local_load_errors_.fetch_add(1, std::memory_order_relaxed);
-      return loaded.status();
-    }
-    local_loads_.fetch_add(1, std::memory_order_relaxed);
-    if (options_.store == nullptr) {
-      if (shard.Insert(key, hash, *loaded, &value)) return value;
-      return ByteView::CopyOf(*loaded);  // Too large to cache; an answer.
-    }
-    if (LruShard::Charge(key.size(), loaded->size()) > shard.capacity()) {
-      shard.Insert(key, hash, *loaded);  // Counts it as too large.
-      return ByteView::CopyOf(*loaded);
-    }
-    std::vector<std::string> evicted;
-    bool cached = false;
-    // A failed write-through is counted; the value is still the answer.
-    InsertWithStore(key, hash, shard, *loaded, &value, &cached, &evicted)
-        .IgnoreError();
-    DeleteEvicted(evicted);
-    if (cached) return value;
-    return ByteView::CopyOf(*loaded);
+    if (options_.peers != nullptr) return LoadFromOwner(key, hash, shard);
+    return CallGetter(key, hash, shard, /*owned=*/true);
   });
+}
+
+absl::StatusOr<ByteView> CacheGroup::LoadFromOwner(absl::string_view key,
+                                                   uint64_t hash,
+                                                   LruShard& shard) {
+  LruShard& hot = HotShardFor(hash);
+  ByteView value;
+  if (hot.Lookup(key, hash, &value, /*count=*/false)) return value;
+  const std::shared_ptr<PeerClient> owner = options_.peers->Owner(key);
+  if (owner == nullptr) return LoadLocally(key, hash, shard, shard);
+  absl::StatusOr<std::string> answer;
+  if (!owner->Get(options_.name, key, &answer).ok()) {
+    // No answer: this process answers instead, keeping the value as a copy
+    // of what the owner would have said.
+    peer_errors_.fetch_add(1, std::memory_order_relaxed);
+    return LoadLocally(key, hash, shard, hot);
+  }
+  peer_loads_.fetch_add(1, std::memory_order_relaxed);
+  if (!answer.ok()) return answer.status();
+  if (hot.Insert(key, hash, *answer, &value)) return value;
+  return ByteView::CopyOf(*answer);  // Too large to keep; an answer.
+}
+
+absl::StatusOr<ByteView> CacheGroup::LoadLocally(absl::string_view key,
+                                                 uint64_t hash,
+                                                 LruShard& shard,
+                                                 LruShard& into) {
+  return getter_flight_.Do(key, [&]() -> absl::StatusOr<ByteView> {
+    ByteView value;
+    if (shard.Lookup(key, hash, &value, /*count=*/false)) return value;
+    return CallGetter(key, hash, into, /*owned=*/&into == &shard);
+  });
+}
+
+absl::StatusOr<ByteView> CacheGroup::CallGetter(absl::string_view key,
+                                                uint64_t hash, LruShard& into,
+                                                bool owned) {
+  if (options_.getter == nullptr) return NoGetterError(key);
+  absl::StatusOr<std::string> loaded = options_.getter->Get(key);
+  if (!loaded.ok()) {
+    local_load_errors_.fetch_add(1, std::memory_order_relaxed);
+    return loaded.status();
+  }
+  local_loads_.fetch_add(1, std::memory_order_relaxed);
+  ByteView value;
+  if (options_.store == nullptr || !owned) {
+    if (into.Insert(key, hash, *loaded, &value)) return value;
+    return ByteView::CopyOf(*loaded);  // Too large to cache; an answer.
+  }
+  if (LruShard::Charge(key.size(), loaded->size()) > into.capacity()) {
+    into.Insert(key, hash, *loaded);  // Counts it as too large.
+    return ByteView::CopyOf(*loaded);
+  }
+  std::vector<std::string> evicted;
+  bool cached = false;
+  // A failed write-through is counted; the value is still the answer.
+  InsertWithStore(key, hash, into, *loaded, &value, &cached, &evicted)
+      .IgnoreError();
+  DeleteEvicted(evicted);
+  if (cached) return value;
+  return ByteView::CopyOf(*loaded);
 }
 
 absl::Status CacheGroup::Set(absl::string_view key, absl::string_view value) {
   if (absl::Status status = ValidateKey(key); !status.ok()) return status;
   const uint64_t hash = options_.hash.Hash(key);
+  if (options_.peers == nullptr) return SetLocally(key, hash, value);
+  const std::shared_ptr<PeerClient> owner = options_.peers->Owner(key);
+  if (owner == nullptr) {
+    if (absl::Status status = SetLocally(key, hash, value); !status.ok()) {
+      return status;
+    }
+    HotShardFor(hash).Erase(key, hash);
+  } else {
+    if (absl::Status status = owner->Set(options_.name, key, value);
+        !status.ok()) {
+      return status;
+    }
+    RemoveLocally(key, hash, /*owned=*/false).IgnoreError();
+  }
+  RemoveFromOthers(key, owner.get());
+  return absl::OkStatus();
+}
+
+absl::Status CacheGroup::SetLocally(absl::string_view key, uint64_t hash,
+                                    absl::string_view value) {
   LruShard& shard = ShardFor(hash);
   const bool fits =
       LruShard::Charge(key.size(), value.size()) <= shard.capacity() &&
@@ -235,18 +335,88 @@ absl::Status CacheGroup::Set(absl::string_view key, absl::string_view value) {
 absl::Status CacheGroup::Remove(absl::string_view key) {
   if (absl::Status status = ValidateKey(key); !status.ok()) return status;
   const uint64_t hash = options_.hash.Hash(key);
+  if (options_.peers == nullptr) return RemoveLocally(key, hash, true);
+  const std::shared_ptr<PeerClient> owner = options_.peers->Owner(key);
+  if (owner != nullptr) {
+    if (absl::Status status = owner->Remove(options_.name, key);
+        !status.ok()) {
+      return status;
+    }
+  }
+  if (absl::Status status = RemoveLocally(key, hash, owner == nullptr);
+      !status.ok()) {
+    return status;
+  }
+  RemoveFromOthers(key, owner.get());
+  return absl::OkStatus();
+}
+
+absl::Status CacheGroup::RemoveLocally(absl::string_view key, uint64_t hash,
+                                       bool owned) {
+  if (!hot_shards_.empty()) HotShardFor(hash).Erase(key, hash);
+  LruShard& shard = ShardFor(hash);
   if (options_.store != nullptr) {
     std::lock_guard<std::mutex> lock(KeyLock(hash));
+    // A key owned elsewhere is in the store only while it is in memory (held
+    // from an older peer list): a delete of anything else would only add a
+    // tombstone.
+    if (!owned && !shard.Contains(key, hash)) return absl::OkStatus();
     if (absl::Status status = options_.store->Delete(key); !status.ok()) {
       store_write_errors_.fetch_add(1, std::memory_order_relaxed);
       return status;  // Still in memory, as in the store.
     }
     store_deletes_.fetch_add(1, std::memory_order_relaxed);
-    ShardFor(hash).Erase(key, hash);
+    shard.Erase(key, hash);
     return absl::OkStatus();
   }
-  ShardFor(hash).Erase(key, hash);
+  shard.Erase(key, hash);
   return absl::OkStatus();
+}
+
+void CacheGroup::RemoveFromOthers(absl::string_view key,
+                                  const PeerClient* owner) {
+  for (const std::shared_ptr<PeerClient>& peer : options_.peers->Others()) {
+    if (peer.get() == owner) continue;
+    if (!peer->Remove(options_.name, key).ok()) {
+      peer_errors_.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+}
+
+absl::StatusOr<ByteView> CacheGroup::GetForPeer(absl::string_view key) {
+  served_for_peers_.fetch_add(1, std::memory_order_relaxed);
+  if (absl::Status status = ValidateKey(key); !status.ok()) return status;
+  const uint64_t hash = options_.hash.Hash(key);
+  LruShard& shard = ShardFor(hash);
+  ByteView value;
+  if (shard.Lookup(key, hash, &value, /*count=*/false)) return value;
+  if (hot_shards_.empty()) {
+    return flight_.Do(key, [&]() -> absl::StatusOr<ByteView> {
+      if (shard.Lookup(key, hash, &value, /*count=*/false)) return value;
+      return CallGetter(key, hash, shard, /*owned=*/true);
+    });
+  }
+  return LoadLocally(key, hash, shard, shard);
+}
+
+absl::Status CacheGroup::SetForPeer(absl::string_view key,
+                                    absl::string_view value) {
+  served_for_peers_.fetch_add(1, std::memory_order_relaxed);
+  if (absl::Status status = ValidateKey(key); !status.ok()) return status;
+  const uint64_t hash = options_.hash.Hash(key);
+  if (absl::Status status = SetLocally(key, hash, value); !status.ok()) {
+    return status;
+  }
+  if (!hot_shards_.empty()) HotShardFor(hash).Erase(key, hash);
+  return absl::OkStatus();
+}
+
+absl::Status CacheGroup::RemoveForPeer(absl::string_view key) {
+  served_for_peers_.fetch_add(1, std::memory_order_relaxed);
+  if (absl::Status status = ValidateKey(key); !status.ok()) return status;
+  const bool owned =
+      options_.peers == nullptr || options_.peers->Owner(key) == nullptr;
+  return RemoveLocally(key, options_.hash.Hash(key), owned);
 }
 
 CacheGroupStats CacheGroup::GetStats() const {
@@ -270,6 +440,18 @@ CacheGroupStats CacheGroup::GetStats() const {
   stats.store_deletes = store_deletes_.load(std::memory_order_relaxed);
   stats.store_write_errors =
       store_write_errors_.load(std::memory_order_relaxed);
+  for (const auto& shard : hot_shards_) {
+    const LruShardStats s = shard->GetStats();
+    stats.hot_hits += s.hits;
+    stats.hot_bytes += s.bytes;
+    stats.hot_items += s.items;
+  }
+  stats.hits += stats.hot_hits;
+  stats.bytes += stats.hot_bytes;
+  stats.items += stats.hot_items;
+  stats.peer_loads = peer_loads_.load(std::memory_order_relaxed);
+  stats.peer_errors = peer_errors_.load(std::memory_order_relaxed);
+  stats.served_for_peers = served_for_peers_.load(std::memory_order_relaxed);
   return stats;
 }
 

@@ -57,8 +57,33 @@
 // writes the group made (persistence/store.h): with kAlways, every
 // acknowledged Set; with kNone, everything written before a process crash.
 //
+// Peers (optional, CacheGroupOptions::peers): the group is one part of a
+// cache spread over several processes, each key owned by one of them
+// (cache/peers.h). A miss goes, in this order, through the shard, the hot
+// cache, the single flight, then the owner: a peer, asked once for all the
+// callers that missed together, or this process's getter. Only the owner's
+// group holds a key as its own (and writes it to its store); values another
+// owner answered are kept in the hot cache, a share of capacity_bytes set
+// aside (hot_cache_bytes) so that a popular key is not a network hop every
+// time.
+//   - The owner's answer reaches the caller as it was: its value, or its
+//     getter's error with code and message unchanged; a key the owner does
+//     not have is not loaded again here.
+//   - An owner that gives no answer (down, slower than the peer call's
+//     deadline, refusing the request) is counted in peer_errors, and this
+//     process loads the key with its own getter, into the hot cache.
+//   - Requests from peers (the *ForPeer calls, made by a peer server) are
+//     answered from this process alone and never forwarded: processes whose
+//     peer lists disagree cannot bounce a key between them.
+//   - Set goes to the owner; Remove removes at the owner. Both then drop the
+//     key from every other process (their hot caches, and any entry they
+//     hold from an older peer list); a process that cannot be reached then
+//     is counted in peer_errors, not reported, as it holds nothing after a
+//     restart.
+// Without peers none of this runs, and a hit costs what it did.
+//
 // Thread safety: every method may be called from any number of threads.
-// No lock is held while the getter runs.
+// No lock is held while the getter runs or a peer is called.
 
 #ifndef GOGOCACHE_CACHE_CACHE_GROUP_H_
 #define GOGOCACHE_CACHE_CACHE_GROUP_H_
@@ -78,6 +103,7 @@
 #include "cache/byte_view.h"
 #include "cache/eviction_policy.h"
 #include "cache/lru_shard.h"
+#include "cache/peers.h"
 #include "hash/hash_strategy.h"
 #include "hash/shard_selector.h"
 #include "loader/getter.h"
@@ -118,6 +144,17 @@ struct CacheGroupOptions {
   // OpenStore("file:/var/cache/app.log"). Shared: the group uses it from
   // Create() until destruction, and does not close it.
   std::shared_ptr<Store> store;
+
+  // Optional: the other processes this group's keys are spread over (see
+  // above; peer/ makes them over gRPC). Shared, used until destruction.
+  std::shared_ptr<Peers> peers;
+
+  // With peers: the bytes of capacity_bytes kept for the hot cache, copies of
+  // values other owners answered. 0 means capacity_bytes / 8, groupcache's
+  // share. The hot cache is sharded like the rest (num_shards shards, each at
+  // least kMinShardCapacity) and evicts by `eviction` too, whose admission
+  // keeps keys fetched once from pushing out keys fetched often.
+  size_t hot_cache_bytes = 0;
 };
 
 struct CacheGroupStats {
@@ -139,6 +176,13 @@ struct CacheGroupStats {
   uint64_t store_writes = 0;        // successful writes through
   uint64_t store_deletes = 0;       // successful deletes (Remove, eviction)
   uint64_t store_write_errors = 0;  // failed writes and deletes
+  // Peers (all zero without peers), named after groupcache's.
+  uint64_t peer_loads = 0;   // misses the owner peer answered (value or error)
+  uint64_t peer_errors = 0;  // peer calls that got no answer
+  uint64_t served_for_peers = 0;  // requests from peers answered here
+  uint64_t hot_hits = 0;  // hits on the hot cache (also counted in `hits`)
+  uint64_t hot_bytes = 0;  // charged bytes in the hot cache (also in `bytes`)
+  uint64_t hot_items = 0;  // entries in the hot cache (also in `items`)
 };
 
 class CacheGroup {
@@ -165,6 +209,14 @@ class CacheGroup {
   // Drops `key` from memory if present.
   absl::Status Remove(absl::string_view key);
 
+  // The calls a peer server makes for requests from other processes: the
+  // same as Get, Set and Remove, answered by this process alone, as the
+  // owner, never forwarded to a peer. Counted in served_for_peers, not in
+  // gets.
+  absl::StatusOr<ByteView> GetForPeer(absl::string_view key);
+  absl::Status SetForPeer(absl::string_view key, absl::string_view value);
+  absl::Status RemoveForPeer(absl::string_view key);
+
   // A snapshot of the counters; each shard is read atomically, the group as a
   // whole is not (counts may be a few operations apart).
   CacheGroupStats GetStats() const;
@@ -186,11 +238,33 @@ class CacheGroup {
     return KeyError(key);
   }
   absl::Status KeyError(absl::string_view key) const;
+  absl::Status NoGetterError(absl::string_view key) const;
   LruShard& ShardFor(uint64_t hash) const {
     return *shards_[selector_.Select(hash)];
   }
+  LruShard& HotShardFor(uint64_t hash) const {
+    return *hot_shards_[selector_.Select(hash)];
+  }
   absl::StatusOr<ByteView> Load(absl::string_view key, uint64_t hash,
                                 LruShard& shard);
+  // Load's path with peers: the hot cache, then the owner.
+  absl::StatusOr<ByteView> LoadFromOwner(absl::string_view key, uint64_t hash,
+                                         LruShard& shard);
+  // Calls the getter, once for concurrent calls of Load and GetForPeer, and
+  // keeps the value in `into`: `shard`, as the key's owner (writing through
+  // to the store), or the hot cache.
+  absl::StatusOr<ByteView> LoadLocally(absl::string_view key, uint64_t hash,
+                                       LruShard& shard, LruShard& into);
+  absl::StatusOr<ByteView> CallGetter(absl::string_view key, uint64_t hash,
+                                      LruShard& into, bool owned);
+  // Set and Remove in this process alone.
+  absl::Status SetLocally(absl::string_view key, uint64_t hash,
+                          absl::string_view value);
+  // `owned`: this process owns the key, so its store is told even of a key
+  // not in memory.
+  absl::Status RemoveLocally(absl::string_view key, uint64_t hash, bool owned);
+  // Asks every peer but `owner` to drop `key`; failures are counted.
+  void RemoveFromOthers(absl::string_view key, const PeerClient* owner);
   absl::Status ReplayStore();
   std::mutex& KeyLock(uint64_t hash) const {
     // The low bits: the shard was chosen by the high ones.
@@ -209,7 +283,12 @@ class CacheGroup {
   const CacheGroupOptions options_;
   const ShardSelector selector_;
   std::vector<std::unique_ptr<LruShard>> shards_;
+  std::vector<std::unique_ptr<LruShard>> hot_shards_;  // Only with peers.
   SingleFlight<ByteView> flight_;
+  // With peers: the getter's calls, shared by Gets and requests from peers
+  // (flight_ also covers calls to peers, which requests from peers must not
+  // wait on).
+  SingleFlight<ByteView> getter_flight_;
   std::atomic<uint64_t> loads_{0};
   std::atomic<uint64_t> local_loads_{0};
   std::atomic<uint64_t> local_load_errors_{0};
@@ -221,6 +300,9 @@ class CacheGroup {
   std::atomic<uint64_t> store_writes_{0};
   std::atomic<uint64_t> store_deletes_{0};
   std::atomic<uint64_t> store_write_errors_{0};
+  std::atomic<uint64_t> peer_loads_{0};
+  std::atomic<uint64_t> peer_errors_{0};
+  std::atomic<uint64_t> served_for_peers_{0};
 };
 
 }  // namespace gogocache

@@ -1,0 +1,148 @@
+// Copyright 2026 The gogocache Authors.
+
+#include "peer/grpc_peer_client.h"
+
+#include <chrono>
+#include <limits>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/grpcpp.h"
+#include "peer/peer.grpc.pb.h"
+#include "peer/peer_status.h"
+
+namespace gogocache {
+namespace {
+
+// Room for a request's field tags and lengths.
+constexpr size_t kEnvelopeBytes = 64;
+
+class GrpcPeerClient : public PeerClient {
+ public:
+  GrpcPeerClient(std::string address, const GrpcPeerClientOptions& options,
+                 std::shared_ptr<grpc::ChannelCredentials> credentials)
+      : address_(std::move(address)),
+        timeout_(absl::ToChronoMilliseconds(options.timeout)),
+        max_message_bytes_(options.max_message_bytes) {
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+    args.SetMaxReceiveMessageSize(static_cast<int>(max_message_bytes_));
+    args.SetMaxSendMessageSize(static_cast<int>(max_message_bytes_));
+    stub_ = peer::PeerService::NewStub(
+        grpc::CreateCustomChannel(address_, credentials, args));
+  }
+
+  absl::Status Get(absl::string_view group, absl::string_view key,
+                   absl::StatusOr<std::string>* answer) override {
+    peer::GetRequest request;
+    request.set_group(std::string(group));
+    request.set_key(std::string(key));
+    peer::GetResponse response;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + timeout_);
+    const grpc::Status status = stub_->Get(&context, request, &response);
+    if (!status.ok()) return CallError("Get", status);
+    if (response.has_error()) {
+      *answer = FromWire(response.error());
+    } else {
+      *answer = std::move(*response.mutable_value());
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Set(absl::string_view group, absl::string_view key,
+                   absl::string_view value) override {
+    if (group.size() + key.size() + value.size() + kEnvelopeBytes >
+        max_message_bytes_) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "peer ", address_, ": a value of ", value.size(),
+          " bytes is over the message limit of ", max_message_bytes_,
+          " bytes"));
+    }
+    peer::SetRequest request;
+    request.set_group(std::string(group));
+    request.set_key(std::string(key));
+    request.set_value(std::string(value));
+    peer::SetResponse response;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + timeout_);
+    const grpc::Status status = stub_->Set(&context, request, &response);
+    if (!status.ok()) return CallError("Set", status);
+    return Answer(response);
+  }
+
+  absl::Status Remove(absl::string_view group,
+                      absl::string_view key) override {
+    peer::RemoveRequest request;
+    request.set_group(std::string(group));
+    request.set_key(std::string(key));
+    peer::RemoveResponse response;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + timeout_);
+    const grpc::Status status = stub_->Remove(&context, request, &response);
+    if (!status.ok()) return CallError("Remove", status);
+    return Answer(response);
+  }
+
+  const std::string& address() const override { return address_; }
+
+ private:
+  absl::Status CallError(absl::string_view call,
+                         const grpc::Status& status) const {
+    return absl::Status(
+        static_cast<absl::StatusCode>(status.error_code()),
+        absl::StrCat("peer ", address_, ": ", call, " got no answer: ",
+                     status.error_message()));
+  }
+
+  // The owner's error, said to come from it.
+  template <typename Response>
+  absl::Status Answer(const Response& response) const {
+    if (!response.has_error()) return absl::OkStatus();
+    const absl::Status error = FromWire(response.error());
+    return absl::Status(error.code(),
+                        absl::StrCat("peer ", address_, ": ", error.message()));
+  }
+
+  const std::string address_;
+  const std::chrono::milliseconds timeout_;
+  const size_t max_message_bytes_;
+  std::unique_ptr<peer::PeerService::Stub> stub_;
+};
+
+}  // namespace
+
+PeerConnector GrpcPeerConnector(GrpcPeerClientOptions options) {
+  return [options = std::move(options)](const std::string& address)
+             -> absl::StatusOr<std::shared_ptr<PeerClient>> {
+    if (options.timeout <= absl::ZeroDuration()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("GrpcPeerClientOptions.timeout is ",
+                       absl::FormatDuration(options.timeout),
+                       ", must be positive"));
+    }
+    if (options.max_message_bytes < kMinMessageBytes ||
+        options.max_message_bytes > kMaxMessageBytes) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "GrpcPeerClientOptions.max_message_bytes is ",
+          options.max_message_bytes, ", must be in [", kMinMessageBytes, ", ",
+          kMaxMessageBytes, "]"));
+    }
+    std::shared_ptr<grpc::ChannelCredentials> credentials;
+    if (options.tls.has_value()) {
+      grpc::SslCredentialsOptions ssl;
+      ssl.pem_root_certs = options.tls->ca_pem;
+      ssl.pem_cert_chain = options.tls->cert_pem;
+      ssl.pem_private_key = options.tls->key_pem;
+      credentials = grpc::SslCredentials(ssl);
+    } else {
+      credentials = grpc::InsecureChannelCredentials();
+    }
+    return std::make_shared<GrpcPeerClient>(address, options,
+                                            std::move(credentials));
+  };
+}
+
+}  // namespace gogocache

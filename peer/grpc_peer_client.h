@@ -1,0 +1,45 @@
+// Copyright 2026 The gogocache Authors.
+//
+// A PeerClient over gRPC: one channel per peer, each call with a deadline.
+// A channel that loses its peer tries again after 100 ms, backing off to at
+// most 1 s, so a restarted peer is found within about a second; while it is
+// down, calls fail at once (UNAVAILABLE) rather than wait.
+//
+//   GrpcPeerClientOptions options;
+//   options.timeout = absl::Milliseconds(500);
+//   options.tls = LoadPeerTls({"ca.pem", "node.pem", "node.key"});
+//   pool_options.connect = GrpcPeerConnector(options);
+
+#ifndef GOGOCACHE_PEER_GRPC_PEER_CLIENT_H_
+#define GOGOCACHE_PEER_GRPC_PEER_CLIENT_H_
+
+#include <cstddef>
+#include <optional>
+
+#include "absl/time/time.h"
+#include "peer/peer_pool.h"
+#include "peer/peer_tls.h"
+
+namespace gogocache {
+
+struct GrpcPeerClientOptions {
+  // Deadline of each call, from its start. A Get that runs past it is
+  // answered by the asking process itself (CacheGroup counts a peer error).
+  absl::Duration timeout = absl::Seconds(1);
+
+  // Largest message sent or accepted, in bytes; a value that does not fit is
+  // refused (a Set with InvalidArgument, before sending).
+  size_t max_message_bytes = size_t{64} << 20;
+
+  // Mutual TLS (peer_tls.h); plaintext without it.
+  std::optional<PeerTls> tls;
+};
+
+// Connects to peers with `options`. The connector's error is InvalidArgument
+// for options out of range (a timeout that is not positive, a message limit
+// under 1 KiB or over 2 GiB).
+PeerConnector GrpcPeerConnector(GrpcPeerClientOptions options);
+
+}  // namespace gogocache
+
+#endif  // GOGOCACHE_PEER_GRPC_PEER_CLIENT_H_

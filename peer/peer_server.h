@@ -1,0 +1,89 @@
+// Copyright 2026 The gogocache Authors.
+//
+// PeerServer: answers other processes' requests for the keys this process
+// owns, over gRPC, for the CacheGroups it serves. A request is answered from
+// the group alone (CacheGroup::GetForPeer and the like), never forwarded.
+//
+//   PeerServerOptions options;
+//   options.listen_address = "0.0.0.0:8080";  // default 127.0.0.1, any port
+//   absl::StatusOr<std::unique_ptr<PeerServer>> server =
+//       PeerServer::Start(std::move(options), {group.get()});
+//   // Tell the peers: (*server)->port().
+//
+// Limits, so that a peer cannot exhaust the process: messages above
+// max_message_bytes are refused (RESOURCE_EXHAUSTED, and a value larger than
+// that is not sent: the asker loads it itself), and requests beyond
+// max_concurrent_requests at once are refused (RESOURCE_EXHAUSTED) rather than
+// queued. A request for a group the server does not serve is NOT_FOUND.
+//
+// Thread safety: Start, port and Shutdown may be called from any thread. The
+// groups must outlive the server (its Shutdown or destruction).
+
+#ifndef GOGOCACHE_PEER_PEER_SERVER_H_
+#define GOGOCACHE_PEER_PEER_SERVER_H_
+
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "cache/cache_group.h"
+#include "peer/peer_tls.h"
+
+namespace grpc {
+class Server;
+}  // namespace grpc
+
+namespace gogocache {
+
+struct PeerServerOptions {
+  // host:port to listen on; port 0 lets the system choose (see port()).
+  // Loopback by default: listening on other interfaces is a choice.
+  std::string listen_address = "127.0.0.1:0";
+
+  // Mutual TLS (peer_tls.h): clients without a certificate from the
+  // authority are refused. Plaintext without it.
+  std::optional<PeerTls> tls;
+
+  // Largest message accepted or sent, in bytes.
+  size_t max_message_bytes = size_t{64} << 20;
+
+  // Requests answered at once; more are refused.
+  int max_concurrent_requests = 256;
+};
+
+class PeerServer {
+ public:
+  // Listens and serves `groups` (by name, which must be distinct).
+  // InvalidArgument for bad options or groups; Unavailable when the address
+  // cannot be listened on.
+  static absl::StatusOr<std::unique_ptr<PeerServer>> Start(
+      PeerServerOptions options, std::vector<CacheGroup*> groups);
+
+  // Stops accepting requests, waits up to a second for those running, then
+  // cancels the rest. Also done by the destructor; later calls do nothing.
+  ~PeerServer();
+  void Shutdown();
+
+  PeerServer(const PeerServer&) = delete;
+  PeerServer& operator=(const PeerServer&) = delete;
+
+  // The port listened on.
+  int port() const { return port_; }
+
+ private:
+  class Service;
+  PeerServer() = default;
+
+  std::unique_ptr<Service> service_;
+  std::mutex shutdown_mu_;
+  std::unique_ptr<grpc::Server> server_;  // Null once shut down.
+  int port_ = 0;
+};
+
+}  // namespace gogocache
+
+#endif  // GOGOCACHE_PEER_PEER_SERVER_H_

@@ -4,8 +4,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <utility>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
@@ -19,11 +21,18 @@ namespace gogocache {
 
 class PeerServer::Service final : public peer::PeerService::Service {
  public:
-  Service(absl::flat_hash_map<std::string, CacheGroup*> groups,
-          size_t max_message_bytes, int max_concurrent_requests)
-      : groups_(std::move(groups)),
-        max_message_bytes_(max_message_bytes),
+  Service(size_t max_message_bytes, int max_concurrent_requests)
+      : max_message_bytes_(max_message_bytes),
         max_concurrent_requests_(max_concurrent_requests) {}
+
+  absl::Status AddGroup(CacheGroup* group) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!groups_.emplace(group->name(), group).second) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "a group named \"", group->name(), "\" is served already"));
+    }
+    return absl::OkStatus();
+  }
 
   grpc::Status Get(grpc::ServerContext*, const peer::GetRequest* request,
                    peer::GetResponse* response) override {
@@ -93,7 +102,8 @@ class PeerServer::Service final : public peer::PeerService::Service {
     bool admitted_;
   };
 
-  CacheGroup* Find(const std::string& name) const {
+  CacheGroup* Find(const std::string& name) {
+    std::lock_guard<std::mutex> lock(mu_);
     auto it = groups_.find(name);
     return it == groups_.end() ? nullptr : it->second;
   }
@@ -112,15 +122,15 @@ class PeerServer::Service final : public peer::PeerService::Service {
                                      "\" is served here"));
   }
 
-  // Immutable once serving.
-  const absl::flat_hash_map<std::string, CacheGroup*> groups_;
+  std::mutex mu_;
+  absl::flat_hash_map<std::string, CacheGroup*> groups_ ABSL_GUARDED_BY(mu_);
   const size_t max_message_bytes_;
   const int max_concurrent_requests_;
   std::atomic<int> running_{0};
 };
 
 absl::StatusOr<std::unique_ptr<PeerServer>> PeerServer::Start(
-    PeerServerOptions options, std::vector<CacheGroup*> groups) {
+    PeerServerOptions options) {
   // Port 0 (the system chooses) is valid here, unlike in a peer list.
   std::string address = options.listen_address;
   if (absl::EndsWith(address, ":0")) address.back() = '1';
@@ -140,23 +150,9 @@ absl::StatusOr<std::unique_ptr<PeerServer>> PeerServer::Start(
         absl::StrCat("PeerServerOptions.max_concurrent_requests is ",
                      options.max_concurrent_requests, ", must be at least 1"));
   }
-  if (groups.empty()) {
-    return absl::InvalidArgumentError("PeerServer::Start: no groups to serve");
-  }
-  absl::flat_hash_map<std::string, CacheGroup*> by_name;
-  for (CacheGroup* group : groups) {
-    if (group == nullptr) {
-      return absl::InvalidArgumentError("PeerServer::Start: a group is null");
-    }
-    if (!by_name.emplace(group->name(), group).second) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "PeerServer::Start: two groups are named \"", group->name(), "\""));
-    }
-  }
   std::unique_ptr<PeerServer> server(new PeerServer());
   server->service_ = std::make_unique<Service>(
-      std::move(by_name), options.max_message_bytes,
-      options.max_concurrent_requests);
+      options.max_message_bytes, options.max_concurrent_requests);
   std::shared_ptr<grpc::ServerCredentials> credentials;
   if (options.tls.has_value()) {
     grpc::SslServerCredentialsOptions ssl(
@@ -182,6 +178,13 @@ absl::StatusOr<std::unique_ptr<PeerServer>> PeerServer::Start(
         "or certificate)"));
   }
   return server;
+}
+
+absl::Status PeerServer::AddGroup(CacheGroup* group) {
+  if (group == nullptr) {
+    return absl::InvalidArgumentError("PeerServer::AddGroup: group is null");
+  }
+  return service_->AddGroup(group);
 }
 
 PeerServer::~PeerServer() { Shutdown(); }

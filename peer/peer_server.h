@@ -7,17 +7,19 @@
 //   PeerServerOptions options;
 //   options.listen_address = "0.0.0.0:8080";  // default 127.0.0.1, any port
 //   absl::StatusOr<std::unique_ptr<PeerServer>> server =
-//       PeerServer::Start(std::move(options), {group.get()});
-//   // Tell the peers: (*server)->port().
+//       PeerServer::Start(std::move(options));
+//   // This process's address for the peer list: (*server)->port(). Then
+//   // make the PeerPool and the groups, and serve them:
+//   (*server)->AddGroup(group.get());
 //
 // Limits, so that a peer cannot exhaust the process: messages above
 // max_message_bytes are refused (RESOURCE_EXHAUSTED, and a value larger than
 // that is not sent: the asker loads it itself), and requests beyond
 // max_concurrent_requests at once are refused (RESOURCE_EXHAUSTED) rather than
-// queued. A request for a group the server does not serve is NOT_FOUND.
+// queued. A request for a group the server does not serve (yet) is NOT_FOUND.
 //
-// Thread safety: Start, port and Shutdown may be called from any thread. The
-// groups must outlive the server (its Shutdown or destruction).
+// Thread safety: every method may be called from any thread. The groups
+// must outlive the server (its Shutdown or destruction).
 
 #ifndef GOGOCACHE_PEER_PEER_SERVER_H_
 #define GOGOCACHE_PEER_PEER_SERVER_H_
@@ -27,8 +29,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "cache/cache_group.h"
 #include "peer/peer_tls.h"
@@ -57,11 +59,14 @@ struct PeerServerOptions {
 
 class PeerServer {
  public:
-  // Listens and serves `groups` (by name, which must be distinct).
-  // InvalidArgument for bad options or groups; Unavailable when the address
+  // Listens. InvalidArgument for bad options; Unavailable when the address
   // cannot be listened on.
   static absl::StatusOr<std::unique_ptr<PeerServer>> Start(
-      PeerServerOptions options, std::vector<CacheGroup*> groups);
+      PeerServerOptions options);
+
+  // Serves `group` from now on, by its name. AlreadyExists when a group of
+  // that name is served already.
+  absl::Status AddGroup(CacheGroup* group);
 
   // Stops accepting requests, waits up to a second for those running, then
   // cancels the rest. Also done by the destructor; later calls do nothing.

@@ -53,12 +53,12 @@ absl::StatusOr<std::unique_ptr<CacheGroup>> CacheGroup::Create(
   }
   if (options.peers != nullptr &&
       options.hot_cache_bytes / options.num_shards < kMinShardCapacity) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        where, "hot_cache_bytes ", options.hot_cache_bytes, " over num_shards ",
-        options.num_shards, " leaves ",
-        options.hot_cache_bytes / options.num_shards,
-        " bytes per hot-cache shard, below the minimum of ",
-        kMinShardCapacity));
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, "hot_cache_bytes ", options.hot_cache_bytes,
+                     " over num_shards ", options.num_shards, " leaves ",
+                     options.hot_cache_bytes / options.num_shards,
+                     " bytes per hot-cache shard, below the minimum of ",
+                     kMinShardCapacity));
   }
   if (options.max_key_size < 1 || options.max_key_size > kMaxKeySize) {
     return absl::InvalidArgumentError(
@@ -94,12 +94,11 @@ CacheGroup::CacheGroup(CacheGroupOptions options, ShardSelector selector)
         std::make_unique<LruShard>(per_shard, nullptr, options_.eviction));
   }
   if (options_.peers != nullptr) {
-    const size_t per_hot_shard =
-        options_.hot_cache_bytes / options_.num_shards;
+    const size_t per_hot_shard = options_.hot_cache_bytes / options_.num_shards;
     hot_shards_.reserve(options_.num_shards);
     for (uint32_t i = 0; i < options_.num_shards; ++i) {
-      hot_shards_.push_back(std::make_unique<LruShard>(
-          per_hot_shard, nullptr, options_.eviction));
+      hot_shards_.push_back(std::make_unique<LruShard>(per_hot_shard, nullptr,
+                                                       options_.eviction));
     }
   }
   if (options_.store != nullptr) {
@@ -233,8 +232,7 @@ absl::StatusOr<ByteView> CacheGroup::LoadFromOwner(absl::string_view key,
 }
 
 absl::StatusOr<ByteView> CacheGroup::LoadLocally(absl::string_view key,
-                                                 uint64_t hash,
-                                                 LruShard& shard,
+                                                 uint64_t hash, LruShard& shard,
                                                  LruShard& into) {
   return getter_flight_.Do(key, [&]() -> absl::StatusOr<ByteView> {
     ByteView value;
@@ -338,8 +336,7 @@ absl::Status CacheGroup::Remove(absl::string_view key) {
   if (options_.peers == nullptr) return RemoveLocally(key, hash, true);
   const std::shared_ptr<PeerClient> owner = options_.peers->Owner(key);
   if (owner != nullptr) {
-    if (absl::Status status = owner->Remove(options_.name, key);
-        !status.ok()) {
+    if (absl::Status status = owner->Remove(options_.name, key); !status.ok()) {
       return status;
     }
   }

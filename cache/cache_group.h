@@ -180,7 +180,7 @@ struct CacheGroupStats {
   uint64_t peer_loads = 0;   // misses the owner peer answered (value or error)
   uint64_t peer_errors = 0;  // peer calls that got no answer
   uint64_t served_for_peers = 0;  // requests from peers answered here
-  uint64_t hot_hits = 0;  // hits on the hot cache (also counted in `hits`)
+  uint64_t hot_hits = 0;   // hits on the hot cache (also counted in `hits`)
   uint64_t hot_bytes = 0;  // charged bytes in the hot cache (also in `bytes`)
   uint64_t hot_items = 0;  // entries in the hot cache (also in `items`)
 };

@@ -56,10 +56,10 @@ class GrpcPeerClient : public PeerClient {
                    absl::string_view value) override {
     if (group.size() + key.size() + value.size() + kEnvelopeBytes >
         max_message_bytes_) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "peer ", address_, ": a value of ", value.size(),
-          " bytes is over the message limit of ", max_message_bytes_,
-          " bytes"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("peer ", address_, ": a value of ", value.size(),
+                       " bytes is over the message limit of ",
+                       max_message_bytes_, " bytes"));
     }
     peer::SetRequest request;
     request.set_group(std::string(group));
@@ -73,8 +73,7 @@ class GrpcPeerClient : public PeerClient {
     return Answer(response);
   }
 
-  absl::Status Remove(absl::string_view group,
-                      absl::string_view key) override {
+  absl::Status Remove(absl::string_view group, absl::string_view key) override {
     peer::RemoveRequest request;
     request.set_group(std::string(group));
     request.set_key(std::string(key));
@@ -93,8 +92,8 @@ class GrpcPeerClient : public PeerClient {
                          const grpc::Status& status) const {
     return absl::Status(
         static_cast<absl::StatusCode>(status.error_code()),
-        absl::StrCat("peer ", address_, ": ", call, " got no answer: ",
-                     status.error_message()));
+        absl::StrCat("peer ", address_, ": ", call,
+                     " got no answer: ", status.error_message()));
   }
 
   // The owner's error, said to come from it.
@@ -118,17 +117,16 @@ PeerConnector GrpcPeerConnector(GrpcPeerClientOptions options) {
   return [options = std::move(options)](const std::string& address)
              -> absl::StatusOr<std::shared_ptr<PeerClient>> {
     if (options.timeout <= absl::ZeroDuration()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("GrpcPeerClientOptions.timeout is ",
-                       absl::FormatDuration(options.timeout),
-                       ", must be positive"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "GrpcPeerClientOptions.timeout is ",
+          absl::FormatDuration(options.timeout), ", must be positive"));
     }
     if (options.max_message_bytes < kMinMessageBytes ||
         options.max_message_bytes > kMaxMessageBytes) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "GrpcPeerClientOptions.max_message_bytes is ",
-          options.max_message_bytes, ", must be in [", kMinMessageBytes, ", ",
-          kMaxMessageBytes, "]"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("GrpcPeerClientOptions.max_message_bytes is ",
+                       options.max_message_bytes, ", must be in [",
+                       kMinMessageBytes, ", ", kMaxMessageBytes, "]"));
     }
     std::shared_ptr<grpc::ChannelCredentials> credentials;
     if (options.tls.has_value()) {

@@ -44,9 +44,9 @@ absl::Status CheckPeerAddress(absl::string_view address) {
       return BadAddress(address, "has an unclosed IPv6 bracket");
     }
     host = host.substr(1, host.size() - 2);
-    const bool ipv6 = absl::c_all_of(
-        host, [](char c) { return absl::ascii_isxdigit(c) || c == ':' ||
-                                  c == '.'; });
+    const bool ipv6 = absl::c_all_of(host, [](char c) {
+      return absl::ascii_isxdigit(c) || c == ':' || c == '.';
+    });
     if (!ipv6) return BadAddress(address, "has a malformed IPv6 address");
     return absl::OkStatus();
   }

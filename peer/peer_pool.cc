@@ -42,7 +42,8 @@ PeerPool::PeerPool(PeerPoolOptions options) : options_(std::move(options)) {
 
 absl::Status PeerPool::SetPeers(std::vector<std::string> addresses) {
   std::lock_guard<std::mutex> serialize(set_peers_mu_);
-  absl::StatusOr<OwnerPicker> picker = OwnerPicker::Create(std::move(addresses));
+  absl::StatusOr<OwnerPicker> picker =
+      OwnerPicker::Create(std::move(addresses));
   if (!picker.ok()) return picker.status();
   const std::shared_ptr<const PeerSet> old = Current();
   absl::flat_hash_map<absl::string_view, std::shared_ptr<PeerClient>> kept;
@@ -62,9 +63,9 @@ absl::Status PeerPool::SetPeers(std::vector<std::string> addresses) {
       absl::StatusOr<std::shared_ptr<PeerClient>> made =
           options_.connect(address);
       if (!made.ok()) {
-        return absl::Status(made.status().code(),
-                            absl::StrCat("peer ", address, ": ",
-                                         made.status().message()));
+        return absl::Status(
+            made.status().code(),
+            absl::StrCat("peer ", address, ": ", made.status().message()));
       }
       client = *std::move(made);
     }

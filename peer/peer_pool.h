@@ -39,9 +39,8 @@
 namespace gogocache {
 
 // Makes the client for a peer's address, or says why it cannot.
-using PeerConnector =
-    std::function<absl::StatusOr<std::shared_ptr<PeerClient>>(
-        const std::string& address)>;
+using PeerConnector = std::function<absl::StatusOr<std::shared_ptr<PeerClient>>(
+    const std::string& address)>;
 
 struct PeerPoolOptions {
   // This process's address as the peer list spells it (see peer_list.h).

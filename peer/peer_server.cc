@@ -48,11 +48,10 @@ class PeerServer::Service final : public peer::PeerService::Service {
     // The response must fit the limit the asker reads with (the same
     // option on every node); a larger value the asker loads itself.
     if (value->size() + kEnvelopeBytes > max_message_bytes_) {
-      return grpc::Status(
-          grpc::StatusCode::RESOURCE_EXHAUSTED,
-          absl::StrCat("the value is ", value->size(),
-                       " bytes, over the message limit of ",
-                       max_message_bytes_));
+      return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                          absl::StrCat("the value is ", value->size(),
+                                       " bytes, over the message limit of ",
+                                       max_message_bytes_));
     }
     response->set_value(value->ToString());
     return grpc::Status::OK;
@@ -92,9 +91,7 @@ class PeerServer::Service final : public peer::PeerService::Service {
       admitted_ = service_->running_.fetch_add(1, std::memory_order_acq_rel) <
                   service_->max_concurrent_requests_;
     }
-    ~Admission() {
-      service_->running_.fetch_sub(1, std::memory_order_acq_rel);
-    }
+    ~Admission() { service_->running_.fetch_sub(1, std::memory_order_acq_rel); }
     bool admitted() const { return admitted_; }
 
    private:
@@ -116,10 +113,10 @@ class PeerServer::Service final : public peer::PeerService::Service {
   }
 
   static grpc::Status UnknownGroup(const std::string& name) {
-    return grpc::Status(grpc::StatusCode::NOT_FOUND,
-                        absl::StrCat("no group named \"",
-                                     absl::CHexEscape(name.substr(0, 256)),
-                                     "\" is served here"));
+    return grpc::Status(
+        grpc::StatusCode::NOT_FOUND,
+        absl::StrCat("no group named \"", absl::CHexEscape(name.substr(0, 256)),
+                     "\" is served here"));
   }
 
   std::mutex mu_;
@@ -135,15 +132,14 @@ absl::StatusOr<std::unique_ptr<PeerServer>> PeerServer::Start(
   std::string address = options.listen_address;
   if (absl::EndsWith(address, ":0")) address.back() = '1';
   if (absl::Status status = CheckPeerAddress(address); !status.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "PeerServerOptions.listen_address: ", status.message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("PeerServerOptions.listen_address: ", status.message()));
   }
   if (options.max_message_bytes < kMinMessageBytes ||
       options.max_message_bytes > kMaxMessageBytes) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("PeerServerOptions.max_message_bytes is ",
-                     options.max_message_bytes, ", must be in [",
-                     kMinMessageBytes, ", ", kMaxMessageBytes, "]"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "PeerServerOptions.max_message_bytes is ", options.max_message_bytes,
+        ", must be in [", kMinMessageBytes, ", ", kMaxMessageBytes, "]"));
   }
   if (options.max_concurrent_requests < 1) {
     return absl::InvalidArgumentError(
@@ -151,8 +147,8 @@ absl::StatusOr<std::unique_ptr<PeerServer>> PeerServer::Start(
                      options.max_concurrent_requests, ", must be at least 1"));
   }
   std::unique_ptr<PeerServer> server(new PeerServer());
-  server->service_ = std::make_unique<Service>(
-      options.max_message_bytes, options.max_concurrent_requests);
+  server->service_ = std::make_unique<Service>(options.max_message_bytes,
+                                               options.max_concurrent_requests);
   std::shared_ptr<grpc::ServerCredentials> credentials;
   if (options.tls.has_value()) {
     grpc::SslServerCredentialsOptions ssl(
@@ -165,8 +161,7 @@ absl::StatusOr<std::unique_ptr<PeerServer>> PeerServer::Start(
     credentials = grpc::InsecureServerCredentials();
   }
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen_address, credentials,
-                           &server->port_);
+  builder.AddListeningPort(options.listen_address, credentials, &server->port_);
   builder.RegisterService(server->service_.get());
   builder.SetMaxReceiveMessageSize(static_cast<int>(options.max_message_bytes));
   builder.SetMaxSendMessageSize(static_cast<int>(options.max_message_bytes));

@@ -21,7 +21,8 @@ absl::Status FromWire(const peer::Error& error) {
     return absl::InternalError(
         absl::StrCat("an error with code OK: ", error.message()));
   }
-  if (code < 0 || code > static_cast<int32_t>(absl::StatusCode::kUnauthenticated)) {
+  if (code < 0 ||
+      code > static_cast<int32_t>(absl::StatusCode::kUnauthenticated)) {
     return absl::UnknownError(
         absl::StrCat("error code ", code, ": ", error.message()));
   }

@@ -78,9 +78,9 @@ absl::Status PeersFileWatcher::Poll() {
     status = addresses.ok() ? pool_->SetPeers(*std::move(addresses))
                             : addresses.status();
     if (!status.ok()) {
-      status = absl::Status(status.code(), absl::StrCat("peers file \"", path_,
-                                                        "\": ",
-                                                        status.message()));
+      status = absl::Status(
+          status.code(),
+          absl::StrCat("peers file \"", path_, "\": ", status.message()));
     }
     // Reported once per contents, applied or not.
     last_contents_ = *std::move(contents);

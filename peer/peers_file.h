@@ -43,8 +43,8 @@ class PeersFileWatcher {
   // Applies the file's list now: its error if the file cannot be read or
   // parsed, or the interval is not positive. Then watches it.
   static absl::StatusOr<std::unique_ptr<PeersFileWatcher>> Start(
-      std::string path, std::shared_ptr<PeerPool> pool,
-      absl::Duration interval, OnChange on_change = nullptr);
+      std::string path, std::shared_ptr<PeerPool> pool, absl::Duration interval,
+      OnChange on_change = nullptr);
 
   ~PeersFileWatcher();
   PeersFileWatcher(const PeersFileWatcher&) = delete;

@@ -19,20 +19,11 @@
 #include "hash/hash_strategy.h"
 #include "loader/getter.h"
 #include "persistence/open.h"
+#include "tools/demo_value.h"
 #include "tools/latency_histogram.h"
 
 namespace gogocache {
 namespace {
-
-// The slow source's value for a key: the key, repeated to the value size, so
-// every answer can be checked.
-std::string SourceValue(absl::string_view key, size_t size) {
-  std::string value;
-  value.reserve(size);
-  while (value.size() < size) value.append(key.data(), key.size());
-  value.resize(size);
-  return value;
-}
 
 std::string Bytes(uint64_t bytes) {
   if (bytes >= (uint64_t{1} << 20)) {
@@ -124,6 +115,10 @@ absl::Status RunDemo(const DemoOptions& options, std::ostream& out,
     return absl::InvalidArgumentError(
         absl::StrCat("demo: --keys must be in [1, 2^26], got ", options.keys));
   }
+  if (absl::Status status = CheckKeySize(options.keys, options.key_size);
+      !status.ok()) {
+    return status;
+  }
   if (!(options.zipf_exponent > 0 && options.zipf_exponent < 10)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "demo: --zipf must be in (0, 10), got ", options.zipf_exponent));
@@ -154,7 +149,7 @@ absl::Status RunDemo(const DemoOptions& options, std::ostream& out,
   group_options.eviction = *eviction;
   group_options.getter = MakeGetter([=](absl::string_view key) {
     std::this_thread::sleep_for(source_latency);  // The slow source.
-    return SourceValue(key, value_size);
+    return DemoValue(key, value_size);
   });
   std::shared_ptr<WriteFailureRecorder> store;
   if (!options.store.empty()) {
@@ -182,6 +177,7 @@ absl::Status RunDemo(const DemoOptions& options, std::ostream& out,
 
   bench::WorkloadOptions workload_options;
   workload_options.num_keys = options.keys;
+  workload_options.key_size = options.key_size;
   workload_options.zipf_exponent = options.zipf_exponent;
   workload_options.num_accesses = size_t{1} << 20;
   const bench::Workload workload(workload_options);
@@ -221,7 +217,7 @@ absl::Status RunDemo(const DemoOptions& options, std::ostream& out,
                 .count()));
         if (!value.ok()) {
           errors.fetch_add(1, std::memory_order_relaxed);
-        } else if (value->view() != SourceValue(key, value_size)) {
+        } else if (!IsDemoValue(key, value_size, value->view())) {
           wrong_values.fetch_add(1, std::memory_order_relaxed);
         }
       }
@@ -321,6 +317,18 @@ absl::Status RunDemo(const DemoOptions& options, std::ostream& out,
       return status;
     }
     out << "run again with the same --store to start warm\n";
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckKeySize(size_t keys, size_t key_size) {
+  // Key i is 'k' and i in decimal, padded to key_size: fewer bytes would cut
+  // the numbers into duplicate keys.
+  const size_t digits = absl::StrCat(keys > 0 ? keys - 1 : 0).size();
+  if (key_size < digits + 1 || key_size > 1024) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("demo: --key_size must be in [", digits + 1,
+                     ", 1024] for ", keys, " keys, got ", key_size));
   }
   return absl::OkStatus();
 }

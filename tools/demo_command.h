@@ -31,6 +31,8 @@ struct DemoOptions {
   std::string eviction =
       "lirs";  // Or "tinylfu", "lru" (cache/eviction_policy.h).
   size_t keys = 10000;
+  // Bytes per key ('k', the key's number, '_' padding).
+  size_t key_size = 16;
   double zipf_exponent = 0.99;
   size_t value_size = 512;
   // Time the slow source takes per load.
@@ -56,6 +58,10 @@ struct DemoResult {
 absl::Status RunDemo(const DemoOptions& options, std::ostream& out,
                      std::ostream& progress, bool progress_is_terminal,
                      DemoResult* result = nullptr);
+
+// OK when `key_size` bytes hold each of `keys` keys ('k' and its number);
+// InvalidArgument otherwise, or over 1024 bytes.
+absl::Status CheckKeySize(size_t keys, size_t key_size);
 
 // The verdict on a run's writes through to its store: OK when
 // `failed_writes` (puts and deletes that failed) is 0; otherwise an error

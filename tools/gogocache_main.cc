@@ -1,7 +1,10 @@
 // Copyright 2026 The gogocache Authors.
 //
 // The `gogocache` command. Usage: gogocache SUBCOMMAND [--flags] [ARGS...]
-//   demo          a CacheGroup in front of a slow source, under load
+//   demo          a CacheGroup in front of a slow source, under load; with
+//                 --nodes=N, one cache over N processes (tools/cluster_demo.h)
+//   serve         one node of a cache over several processes, until SIGINT
+//                 or SIGTERM (tools/serve_command.h)
 //   hash KEY...   each strategy's hash, shard and peer bucket for the keys
 //   inspect, verify, compact, convert, dump: work on a store (see
 //                 tools/store_commands.h)
@@ -22,30 +25,70 @@
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "tools/cluster_demo.h"
+#include "tools/cluster_node.h"
 #include "tools/demo_command.h"
 #include "tools/hash_command.h"
+#include "tools/serve_command.h"
 #include "tools/simulate_command.h"
 #include "tools/store_commands.h"
 #include "tools/trace.h"
 
-ABSL_FLAG(uint32_t, shards, 16, "number of cache shards (demo, hash)");
+ABSL_FLAG(uint32_t, shards, 16, "number of cache shards (demo, serve, hash)");
 ABSL_FLAG(int32_t, buckets, 8, "hash: number of peers for jump hashing");
-ABSL_FLAG(int, threads, 4, "demo: worker threads");
+ABSL_FLAG(int, threads, 4, "demo: worker threads (per node with --nodes)");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(5), "demo: how long to run");
-ABSL_FLAG(uint64_t, capacity, uint64_t{2} << 20, "demo: cache capacity, bytes");
-ABSL_FLAG(std::string, hash, "xxh3", "demo: hash strategy (crc32 or xxh3)");
-ABSL_FLAG(
-    std::string, eviction, "adaptive",
-    "demo: eviction policy of the shards (adaptive, lirs, tinylfu or lru)");
+ABSL_FLAG(uint64_t, capacity, uint64_t{2} << 20,
+          "demo, serve: cache capacity, bytes (per node)");
+ABSL_FLAG(std::string, hash, "xxh3",
+          "demo, serve: hash strategy (crc32 or xxh3)");
+ABSL_FLAG(std::string, eviction, "adaptive",
+          "demo, serve: eviction policy of the shards (adaptive, lirs, "
+          "tinylfu or lru)");
 ABSL_FLAG(uint64_t, keys, 10000, "demo: number of distinct keys");
+ABSL_FLAG(uint64_t, key_size, 16, "demo: bytes per key");
 ABSL_FLAG(double, zipf, 0.99, "demo: Zipf exponent of key popularity");
-ABSL_FLAG(uint64_t, value_size, 512, "demo: bytes per value");
+ABSL_FLAG(uint64_t, value_size, 512, "demo, serve: bytes per value");
 ABSL_FLAG(absl::Duration, source_latency, absl::Milliseconds(2),
-          "demo: time the slow source takes per load");
+          "demo, serve: time the slow source takes per load");
 ABSL_FLAG(std::string, store, "",
-          "demo: write the cache through to this store and start warm from "
-          "it (file:PATH or rocksdb:PATH)");
+          "demo, serve: write the cache through to this store and start warm "
+          "from it (file:PATH or rocksdb:PATH)");
+ABSL_FLAG(int, nodes, 1,
+          "demo: processes; 2 or more run one cache over that many local "
+          "nodes");
+ABSL_FLAG(std::string, tls_dir, "",
+          "demo --nodes: directory with ca.pem, node.pem and node.key; the "
+          "nodes talk over mutual TLS");
+ABSL_FLAG(std::string, report, "text",
+          "demo --nodes: text, or kv to add name=value lines after it");
+ABSL_FLAG(absl::Duration, peer_timeout, absl::Seconds(1),
+          "serve, demo --nodes: deadline of each call to a peer");
+ABSL_FLAG(std::string, listen, "127.0.0.1:0",
+          "serve: host:port to listen on; port 0 lets the system choose");
+ABSL_FLAG(std::string, port_file, "",
+          "serve: once serving, write this node's address to this file");
+ABSL_FLAG(std::string, self, "",
+          "serve: this node's address as the peer list names it (default: "
+          "the --listen host and the port listened on)");
+ABSL_FLAG(std::string, peers, "",
+          "serve: the peer list, host:port,host:port,...");
+ABSL_FLAG(std::string, peers_file, "",
+          "serve: a file holding the peer list, read again every "
+          "--peers_interval");
+ABSL_FLAG(absl::Duration, peers_interval, absl::Seconds(1),
+          "serve: how often --peers_file is read");
+ABSL_FLAG(std::string, tls_ca, "",
+          "serve: CA certificate (PEM); with --tls_cert and --tls_key, "
+          "mutual TLS with the peers");
+ABSL_FLAG(std::string, tls_cert, "", "serve: this node's certificate (PEM)");
+ABSL_FLAG(std::string, tls_key, "", "serve: this node's private key (PEM)");
+ABSL_FLAG(std::string, group, "demo", "serve: the group's name");
+ABSL_FLAG(absl::Duration, stats_interval, absl::ZeroDuration(),
+          "serve: print the group's statistics this often (0: never)");
+ABSL_FLAG(int, node_index, 0, "cluster_node (the cluster demo's own): index");
 ABSL_FLAG(bool, quiet, false, "store commands: no progress bar");
 ABSL_FLAG(std::string, format, "lirs",
           "simulate: trace format, lirs (text) or cache2k (binary); gzip or "
@@ -65,7 +108,10 @@ constexpr char kUsage[] =
     "gogocache SUBCOMMAND [--flags] [ARGS...]\n"
     "subcommands:\n"
     "  demo         a CacheGroup in front of a slow source, several threads,\n"
-    "               Zipf keys; prints statistics and latency percentiles\n"
+    "               Zipf keys; prints statistics and latency percentiles;\n"
+    "               --nodes=N runs one cache over N local processes\n"
+    "  serve        one node of a cache over several processes (--listen,\n"
+    "               --peers or --peers_file, --tls_*), until SIGINT/SIGTERM\n"
     "  hash KEY...  print each strategy's hash, shard (--shards) and peer\n"
     "               bucket (--buckets) for the keys\n"
     "  inspect SPEC       entries, live and garbage bytes of a store\n"
@@ -83,6 +129,129 @@ constexpr char kUsage[] =
 int Fail(const absl::Status& status) {
   std::cerr << "gogocache: " << status.message() << "\n";
   return status.code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
+}
+
+// The node options serve and the cluster demo's nodes take from flags.
+gogocache::PeerNodeOptions PeerNodeOptionsFromFlags() {
+  gogocache::PeerNodeOptions options;
+  options.listen_address = absl::GetFlag(FLAGS_listen);
+  options.self = absl::GetFlag(FLAGS_self);
+  options.tls = {absl::GetFlag(FLAGS_tls_ca), absl::GetFlag(FLAGS_tls_cert),
+                 absl::GetFlag(FLAGS_tls_key)};
+  options.peer_timeout = absl::GetFlag(FLAGS_peer_timeout);
+  options.group = absl::GetFlag(FLAGS_group);
+  options.capacity_bytes = absl::GetFlag(FLAGS_capacity);
+  options.shards = absl::GetFlag(FLAGS_shards);
+  options.hash = absl::GetFlag(FLAGS_hash);
+  options.eviction = absl::GetFlag(FLAGS_eviction);
+  options.store = absl::GetFlag(FLAGS_store);
+  options.value_size = absl::GetFlag(FLAGS_value_size);
+  options.source_latency = absl::GetFlag(FLAGS_source_latency);
+  return options;
+}
+
+absl::Status RunDemoCommand() {
+  const int nodes = absl::GetFlag(FLAGS_nodes);
+  const std::string report = absl::GetFlag(FLAGS_report);
+  if (report != "text" && report != "kv") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "demo: --report must be text or kv, got \"", report, "\""));
+  }
+  if (nodes < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("demo: --nodes must be at least 1, got ", nodes));
+  }
+  if (nodes == 1) {
+    if (!absl::GetFlag(FLAGS_tls_dir).empty() || report != "text") {
+      return absl::InvalidArgumentError(
+          "demo: --tls_dir and --report=kv are for a cluster (--nodes=2 or "
+          "more)");
+    }
+    gogocache::DemoOptions options;
+    options.threads = absl::GetFlag(FLAGS_threads);
+    options.duration = absl::GetFlag(FLAGS_duration);
+    options.capacity_bytes = absl::GetFlag(FLAGS_capacity);
+    options.shards = absl::GetFlag(FLAGS_shards);
+    options.hash = absl::GetFlag(FLAGS_hash);
+    options.eviction = absl::GetFlag(FLAGS_eviction);
+    options.keys = absl::GetFlag(FLAGS_keys);
+    options.key_size = absl::GetFlag(FLAGS_key_size);
+    options.zipf_exponent = absl::GetFlag(FLAGS_zipf);
+    options.value_size = absl::GetFlag(FLAGS_value_size);
+    options.source_latency = absl::GetFlag(FLAGS_source_latency);
+    options.store = absl::GetFlag(FLAGS_store);
+    return gogocache::RunDemo(options, std::cout, std::cerr,
+                              isatty(STDERR_FILENO) == 1);
+  }
+  if (!absl::GetFlag(FLAGS_store).empty()) {
+    return absl::InvalidArgumentError(
+        "demo: --store is for the single-process demo, not --nodes");
+  }
+  gogocache::ClusterDemoOptions options;
+  options.nodes = nodes;
+  options.threads = absl::GetFlag(FLAGS_threads);
+  options.duration = absl::GetFlag(FLAGS_duration);
+  options.capacity_bytes = absl::GetFlag(FLAGS_capacity);
+  options.shards = absl::GetFlag(FLAGS_shards);
+  options.hash = absl::GetFlag(FLAGS_hash);
+  options.eviction = absl::GetFlag(FLAGS_eviction);
+  options.keys = absl::GetFlag(FLAGS_keys);
+  options.key_size = absl::GetFlag(FLAGS_key_size);
+  options.zipf_exponent = absl::GetFlag(FLAGS_zipf);
+  options.value_size = absl::GetFlag(FLAGS_value_size);
+  options.source_latency = absl::GetFlag(FLAGS_source_latency);
+  options.peer_timeout = absl::GetFlag(FLAGS_peer_timeout);
+  options.tls_dir = absl::GetFlag(FLAGS_tls_dir);
+  options.report_kv = report == "kv";
+  return gogocache::RunClusterDemo(options, std::cout, std::cerr);
+}
+
+// Whether --NAME (or -NAME) is among the flags in `args`, with a value or
+// not. Abseil tells an empty value from no flag only through an internal
+// call.
+bool FlagGiven(const std::vector<char*>& args, absl::string_view name) {
+  for (size_t i = 1; i < args.size(); ++i) {
+    absl::string_view arg = args[i];
+    if (arg == "--") break;
+    if (!absl::ConsumePrefix(&arg, "--")) absl::ConsumePrefix(&arg, "-");
+    if (absl::ConsumePrefix(&arg, name) && (arg.empty() || arg[0] == '=')) {
+      return true;
+    }
+  }
+  return false;
+}
+
+absl::Status RunServeCommand(const std::vector<char*>& args) {
+  gogocache::ServeOptions options;
+  options.node = PeerNodeOptionsFromFlags();
+  // "--peers=" is an empty list, an error; no --peers at all is not.
+  if (FlagGiven(args, "peers")) options.peers = absl::GetFlag(FLAGS_peers);
+  options.peers_file = absl::GetFlag(FLAGS_peers_file);
+  options.peers_interval = absl::GetFlag(FLAGS_peers_interval);
+  options.port_file = absl::GetFlag(FLAGS_port_file);
+  options.stats_interval = absl::GetFlag(FLAGS_stats_interval);
+  return gogocache::RunServe(options, std::cout, std::cerr);
+}
+
+absl::Status RunClusterNodeCommand() {
+  gogocache::ClusterNodeOptions options;
+  options.node = PeerNodeOptionsFromFlags();
+  options.node.store.clear();  // The nodes share no store.
+  options.nodes = absl::GetFlag(FLAGS_nodes);
+  options.index = absl::GetFlag(FLAGS_node_index);
+  options.port_file = absl::GetFlag(FLAGS_port_file);
+  options.peers_file = absl::GetFlag(FLAGS_peers_file);
+  options.peers_interval = absl::GetFlag(FLAGS_peers_interval);
+  options.threads = absl::GetFlag(FLAGS_threads);
+  options.duration = absl::GetFlag(FLAGS_duration);
+  options.keys = absl::GetFlag(FLAGS_keys);
+  options.key_size = absl::GetFlag(FLAGS_key_size);
+  options.zipf_exponent = absl::GetFlag(FLAGS_zipf);
+  const absl::Status status =
+      gogocache::RunClusterNode(options, std::cin, std::cout, std::cerr);
+  if (status.ok()) return status;
+  return absl::Status(status.code(), absl::StrCat("node ", options.index, ": ",
+                                                  status.message()));
 }
 
 }  // namespace
@@ -115,24 +284,15 @@ int main(int argc, char** argv) {
     options.shards = absl::GetFlag(FLAGS_shards);
     options.buckets = absl::GetFlag(FLAGS_buckets);
     status = RunHashCommand(options, args, std::cout);
-  } else if (subcommand == "demo") {
+  } else if (subcommand == "demo" || subcommand == "serve" ||
+             subcommand == "cluster_node") {
     if (!args.empty()) {
-      return Fail(absl::InvalidArgumentError(
-          "demo takes no arguments, only flags (see --help)"));
+      return Fail(absl::InvalidArgumentError(absl::StrCat(
+          subcommand, " takes no arguments, only flags (see --help)")));
     }
-    gogocache::DemoOptions options;
-    options.threads = absl::GetFlag(FLAGS_threads);
-    options.duration = absl::GetFlag(FLAGS_duration);
-    options.capacity_bytes = absl::GetFlag(FLAGS_capacity);
-    options.shards = absl::GetFlag(FLAGS_shards);
-    options.hash = absl::GetFlag(FLAGS_hash);
-    options.eviction = absl::GetFlag(FLAGS_eviction);
-    options.keys = absl::GetFlag(FLAGS_keys);
-    options.zipf_exponent = absl::GetFlag(FLAGS_zipf);
-    options.value_size = absl::GetFlag(FLAGS_value_size);
-    options.source_latency = absl::GetFlag(FLAGS_source_latency);
-    options.store = absl::GetFlag(FLAGS_store);
-    status = RunDemo(options, std::cout, std::cerr, isatty(STDERR_FILENO) == 1);
+    status = subcommand == "demo"    ? RunDemoCommand()
+             : subcommand == "serve" ? RunServeCommand(rest)
+                                     : RunClusterNodeCommand();
   } else if (subcommand == "simulate") {
     if (args.size() != 1) {
       return Fail(absl::InvalidArgumentError(

@@ -9,8 +9,11 @@
 // (atomically: a complete file appears under the name, or none), so that a
 // script can start nodes on ports the system chooses and build the peer list
 // from their files. The list is fixed (--peers) or a file watched for
-// changes (--peers_file); changes are logged. On a signal the node stops
-// serving, closes its store and RunServe returns OK.
+// changes (--peers_file); changes are logged. A peers file that does not
+// exist yet is waited for, the node owning every key meanwhile: with ports
+// the system chooses, the list can only be written once the nodes run. On
+// a signal the node stops serving, closes its store and RunServe returns
+// OK.
 
 #ifndef GOGOCACHE_TOOLS_SERVE_COMMAND_H_
 #define GOGOCACHE_TOOLS_SERVE_COMMAND_H_

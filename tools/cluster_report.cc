@@ -220,11 +220,15 @@ void PrintClusterReport(const ClusterSetup& setup,
   out << absl::StrFormat(
       "gogocache demo: %d nodes (processes on 127.0.0.1), %d threads each, "
       "for %s; capacity %s per node; %d keys of %d bytes, Zipf %.2f, "
-      "%d-byte values; the source takes %s per load; TLS %s\n\n",
+      "%d-byte values; the source %s; TLS %s\n\n",
       setup.nodes, setup.threads_per_node, absl::FormatDuration(setup.duration),
       Bytes(setup.capacity_bytes), setup.keys, setup.key_size,
       setup.zipf_exponent, setup.value_size,
-      absl::FormatDuration(setup.source_latency), setup.tls ? "on" : "off");
+      setup.source_latency > absl::ZeroDuration()
+          ? absl::StrCat("takes ", absl::FormatDuration(setup.source_latency),
+                         " per load")
+          : std::string("answers at once"),
+      setup.tls ? "on" : "off");
   out << absl::StrFormat("%4s  %-21s %10s %9s %12s %10s %7s %10s %9s\n", "node",
                          "address", "gets", "hit ratio", "getter loads",
                          "peer loads", "errors", "served", "hot hits");

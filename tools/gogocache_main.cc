@@ -5,6 +5,7 @@
 //                 --nodes=N, one cache over N processes (tools/cluster_demo.h)
 //   serve         one node of a cache over several processes, until SIGINT
 //                 or SIGTERM (tools/serve_command.h)
+//   get KEY...    ask each key's owner among the peers for its value
 //   hash KEY...   each strategy's hash, shard and peer bucket for the keys
 //   inspect, verify, compact, convert, dump: work on a store (see
 //                 tools/store_commands.h)
@@ -65,7 +66,7 @@ ABSL_FLAG(std::string, tls_dir, "",
 ABSL_FLAG(std::string, report, "text",
           "demo --nodes: text, or kv to add name=value lines after it");
 ABSL_FLAG(absl::Duration, peer_timeout, absl::Seconds(1),
-          "serve, demo --nodes: deadline of each call to a peer");
+          "serve, get, demo --nodes: deadline of each call to a peer");
 ABSL_FLAG(std::string, listen, "127.0.0.1:0",
           "serve: host:port to listen on; port 0 lets the system choose");
 ABSL_FLAG(std::string, port_file, "",
@@ -74,18 +75,18 @@ ABSL_FLAG(std::string, self, "",
           "serve: this node's address as the peer list names it (default: "
           "the --listen host and the port listened on)");
 ABSL_FLAG(std::string, peers, "",
-          "serve: the peer list, host:port,host:port,...");
+          "serve, get: the peer list, host:port,host:port,...");
 ABSL_FLAG(std::string, peers_file, "",
-          "serve: a file holding the peer list, read again every "
-          "--peers_interval");
+          "serve, get: a file holding the peer list (serve reads it again "
+          "every --peers_interval)");
 ABSL_FLAG(absl::Duration, peers_interval, absl::Seconds(1),
           "serve: how often --peers_file is read");
 ABSL_FLAG(std::string, tls_ca, "",
-          "serve: CA certificate (PEM); with --tls_cert and --tls_key, "
+          "serve, get: CA certificate (PEM); with --tls_cert and --tls_key, "
           "mutual TLS with the peers");
 ABSL_FLAG(std::string, tls_cert, "", "serve: this node's certificate (PEM)");
 ABSL_FLAG(std::string, tls_key, "", "serve: this node's private key (PEM)");
-ABSL_FLAG(std::string, group, "demo", "serve: the group's name");
+ABSL_FLAG(std::string, group, "demo", "serve, get: the group's name");
 ABSL_FLAG(absl::Duration, stats_interval, absl::ZeroDuration(),
           "serve: print the group's statistics this often (0: never)");
 ABSL_FLAG(int, node_index, 0, "cluster_node (the cluster demo's own): index");
@@ -112,6 +113,8 @@ constexpr char kUsage[] =
     "               --nodes=N runs one cache over N local processes\n"
     "  serve        one node of a cache over several processes (--listen,\n"
     "               --peers or --peers_file, --tls_*), until SIGINT/SIGTERM\n"
+    "  get KEY...   ask each key's owner among --peers (or --peers_file)\n"
+    "               for its value, as a peer would\n"
     "  hash KEY...  print each strategy's hash, shard (--shards) and peer\n"
     "               bucket (--buckets) for the keys\n"
     "  inspect SPEC       entries, live and garbage bytes of a store\n"
@@ -284,6 +287,15 @@ int main(int argc, char** argv) {
     options.shards = absl::GetFlag(FLAGS_shards);
     options.buckets = absl::GetFlag(FLAGS_buckets);
     status = RunHashCommand(options, args, std::cout);
+  } else if (subcommand == "get") {
+    gogocache::GetOptions options;
+    options.peers = absl::GetFlag(FLAGS_peers);
+    options.peers_file = absl::GetFlag(FLAGS_peers_file);
+    options.group = absl::GetFlag(FLAGS_group);
+    options.tls = {absl::GetFlag(FLAGS_tls_ca), absl::GetFlag(FLAGS_tls_cert),
+                   absl::GetFlag(FLAGS_tls_key)};
+    options.timeout = absl::GetFlag(FLAGS_peer_timeout);
+    status = gogocache::RunGet(options, args, std::cout);
   } else if (subcommand == "demo" || subcommand == "serve" ||
              subcommand == "cluster_node") {
     if (!args.empty()) {

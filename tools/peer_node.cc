@@ -29,8 +29,9 @@ absl::Status Prefixed(absl::string_view prefix, const absl::Status& status) {
                       absl::StrCat(prefix, ": ", status.message()));
 }
 
-// The TLS files, read: nullopt for none, or an error naming the flag.
-absl::StatusOr<std::optional<PeerTls>> LoadTls(const PeerTlsFiles& files) {
+}  // namespace
+
+absl::StatusOr<std::optional<PeerTls>> LoadTlsFlags(const PeerTlsFiles& files) {
   const int given = !files.ca_file.empty() + !files.cert_file.empty() +
                     !files.key_file.empty();
   if (given == 0) return std::optional<PeerTls>();
@@ -53,8 +54,6 @@ absl::StatusOr<std::optional<PeerTls>> LoadTls(const PeerTlsFiles& files) {
   return std::optional<PeerTls>(*std::move(tls));
 }
 
-}  // namespace
-
 absl::StatusOr<std::unique_ptr<PeerNode>> PeerNode::Start(
     const PeerNodeOptions& options) {
   // Port 0 (the system chooses) is valid to listen on, not in a peer list.
@@ -75,7 +74,7 @@ absl::StatusOr<std::unique_ptr<PeerNode>> PeerNode::Start(
                      " is every interface: give --self, the address peers "
                      "reach this node at"));
   }
-  absl::StatusOr<std::optional<PeerTls>> tls = LoadTls(options.tls);
+  absl::StatusOr<std::optional<PeerTls>> tls = LoadTlsFlags(options.tls);
   if (!tls.ok()) return tls.status();
   if (options.peer_timeout <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError(

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,8 +39,7 @@ namespace gogocache {
 struct PeerNodeOptions {
   // host:port to listen on; port 0 lets the system choose.
   std::string listen_address = "127.0.0.1:0";
-  // This node's address as peer lists name it.
-  // (group() and pool() are valid until Close().) Empty: the listen host with
+  // This node's address as peer lists name it. Empty: the listen host with
   // the port listened on (a host that means every interface, 0.0.0.0 or
   // [::], needs it given).
   std::string self;
@@ -67,6 +67,11 @@ struct PeerNodeOptions {
   std::function<std::shared_ptr<PeerClient>(std::shared_ptr<PeerClient>)>
       wrap_client;
 };
+
+// The TLS files of --tls_ca, --tls_cert and --tls_key, read: nullopt for
+// none, or InvalidArgument naming the flag (given alone, or a file that
+// cannot be read or holds no PEM).
+absl::StatusOr<std::optional<PeerTls>> LoadTlsFlags(const PeerTlsFiles& files);
 
 class PeerNode {
  public:
@@ -97,10 +102,10 @@ class PeerNode {
   absl::Status Close();
 
   // This node's address as peer lists name it.
-  // (group() and pool() are valid until Close().)
   const std::string& self() const { return self_; }
   // The host:port listened on, with the port chosen.
   const std::string& listening_on() const { return listening_on_; }
+  // Until Close().
   CacheGroup& group() const { return *group_; }
   const PeerPool& pool() const { return *pool_; }
 

@@ -11,14 +11,19 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <utility>
 #include <vector>
 
 #include "absl/algorithm/container.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "peer/grpc_peer_client.h"
 #include "peer/peer_list.h"
+#include "peer/peer_pool.h"
 
 namespace gogocache {
 namespace {
@@ -77,6 +82,71 @@ void LogPeers(const std::vector<std::string>& peers, const std::string& self,
 }
 
 }  // namespace
+
+absl::Status RunGet(const GetOptions& options,
+                    const std::vector<std::string>& keys, std::ostream& out) {
+  if (keys.empty()) {
+    return absl::InvalidArgumentError("get: give the keys to ask for");
+  }
+  if (options.peers.empty() == options.peers_file.empty()) {
+    return absl::InvalidArgumentError(
+        "get: give the peer list: --peers=HOST:PORT,... or "
+        "--peers_file=PATH");
+  }
+  std::string text = options.peers;
+  if (!options.peers_file.empty()) {
+    std::ifstream file(options.peers_file);
+    std::stringstream contents;
+    contents << file.rdbuf();
+    if (!file) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "get: --peers_file \"", options.peers_file, "\" cannot be read"));
+    }
+    text = contents.str();
+  }
+  absl::StatusOr<std::vector<std::string>> peers = ParsePeerList(text);
+  if (!peers.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("get: ", peers.status().message()));
+  }
+  absl::StatusOr<std::optional<PeerTls>> tls = LoadTlsFlags(options.tls);
+  if (!tls.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("get: ", tls.status().message()));
+  }
+  GrpcPeerClientOptions client_options;
+  client_options.timeout = options.timeout;
+  client_options.tls = *tls;
+  // A name that is on no list: this process owns no key and asks the owner
+  // of each.
+  absl::StatusOr<std::shared_ptr<PeerPool>> pool = PeerPool::Create(
+      {"gogocache-get.invalid:1", GrpcPeerConnector(client_options)});
+  if (!pool.ok()) return pool.status();
+  if (absl::Status status = (*pool)->SetPeers(*peers); !status.ok()) {
+    return absl::Status(status.code(), absl::StrCat("get: ", status.message()));
+  }
+  absl::Status first_error;
+  for (const std::string& key : keys) {
+    const std::shared_ptr<PeerClient> owner = (*pool)->Owner(key);
+    absl::StatusOr<std::string> answer;
+    absl::Status status = owner->Get(options.group, key, &answer);
+    if (status.ok()) status = answer.status();
+    out << absl::CHexEscape(key) << "  " << owner->address() << "  ";
+    if (status.ok()) {
+      out << answer->size() << " bytes  \""
+          << absl::CHexEscape(absl::string_view(*answer).substr(0, 40))
+          << (answer->size() > 40 ? "\"...\n" : "\"\n");
+    } else {
+      out << "error: " << status.message() << "\n";
+      if (first_error.ok()) {
+        first_error = absl::Status(
+            status.code(), absl::StrCat("get: ", absl::CHexEscape(key), ": ",
+                                        status.message()));
+      }
+    }
+  }
+  return first_error;
+}
 
 absl::Status WriteFileAtomically(const std::string& path,
                                  absl::string_view contents) {

@@ -21,10 +21,12 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "peer/peer_tls.h"
 #include "tools/peer_node.h"
 
 namespace gogocache {
@@ -52,6 +54,24 @@ struct ServeOptions {
 // errors; the store's error when it does not close cleanly.
 absl::Status RunServe(const ServeOptions& options, std::ostream& out,
                       std::ostream& log);
+
+// `gogocache get KEY...`: asks each key's owner among the peers for its
+// value, as a peer would (the owner answers from its memory or its getter),
+// and prints a line per key: the key, the owner, the value's size and its
+// first bytes. Shows which node owns what on a cluster run by hand.
+struct GetOptions {
+  // The peer list (--peers), or a file holding it (--peers_file).
+  std::string peers;
+  std::string peers_file;
+  std::string group = "demo";
+  PeerTlsFiles tls;  // All three, or none.
+  absl::Duration timeout = absl::Seconds(1);
+};
+
+// InvalidArgument for bad options or no keys; otherwise the first key's
+// error, once every key has been asked for.
+absl::Status RunGet(const GetOptions& options,
+                    const std::vector<std::string>& keys, std::ostream& out);
 
 // Writes `contents` to a temporary file beside `path` and renames it over
 // `path`, so that readers see the old file or the new one whole.

@@ -139,6 +139,15 @@ TEST(ServeCommandTest, WritesItsPortFileAnswersPeersAndStopsOnSigterm) {
   ASSERT_TRUE(value.ok()) << value.status();
   EXPECT_EQ(*value, DemoValue("user:42", 100));
 
+  // `gogocache get` asks the key's owner, the node alone on the list.
+  const testing::CliRun get =
+      RunGogocache({"get", "--peers=" + serve.address, "user:42", "user:43"},
+                   dir, absl::Seconds(20));
+  EXPECT_EQ(get.exit_code, 0) << get.err;
+  EXPECT_THAT(get.out, HasSubstr("user:42  " + serve.address +
+                                 "  100 bytes  \"user:42user:42"));
+  EXPECT_THAT(get.out, HasSubstr("user:43  " + serve.address));
+
   // The list, once written, is applied and logged.
   ASSERT_TRUE(WriteFileAtomically(peers_file, serve.address + "\n").ok());
   for (int i = 0;

@@ -92,6 +92,18 @@ absl::Status NodeProcesses::Start() {
   return absl::OkStatus();
 }
 
+template <typename Done>
+absl::Status NodeProcesses::Late(absl::string_view what, Done done) const {
+  std::vector<size_t> late;
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    if (!done(i)) late.push_back(i);
+  }
+  return absl::DeadlineExceededError(absl::StrCat(
+      "demo: node", late.size() == 1 ? " " : "s ", absl::StrJoin(late, ", "),
+      " never ", what, " (a step may take ",
+      absl::FormatDuration(options_.step_timeout), ")"));
+}
+
 absl::Status NodeProcesses::AwaitAddresses() {
   addresses_.assign(nodes_.size(), "");
   const absl::Time deadline = absl::Now() + options_.step_timeout;
@@ -194,34 +206,34 @@ absl::Status NodeProcesses::Tell(absl::string_view line) {
 
 absl::Status NodeProcesses::AwaitExits() {
   const absl::Time deadline = absl::Now() + options_.step_timeout;
-  for (size_t i = 0; i < nodes_.size(); ++i) {
-    if (!nodes_[i]->Wait(deadline - absl::Now()).ok()) {
-      return Late("exited after reporting",
-                  [&](size_t j) { return nodes_[j]->TryReap(); });
+  while (true) {
+    if (absl::Status status = signals_.Check(); !status.ok()) return status;
+    bool all = true;
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      if (!nodes_[i]->TryReap()) {
+        all = false;
+      } else if (nodes_[i]->exit_code() != 0) {
+        return Exited(i, "after its report");
+      }
     }
-    if (nodes_[i]->exit_code() != 0) return Exited(i, "after its report");
+    if (all) return absl::OkStatus();
+    if (absl::Now() >= deadline) {
+      return Late("exited after reporting",
+                  [&](size_t i) { return nodes_[i]->TryReap(); });
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  return absl::OkStatus();
 }
 
 absl::Status NodeProcesses::Exited(size_t i, absl::string_view when) const {
+  const std::string how = nodes_[i]->wait_status().has_value()
+                              ? nodes_[i]->DescribeExit()
+                              : "closed its input and output";
   const std::string message =
-      absl::StrCat("demo: node ", i, " ", nodes_[i]->DescribeExit(), " ", when,
+      absl::StrCat("demo: node ", i, " ", how, " ", when,
                    " (its own message, if any, is above)");
   return nodes_[i]->exit_code() == 2 ? absl::InvalidArgumentError(message)
                                      : absl::InternalError(message);
-}
-
-template <typename Done>
-absl::Status NodeProcesses::Late(absl::string_view what, Done done) const {
-  std::vector<size_t> late;
-  for (size_t i = 0; i < nodes_.size(); ++i) {
-    if (!done(i)) late.push_back(i);
-  }
-  return absl::DeadlineExceededError(absl::StrCat(
-      "demo: node", late.size() == 1 ? " " : "s ", absl::StrJoin(late, ", "),
-      " never ", what, " (a step may take ",
-      absl::FormatDuration(options_.step_timeout), ")"));
 }
 
 }  // namespace gogocache

@@ -102,7 +102,7 @@ class NodeProcesses {
   const std::vector<std::string>& addresses() const { return addresses_; }
 
  private:
-  // The error for node `i`, which has been reaped, having ended `when`. A
+  // The error for node `i`, which ended (or closed its pipes) `when`. A
   // node that refused its options (exit status 2) makes it InvalidArgument.
   absl::Status Exited(size_t i, absl::string_view when) const;
 

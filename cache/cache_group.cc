@@ -396,6 +396,14 @@ absl::StatusOr<ByteView> CacheGroup::GetForPeer(absl::string_view key) {
   return LoadLocally(key, hash, shard, shard);
 }
 
+bool CacheGroup::GetForPeerIfHeld(absl::string_view key, ByteView* value) {
+  if (!ValidateKey(key).ok()) return false;
+  const uint64_t hash = options_.hash.Hash(key);
+  if (!ShardFor(hash).Lookup(key, hash, value, /*count=*/false)) return false;
+  served_for_peers_.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
+
 absl::Status CacheGroup::SetForPeer(absl::string_view key,
                                     absl::string_view value) {
   served_for_peers_.fetch_add(1, std::memory_order_relaxed);

@@ -214,6 +214,10 @@ class CacheGroup {
   // owner, never forwarded to a peer. Counted in served_for_peers, not in
   // gets.
   absl::StatusOr<ByteView> GetForPeer(absl::string_view key);
+  // GetForPeer's answer when this process holds `key` as its own (true, and
+  // `*value` set), without waiting on anything; false otherwise, counting
+  // nothing.
+  bool GetForPeerIfHeld(absl::string_view key, ByteView* value);
   absl::Status SetForPeer(absl::string_view key, absl::string_view value);
   absl::Status RemoveForPeer(absl::string_view key);
 

@@ -1,11 +1,21 @@
 // Copyright 2026 The gogocache Authors.
+//
+// The server runs on gRPC's asynchronous API: each polling thread takes
+// requests from its own completion queue and answers a Get of a key the
+// group holds on the spot, with no thread handoff; what may block (a getter
+// call, a store write) goes to a WorkerPool, which finishes the call. The
+// synchronous API spent twice the CPU per request here, a cost every peer
+// fetch pays (see docs/benchmarks.md).
 
 #include "peer/peer_server.h"
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <mutex>
+#include <thread>
 #include <utility>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -16,14 +26,37 @@
 #include "peer/peer.grpc.pb.h"
 #include "peer/peer_list.h"
 #include "peer/peer_status.h"
+#include "peer/worker_pool.h"
 
 namespace gogocache {
+namespace {
 
-class PeerServer::Service final : public peer::PeerService::Service {
+// Room for a response's field tags and lengths.
+constexpr size_t kEnvelopeBytes = 64;
+
+// A tag on a completion queue: a call, told each time its step completes.
+class Tag {
  public:
-  Service(size_t max_message_bytes, int max_concurrent_requests)
-      : max_message_bytes_(max_message_bytes),
-        max_concurrent_requests_(max_concurrent_requests) {}
+  virtual ~Tag() = default;
+  virtual void Proceed(bool ok) = 0;
+};
+
+}  // namespace
+
+class PeerServer::Impl {
+ public:
+  explicit Impl(const PeerServerOptions& options)
+      : max_message_bytes_(options.max_message_bytes),
+        max_concurrent_requests_(options.max_concurrent_requests),
+        workers_(options.worker_threads) {}
+
+  // Waits until every call has been answered and deleted: after the
+  // server's Shutdown, nothing new arrives, and the queues may be shut down
+  // once nothing is left to answer into them.
+  void WaitForCalls() {
+    std::unique_lock<std::mutex> lock(live_mu_);
+    no_calls_.wait(lock, [this] { return live_calls_ == 0; });
+  }
 
   absl::Status AddGroup(CacheGroup* group) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -34,70 +67,16 @@ class PeerServer::Service final : public peer::PeerService::Service {
     return absl::OkStatus();
   }
 
-  grpc::Status Get(grpc::ServerContext*, const peer::GetRequest* request,
-                   peer::GetResponse* response) override {
-    Admission admission(this);
-    if (!admission.admitted()) return Busy();
-    CacheGroup* group = Find(request->group());
-    if (group == nullptr) return UnknownGroup(request->group());
-    absl::StatusOr<ByteView> value = group->GetForPeer(request->key());
-    if (!value.ok()) {
-      *response->mutable_error() = ToWire(value.status());
-      return grpc::Status::OK;
-    }
-    // The response must fit the limit the asker reads with (the same
-    // option on every node); a larger value the asker loads itself.
-    if (value->size() + kEnvelopeBytes > max_message_bytes_) {
-      return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                          absl::StrCat("the value is ", value->size(),
-                                       " bytes, over the message limit of ",
-                                       max_message_bytes_));
-    }
-    response->set_value(value->ToString());
-    return grpc::Status::OK;
-  }
+  // Starts accepting each kind of request on `queue`, then serves it until
+  // it is shut down and drained.
+  void Poll(grpc::ServerCompletionQueue* queue);
 
-  grpc::Status Set(grpc::ServerContext*, const peer::SetRequest* request,
-                   peer::SetResponse* response) override {
-    Admission admission(this);
-    if (!admission.admitted()) return Busy();
-    CacheGroup* group = Find(request->group());
-    if (group == nullptr) return UnknownGroup(request->group());
-    const absl::Status status =
-        group->SetForPeer(request->key(), request->value());
-    if (!status.ok()) *response->mutable_error() = ToWire(status);
-    return grpc::Status::OK;
-  }
-
-  grpc::Status Remove(grpc::ServerContext*, const peer::RemoveRequest* request,
-                      peer::RemoveResponse* response) override {
-    Admission admission(this);
-    if (!admission.admitted()) return Busy();
-    CacheGroup* group = Find(request->group());
-    if (group == nullptr) return UnknownGroup(request->group());
-    const absl::Status status = group->RemoveForPeer(request->key());
-    if (!status.ok()) *response->mutable_error() = ToWire(status);
-    return grpc::Status::OK;
-  }
+  peer::PeerService::AsyncService service;
+  WorkerPool& workers() { return workers_; }
 
  private:
-  // Room for a response's field tags and lengths.
-  static constexpr size_t kEnvelopeBytes = 64;
-
-  // Counts a request in while it runs, if there is room for it.
-  class Admission {
-   public:
-    explicit Admission(Service* service) : service_(service) {
-      admitted_ = service_->running_.fetch_add(1, std::memory_order_acq_rel) <
-                  service_->max_concurrent_requests_;
-    }
-    ~Admission() { service_->running_.fetch_sub(1, std::memory_order_acq_rel); }
-    bool admitted() const { return admitted_; }
-
-   private:
-    Service* const service_;
-    bool admitted_;
-  };
+  template <typename Request, typename Response>
+  class Call;
 
   CacheGroup* Find(const std::string& name) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -105,26 +84,194 @@ class PeerServer::Service final : public peer::PeerService::Service {
     return it == groups_.end() ? nullptr : it->second;
   }
 
-  grpc::Status Busy() const {
-    return grpc::Status(
-        grpc::StatusCode::RESOURCE_EXHAUSTED,
-        absl::StrCat("over ", max_concurrent_requests_,
-                     " requests at once; try again or load it yourself"));
+  // The gRPC error a request gets before any group looks at it, or OK.
+  grpc::Status Refusal(const std::string& group_name, CacheGroup** group) {
+    if (running_.load(std::memory_order_relaxed) > max_concurrent_requests_) {
+      return grpc::Status(
+          grpc::StatusCode::RESOURCE_EXHAUSTED,
+          absl::StrCat("over ", max_concurrent_requests_,
+                       " requests at once; try again or load it yourself"));
+    }
+    *group = Find(group_name);
+    if (*group == nullptr) {
+      return grpc::Status(
+          grpc::StatusCode::NOT_FOUND,
+          absl::StrCat("no group named \"",
+                       absl::CHexEscape(group_name.substr(0, 256)),
+                       "\" is served here"));
+    }
+    return grpc::Status::OK;
   }
 
-  static grpc::Status UnknownGroup(const std::string& name) {
-    return grpc::Status(
-        grpc::StatusCode::NOT_FOUND,
-        absl::StrCat("no group named \"", absl::CHexEscape(name.substr(0, 256)),
-                     "\" is served here"));
+  // Fills a Get's response from `value`, or says it is over the limit the
+  // asker reads with (the same option on every node); a larger value the
+  // asker loads itself.
+  grpc::Status Answer(const absl::StatusOr<ByteView>& value,
+                      peer::GetResponse* response) const {
+    if (!value.ok()) {
+      *response->mutable_error() = ToWire(value.status());
+      return grpc::Status::OK;
+    }
+    if (value->size() + kEnvelopeBytes > max_message_bytes_) {
+      return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                          absl::StrCat("the value is ", value->size(),
+                                       " bytes, over the message limit of ",
+                                       max_message_bytes_));
+    }
+    response->set_value(value->data(), value->size());
+    return grpc::Status::OK;
   }
 
-  std::mutex mu_;
-  absl::flat_hash_map<std::string, CacheGroup*> groups_ ABSL_GUARDED_BY(mu_);
   const size_t max_message_bytes_;
   const int max_concurrent_requests_;
+  // Requests between their arrival and their answer.
   std::atomic<int> running_{0};
+  std::mutex mu_;
+  absl::flat_hash_map<std::string, CacheGroup*> groups_ ABSL_GUARDED_BY(mu_);
+  std::mutex live_mu_;
+  std::condition_variable no_calls_;
+  int live_calls_ ABSL_GUARDED_BY(live_mu_) = 0;  // Call objects alive.
+  WorkerPool workers_;
 };
+
+// One request of one kind, from its arrival to its answer. Handle() runs on
+// the polling thread and either answers at once or posts work that answers
+// from a worker thread; Respond() may therefore run on either. The call is
+// deleted on the polling thread once gRPC has sent the answer.
+template <typename Request, typename Response>
+class PeerServer::Impl::Call final : public Tag {
+ public:
+  using Accept = void (peer::PeerService::AsyncService::*)(
+      grpc::ServerContext*, Request*,
+      grpc::ServerAsyncResponseWriter<Response>*, grpc::CompletionQueue*,
+      grpc::ServerCompletionQueue*, void*);
+  using Handle = void (*)(Impl& impl, Call* call);
+
+  // Waits for the next request of this kind on `queue`.
+  static void Listen(Impl& impl, grpc::ServerCompletionQueue* queue,
+                     Accept accept, Handle handle) {
+    Call* call = new Call(impl, queue, accept, handle);
+    (impl.service.*accept)(&call->context_, &call->request_, &call->responder_,
+                           queue, queue, call);
+  }
+
+  void Proceed(bool ok) override {
+    if (answered_ || !ok) {
+      // Whatever a worker wrote before answering happened before this.
+      { std::lock_guard<std::mutex> lock(handoff_); }
+      delete this;
+      return;
+    }
+    Listen(impl_, queue_, accept_, handle_);
+    impl_.running_.fetch_add(1, std::memory_order_relaxed);
+    answered_ = true;
+    handle_(impl_, this);
+  }
+
+  // Sends the answer: `response` when `status` is OK.
+  void Respond(const grpc::Status& status) {
+    impl_.running_.fetch_sub(1, std::memory_order_relaxed);
+    std::lock_guard<std::mutex> lock(handoff_);
+    if (status.ok()) {
+      responder_.Finish(response_, status, this);
+    } else {
+      responder_.FinishWithError(status, this);
+    }
+  }
+
+  const Request& request() const { return request_; }
+  Response* response() { return &response_; }
+
+ private:
+  Call(Impl& impl, grpc::ServerCompletionQueue* queue, Accept accept,
+       Handle handle)
+      : impl_(impl),
+        queue_(queue),
+        accept_(accept),
+        handle_(handle),
+        responder_(&context_) {
+    std::lock_guard<std::mutex> lock(impl_.live_mu_);
+    ++impl_.live_calls_;
+  }
+
+  ~Call() override {
+    std::lock_guard<std::mutex> lock(impl_.live_mu_);
+    if (--impl_.live_calls_ == 0) impl_.no_calls_.notify_all();
+  }
+
+  Impl& impl_;
+  grpc::ServerCompletionQueue* const queue_;
+  const Accept accept_;
+  const Handle handle_;
+  grpc::ServerContext context_;
+  Request request_;
+  Response response_;
+  grpc::ServerAsyncResponseWriter<Response> responder_;
+  bool answered_ = false;  // Polling thread only.
+  // Orders a worker's writes before the polling thread's delete: gRPC's
+  // own synchronization is invisible to ThreadSanitizer.
+  std::mutex handoff_;
+};
+
+void PeerServer::Impl::Poll(grpc::ServerCompletionQueue* queue) {
+  using GetCall = Call<peer::GetRequest, peer::GetResponse>;
+  using SetCall = Call<peer::SetRequest, peer::SetResponse>;
+  using RemoveCall = Call<peer::RemoveRequest, peer::RemoveResponse>;
+  GetCall::Listen(
+      *this, queue, &peer::PeerService::AsyncService::RequestGet,
+      [](Impl& impl, GetCall* call) {
+        CacheGroup* group = nullptr;
+        if (grpc::Status refusal =
+                impl.Refusal(call->request().group(), &group);
+            !refusal.ok()) {
+          return call->Respond(refusal);
+        }
+        ByteView held;
+        if (group->GetForPeerIfHeld(call->request().key(), &held)) {
+          return call->Respond(impl.Answer(held, call->response()));
+        }
+        impl.workers().Post([&impl, call, group] {
+          call->Respond(impl.Answer(group->GetForPeer(call->request().key()),
+                                    call->response()));
+        });
+      });
+  SetCall::Listen(*this, queue, &peer::PeerService::AsyncService::RequestSet,
+                  [](Impl& impl, SetCall* call) {
+                    CacheGroup* group = nullptr;
+                    if (grpc::Status refusal =
+                            impl.Refusal(call->request().group(), &group);
+                        !refusal.ok()) {
+                      return call->Respond(refusal);
+                    }
+                    impl.workers().Post([call, group] {
+                      const absl::Status status = group->SetForPeer(
+                          call->request().key(), call->request().value());
+                      if (!status.ok())
+                        *call->response()->mutable_error() = ToWire(status);
+                      call->Respond(grpc::Status::OK);
+                    });
+                  });
+  RemoveCall::Listen(*this, queue,
+                     &peer::PeerService::AsyncService::RequestRemove,
+                     [](Impl& impl, RemoveCall* call) {
+                       CacheGroup* group = nullptr;
+                       if (grpc::Status refusal =
+                               impl.Refusal(call->request().group(), &group);
+                           !refusal.ok()) {
+                         return call->Respond(refusal);
+                       }
+                       impl.workers().Post([call, group] {
+                         const absl::Status status =
+                             group->RemoveForPeer(call->request().key());
+                         if (!status.ok())
+                           *call->response()->mutable_error() = ToWire(status);
+                         call->Respond(grpc::Status::OK);
+                       });
+                     });
+  void* tag = nullptr;
+  bool ok = false;
+  while (queue->Next(&tag, &ok)) static_cast<Tag*>(tag)->Proceed(ok);
+}
 
 absl::StatusOr<std::unique_ptr<PeerServer>> PeerServer::Start(
     PeerServerOptions options) {
@@ -146,9 +293,13 @@ absl::StatusOr<std::unique_ptr<PeerServer>> PeerServer::Start(
         absl::StrCat("PeerServerOptions.max_concurrent_requests is ",
                      options.max_concurrent_requests, ", must be at least 1"));
   }
-  std::unique_ptr<PeerServer> server(new PeerServer());
-  server->service_ = std::make_unique<Service>(options.max_message_bytes,
-                                               options.max_concurrent_requests);
+  if (options.polling_threads < 1 || options.polling_threads > 64 ||
+      options.worker_threads < 1 || options.worker_threads > 1024) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "PeerServerOptions: polling_threads is ", options.polling_threads,
+        " and worker_threads ", options.worker_threads,
+        "; they must be in [1, 64] and [1, 1024]"));
+  }
   std::shared_ptr<grpc::ServerCredentials> credentials;
   if (options.tls.has_value()) {
     grpc::SslServerCredentialsOptions ssl(
@@ -160,17 +311,29 @@ absl::StatusOr<std::unique_ptr<PeerServer>> PeerServer::Start(
   } else {
     credentials = grpc::InsecureServerCredentials();
   }
+  std::unique_ptr<PeerServer> server(new PeerServer());
+  server->impl_ = std::make_unique<Impl>(options);
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen_address, credentials, &server->port_);
-  builder.RegisterService(server->service_.get());
+  builder.RegisterService(&server->impl_->service);
   builder.SetMaxReceiveMessageSize(static_cast<int>(options.max_message_bytes));
   builder.SetMaxSendMessageSize(static_cast<int>(options.max_message_bytes));
+  // gRPC sets SO_REUSEPORT by default, which lets a second server listen on
+  // a port in use and take a share of its connections.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  for (int i = 0; i < options.polling_threads; ++i) {
+    server->queues_.push_back(builder.AddCompletionQueue());
+  }
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(absl::StrCat(
         "cannot listen on ", options.listen_address,
         " (in use, not an address of this machine, or a bad TLS key "
         "or certificate)"));
+  }
+  for (const auto& queue : server->queues_) {
+    server->pollers_.emplace_back([impl = server->impl_.get(),
+                                   queue = queue.get()] { impl->Poll(queue); });
   }
   return server;
 }
@@ -179,17 +342,28 @@ absl::Status PeerServer::AddGroup(CacheGroup* group) {
   if (group == nullptr) {
     return absl::InvalidArgumentError("PeerServer::AddGroup: group is null");
   }
-  return service_->AddGroup(group);
+  return impl_->AddGroup(group);
 }
+
+PeerServer::PeerServer() = default;
 
 PeerServer::~PeerServer() { Shutdown(); }
 
 void PeerServer::Shutdown() {
   std::lock_guard<std::mutex> lock(shutdown_mu_);
-  if (server_ == nullptr) return;
-  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
-  server_->Wait();
+  if (impl_ == nullptr) return;
+  if (server_ != nullptr) {
+    // Calls still running get a second; then gRPC cancels them. Work posted
+    // for them still runs, and answers into the queues, which the pollers
+    // drain until they are shut down.
+    server_->Shutdown(std::chrono::system_clock::now() +
+                      std::chrono::seconds(1));
+  }
+  impl_->WaitForCalls();
+  for (const auto& queue : queues_) queue->Shutdown();
+  for (std::thread& poller : pollers_) poller.join();
   server_.reset();
+  impl_.reset();
 }
 
 }  // namespace gogocache

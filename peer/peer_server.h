@@ -12,6 +12,11 @@
 //   // make the PeerPool and the groups, and serve them:
 //   (*server)->AddGroup(group.get());
 //
+// Requests for keys the group holds are answered on the thread that takes
+// them; the others (getter calls, store writes) go to worker threads, so a
+// slow load holds up no request for a held key. Shutdown waits for getter
+// calls already running for peers.
+//
 // Limits, so that a peer cannot exhaust the process: messages above
 // max_message_bytes are refused (RESOURCE_EXHAUSTED, and a value larger than
 // that is not sent: the asker loads it itself), and requests beyond
@@ -29,6 +34,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -37,6 +44,7 @@
 
 namespace grpc {
 class Server;
+class ServerCompletionQueue;
 }  // namespace grpc
 
 namespace gogocache {
@@ -55,6 +63,14 @@ struct PeerServerOptions {
 
   // Requests answered at once; more are refused.
   int max_concurrent_requests = 256;
+
+  // Threads that take requests and answer those for keys the group holds
+  // on the spot; more take more requests per second, on cores to spare.
+  int polling_threads = 1;
+
+  // Threads that run getter calls and store writes for peers; requests that
+  // need one wait for a free thread, in order.
+  int worker_threads = 16;
 };
 
 class PeerServer {
@@ -80,12 +96,14 @@ class PeerServer {
   int port() const { return port_; }
 
  private:
-  class Service;
-  PeerServer() = default;
+  class Impl;
+  PeerServer();
 
-  std::unique_ptr<Service> service_;
   std::mutex shutdown_mu_;
-  std::unique_ptr<grpc::Server> server_;  // Null once shut down.
+  std::unique_ptr<Impl> impl_;  // Null once shut down.
+  std::unique_ptr<grpc::Server> server_;
+  std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues_;
+  std::vector<std::thread> pollers_;  // One per queue.
   int port_ = 0;
 };
 

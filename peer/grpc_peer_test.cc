@@ -1,0 +1,527 @@
+// Copyright 2026 The gogocache Authors.
+//
+// CacheGroups spread over nodes in one process, talking real gRPC over
+// 127.0.0.1 (test_cluster.h): each key is loaded once, by its owner; errors,
+// failures, disagreeing lists, Set and Remove, and requests no client of the
+// library would send.
+
+#include <atomic>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "peer/owner_picker.h"
+#include "peer/test_cluster.h"
+
+namespace gogocache {
+namespace {
+
+using ::gogocache::testing::ClusterOptions;
+using ::gogocache::testing::Deadline;
+using ::gogocache::testing::Eventually;
+using ::gogocache::testing::GetValue;
+using ::gogocache::testing::RawGet;
+using ::gogocache::testing::RawStub;
+using ::gogocache::testing::RunThreads;
+using ::gogocache::testing::SendRawBytes;
+using ::gogocache::testing::SilentListener;
+using ::gogocache::testing::TestCluster;
+using ::gogocache::testing::TestNode;
+using ::testing::HasSubstr;
+
+std::string Expected(absl::string_view key) {
+  return absl::StrCat("test/", key);
+}
+
+TEST(GrpcPeerTest, EachKeyIsLoadedOnceByItsOwner) {
+  std::unique_ptr<TestCluster> cluster = TestCluster::Start(ClusterOptions());
+  ASSERT_NE(cluster, nullptr);
+  constexpr int kKeys = 30;
+  constexpr int kThreadsPerNode = 3;
+  std::atomic<int> wrong{0};
+  RunThreads(3 * kThreadsPerNode, [&](int t) {
+    for (int i = 0; i < kKeys; ++i) {
+      const std::string key = absl::StrCat("user:", (i + 7 * t) % kKeys);
+      if (GetValue(cluster->node(t % 3), key) != Expected(key)) ++wrong;
+    }
+  });
+  EXPECT_EQ(wrong.load(), 0);
+  int owned[3] = {0, 0, 0};
+  for (int i = 0; i < kKeys; ++i) {
+    const std::string key = absl::StrCat("user:", i);
+    const int owner = cluster->OwnerOf(key);
+    ++owned[owner];
+    EXPECT_EQ(cluster->TotalCalls(key), 1) << key;
+    EXPECT_EQ(cluster->node(owner).getter().calls(key), 1) << key;
+  }
+  for (int n = 0; n < 3; ++n) {
+    ASSERT_GT(owned[n], 0);
+    const CacheGroupStats stats = cluster->node(n).stats();
+    // One request for each key owned elsewhere; one from each other node
+    // for each key owned here.
+    EXPECT_EQ(stats.peer_loads, kKeys - owned[n]) << n;
+    EXPECT_EQ(stats.served_for_peers, 2 * owned[n]) << n;
+    EXPECT_EQ(stats.local_loads, owned[n]) << n;
+    EXPECT_EQ(stats.peer_errors, 0u) << n;
+  }
+  // Asked again, keys owned elsewhere are hot copies.
+  for (int n = 0; n < 3; ++n) {
+    const CacheGroupStats before = cluster->node(n).stats();
+    for (int i = 0; i < kKeys; ++i) {
+      const std::string key = absl::StrCat("user:", i);
+      EXPECT_EQ(GetValue(cluster->node(n), key), Expected(key));
+    }
+    const CacheGroupStats after = cluster->node(n).stats();
+    EXPECT_EQ(after.hot_hits - before.hot_hits, kKeys - owned[n]) << n;
+    EXPECT_EQ(after.peer_loads, before.peer_loads) << n;
+    EXPECT_EQ(after.hot_items, kKeys - owned[n]) << n;
+  }
+}
+
+TEST(GrpcPeerTest, AStampedeOnAllNodesCallsOneGetter) {
+  std::unique_ptr<TestCluster> cluster = TestCluster::Start(ClusterOptions());
+  ASSERT_NE(cluster, nullptr);
+  constexpr int kThreadsPerNode = 4;
+  const int owner = 1;
+  const std::string key = cluster->KeyOwnedBy(owner, "stampede");
+  cluster->CloseGates();
+  std::vector<std::string> values(3 * kThreadsPerNode);
+  std::thread callers([&] {
+    RunThreads(3 * kThreadsPerNode,
+               [&](int t) { values[t] = GetValue(cluster->node(t % 3), key); });
+  });
+  // Every caller waits: one at the owner's gate, the rest sharing a node's
+  // load; each other node's one request is at the owner.
+  EXPECT_TRUE(Eventually([&] {
+    if (cluster->Waiting() != 1) return false;
+    if (cluster->node(owner).stats().served_for_peers != 2) return false;
+    for (int n = 0; n < 3; ++n) {
+      if (cluster->node(n).stats().loads_deduplicated != kThreadsPerNode - 1) {
+        return false;
+      }
+    }
+    return true;
+  }));
+  cluster->OpenGates();
+  callers.join();
+  for (const std::string& value : values) EXPECT_EQ(value, Expected(key));
+  EXPECT_EQ(cluster->TotalCalls(key), 1);
+  EXPECT_EQ(cluster->node(owner).getter().calls(key), 1);
+}
+
+TEST(GrpcPeerTest, TheOwnersErrorReachesTheCallerUnchanged) {
+  ClusterOptions options;
+  options.load = [](absl::string_view,
+                    absl::string_view key) -> absl::StatusOr<std::string> {
+    if (absl::StartsWith(key, "missing")) {
+      return absl::NotFoundError(absl::StrCat("no such user ", key));
+    }
+    return absl::PermissionDeniedError(
+        absl::StrCat("custom \xff message for ", key));
+  };
+  std::unique_ptr<TestCluster> cluster = TestCluster::Start(options);
+  ASSERT_NE(cluster, nullptr);
+  TestNode& asker = cluster->node(0);
+  const std::string missing = cluster->KeyOwnedBy(2, "missing");
+  const std::string denied = cluster->KeyOwnedBy(2, "denied");
+  for (int round = 1; round <= 2; ++round) {
+    absl::Status status = asker.group().Get(missing).status();
+    EXPECT_EQ(status.code(), absl::StatusCode::kNotFound);
+    EXPECT_EQ(status.message(), absl::StrCat("no such user ", missing));
+    status = asker.group().Get(denied).status();
+    EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied);
+    EXPECT_EQ(status.message(),
+              absl::StrCat("custom \xff message for ", denied));
+    // Errors are not cached: the owner is asked, and loads, each time.
+    EXPECT_EQ(cluster->node(2).getter().calls(missing), round);
+    EXPECT_EQ(cluster->node(2).getter().calls(denied), round);
+  }
+  EXPECT_EQ(asker.getter().total_calls(), 0);
+  EXPECT_EQ(asker.stats().peer_loads, 4u);
+  EXPECT_EQ(asker.stats().peer_errors, 0u);
+}
+
+TEST(GrpcPeerTest, WhenTheOwnerIsDownTheOthersLoadItsKeys) {
+  std::unique_ptr<TestCluster> cluster = TestCluster::Start(ClusterOptions());
+  ASSERT_NE(cluster, nullptr);
+  const int down = 2;
+  std::vector<std::string> warm;
+  for (int i = 0; i < 30; ++i) warm.push_back(absl::StrCat("warm-", i));
+  for (int n = 0; n < 3; ++n) {
+    for (const std::string& key : warm) GetValue(cluster->node(n), key);
+  }
+  cluster->node(down).server->Shutdown();
+  // What the others hold, they answer without loading again.
+  for (int n : {0, 1}) {
+    for (const std::string& key : warm) {
+      EXPECT_EQ(GetValue(cluster->node(n), key), Expected(key));
+      EXPECT_EQ(cluster->TotalCalls(key), 1) << key;
+    }
+  }
+  // New keys of the one that is down each of them loads itself.
+  for (const std::string& key : cluster->KeysOwnedBy(down, "fresh", 5)) {
+    for (int n : {0, 1}) {
+      EXPECT_EQ(GetValue(cluster->node(n), key), Expected(key));
+      EXPECT_EQ(cluster->node(n).getter().calls(key), 1) << key;
+    }
+  }
+  EXPECT_EQ(cluster->node(0).stats().peer_errors, 5u);
+  EXPECT_EQ(cluster->node(1).stats().peer_errors, 5u);
+  // Keys of the others still go to their owners.
+  const std::string key = cluster->KeyOwnedBy(1, "alive");
+  EXPECT_EQ(GetValue(cluster->node(0), key), Expected(key));
+  EXPECT_EQ(cluster->node(1).getter().calls(key), 1);
+  EXPECT_EQ(cluster->node(0).stats().peer_errors, 5u);
+
+  // Back on its port, it is asked again within a couple of seconds.
+  ASSERT_TRUE(cluster->RestartServer(down).ok());
+  const absl::Time restarted = absl::Now();
+  int attempt = 0;
+  EXPECT_TRUE(Eventually([&] {
+    const uint64_t before = cluster->node(0).stats().peer_loads;
+    GetValue(cluster->node(0),
+             cluster->KeyOwnedBy(down, absl::StrCat("back", attempt++)));
+    return cluster->node(0).stats().peer_loads > before;
+  }));
+  EXPECT_LT(absl::Now() - restarted, absl::Seconds(5));
+}
+
+TEST(GrpcPeerTest, APeerThatNeverAnswersCostsOneTimeout) {
+  ClusterOptions options;
+  options.client.timeout = absl::Milliseconds(300);
+  std::unique_ptr<TestCluster> cluster = TestCluster::Start(options);
+  ASSERT_NE(cluster, nullptr);
+  SilentListener silent;
+  std::vector<std::string> list = cluster->addresses();
+  list.push_back(silent.address());
+  ASSERT_TRUE(cluster->node(0).pool->SetPeers(list).ok());
+  const OwnerPicker picker = *OwnerPicker::Create(list);
+  std::string key;
+  for (int i = 0; key.empty() || picker.Pick(key) != 3; ++i) {
+    key = absl::StrCat("hang-", i);
+  }
+  const absl::Time start = absl::Now();
+  EXPECT_EQ(GetValue(cluster->node(0), key), Expected(key));
+  const absl::Duration took = absl::Now() - start;
+  EXPECT_LT(took, absl::Milliseconds(300) + absl::Seconds(2));
+  EXPECT_EQ(cluster->node(0).getter().calls(key), 1);
+  EXPECT_EQ(cluster->node(0).stats().peer_errors, 1u);
+  // The answer is kept: no second wait.
+  EXPECT_EQ(GetValue(cluster->node(0), key), Expected(key));
+  EXPECT_EQ(cluster->node(0).stats().peer_errors, 1u);
+}
+
+TEST(GrpcPeerTest, AnOwnerSlowerThanTheTimeoutCostsOneTimeout) {
+  ClusterOptions options;
+  options.client.timeout = absl::Milliseconds(300);
+  std::unique_ptr<TestCluster> cluster = TestCluster::Start(options);
+  ASSERT_NE(cluster, nullptr);
+  const std::string key = cluster->KeyOwnedBy(1, "slow");
+  cluster->node(1).gate->Close();
+  const absl::Time start = absl::Now();
+  EXPECT_EQ(GetValue(cluster->node(0), key), Expected(key));
+  const absl::Duration took = absl::Now() - start;
+  EXPECT_GE(took, absl::Milliseconds(300));
+  EXPECT_LT(took, absl::Milliseconds(300) + absl::Seconds(2));
+  EXPECT_EQ(cluster->node(0).getter().calls(key), 1);
+  EXPECT_EQ(cluster->node(0).stats().peer_errors, 1u);
+  EXPECT_EQ(cluster->node(1).gate->waiting(), 1);
+  cluster->node(1).gate->Open();
+}
+
+TEST(GrpcPeerTest, DisagreeingListsNeverBounceAKey) {
+  std::unique_ptr<TestCluster> cluster = TestCluster::Start(ClusterOptions());
+  ASSERT_NE(cluster, nullptr);
+  const std::vector<std::string> all = cluster->addresses();
+  // Node 0's list is {0, 1}, node 1's {1, 2}: for `key`, 0 thinks 1 owns
+  // it, and 1 thinks 2 does (node 2 sees all three, and agrees).
+  const std::vector<std::string> list0 = {all[0], all[1]};
+  const std::vector<std::string> list1 = {all[1], all[2]};
+  ASSERT_TRUE(cluster->node(0).pool->SetPeers(list0).ok());
+  ASSERT_TRUE(cluster->node(1).pool->SetPeers(list1).ok());
+  const OwnerPicker picker0 = *OwnerPicker::Create(list0);
+  const OwnerPicker picker1 = *OwnerPicker::Create(list1);
+  std::vector<std::string> keys;
+  for (int i = 0; keys.size() < 2; ++i) {
+    std::string key = absl::StrCat("chain-", i);
+    if (picker0.Pick(key) == 1 && picker1.Pick(key) == 1) keys.push_back(key);
+  }
+  // 0 asks 1, which answers by itself rather than asking 2.
+  const std::string& first = keys[0];
+  EXPECT_EQ(GetValue(cluster->node(0), first), Expected(first));
+  EXPECT_EQ(cluster->node(1).getter().calls(first), 1);
+  EXPECT_EQ(cluster->node(1).stats().served_for_peers, 1u);
+  EXPECT_EQ(cluster->node(2).stats().served_for_peers, 0u);
+  // 1 asks 2, which loads it; then 0 asks 1, which again answers by itself.
+  const std::string& second = keys[1];
+  EXPECT_EQ(GetValue(cluster->node(1), second), Expected(second));
+  EXPECT_EQ(cluster->node(2).getter().calls(second), 1);
+  EXPECT_EQ(cluster->node(2).stats().served_for_peers, 1u);
+  EXPECT_EQ(GetValue(cluster->node(0), second), Expected(second));
+  EXPECT_EQ(cluster->node(1).stats().served_for_peers, 2u);
+  EXPECT_EQ(cluster->node(2).stats().served_for_peers, 1u);
+  EXPECT_EQ(cluster->node(0).getter().total_calls(), 0);
+  for (int n = 0; n < 3; ++n) {
+    EXPECT_EQ(cluster->node(n).stats().peer_errors, 0u) << n;
+  }
+}
+
+TEST(GrpcPeerTest, RemoveDropsTheKeyEverywhere) {
+  std::unique_ptr<TestCluster> cluster = TestCluster::Start(ClusterOptions());
+  ASSERT_NE(cluster, nullptr);
+  const std::string key = cluster->KeyOwnedBy(0, "remove");
+  for (int n = 0; n < 3; ++n) GetValue(cluster->node(n), key);
+  ASSERT_EQ(cluster->node(0).getter().calls(key), 1);
+  ASSERT_TRUE(cluster->node(1).group().Remove(key).ok());
+  // Node 2's hot copy is gone too: it asks the owner, which loads again.
+  const uint64_t asked = cluster->node(2).stats().peer_loads;
+  EXPECT_EQ(GetValue(cluster->node(2), key), Expected(key));
+  EXPECT_EQ(cluster->node(2).stats().peer_loads, asked + 1);
+  EXPECT_EQ(cluster->node(0).getter().calls(key), 2);
+  // The others find the new entry.
+  EXPECT_EQ(GetValue(cluster->node(1), key), Expected(key));
+  EXPECT_EQ(GetValue(cluster->node(0), key), Expected(key));
+  EXPECT_EQ(cluster->TotalCalls(key), 2);
+}
+
+TEST(GrpcPeerTest, SetGoesToTheOwnerAndDropsStaleCopies) {
+  std::unique_ptr<TestCluster> cluster = TestCluster::Start(ClusterOptions());
+  ASSERT_NE(cluster, nullptr);
+  const std::string key = cluster->KeyOwnedBy(0, "set");
+  for (int n = 0; n < 3; ++n) GetValue(cluster->node(n), key);
+  ASSERT_TRUE(cluster->node(2).group().Set(key, "from 2").ok());
+  for (int n : {0, 1, 2}) EXPECT_EQ(GetValue(cluster->node(n), key), "from 2");
+  ASSERT_TRUE(cluster->node(0).group().Set(key, "from 0").ok());
+  for (int n : {2, 1, 0}) EXPECT_EQ(GetValue(cluster->node(n), key), "from 0");
+  EXPECT_EQ(cluster->TotalCalls(key), 1);
+  // The owner's group holds it as its own.
+  EXPECT_EQ(cluster->node(0).stats().hot_items, 0u);
+}
+
+TEST(GrpcPeerTest, RequestsForUnknownGroupsAndBadKeysAreRefused) {
+  ClusterOptions options;
+  options.nodes = 1;
+  options.max_key_size = 64;
+  std::unique_ptr<TestCluster> cluster = TestCluster::Start(options);
+  ASSERT_NE(cluster, nullptr);
+  auto stub = RawStub(cluster->node(0).address);
+  const auto get = [&](const std::string& group, const std::string& key,
+                       peer::GetResponse* response) {
+    return RawGet(*stub, group, key, response);
+  };
+  peer::GetResponse response;
+  grpc::Status status = get("no-such-group", "k", &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(status.error_message(), HasSubstr("no-such-group"));
+  {
+    grpc::ClientContext context;
+    context.set_deadline(Deadline());
+    peer::SetRequest request;
+    request.set_group("nor-this-one");
+    peer::SetResponse set_response;
+    status = stub->Set(&context, request, &set_response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+    EXPECT_THAT(status.error_message(), HasSubstr("nor-this-one"));
+  }
+  for (const std::string& key : {std::string(65, 'k'), std::string()}) {
+    response.Clear();
+    ASSERT_TRUE(get("test", key, &response).ok());
+    ASSERT_TRUE(response.has_error()) << key.size();
+    EXPECT_EQ(response.error().code(),
+              static_cast<int>(absl::StatusCode::kInvalidArgument));
+    EXPECT_THAT(response.error().message(),
+                HasSubstr(key.empty() ? "empty" : "max_key_size"));
+  }
+  response.Clear();
+  ASSERT_TRUE(get("test", "fine", &response).ok());
+  EXPECT_FALSE(response.has_error());
+  EXPECT_EQ(response.value(), "test/fine");
+}
+
+TEST(GrpcPeerTest, ValuesOverTheMessageLimitAreLoadedByTheAsker) {
+  ClusterOptions options;
+  options.server.max_message_bytes = 4096;
+  options.client.max_message_bytes = 4096;
+  options.load = [](absl::string_view,
+                    absl::string_view key) -> absl::StatusOr<std::string> {
+    return std::string(10000, key[0]);
+  };
+  std::unique_ptr<TestCluster> cluster = TestCluster::Start(options);
+  ASSERT_NE(cluster, nullptr);
+  const std::string key = cluster->KeyOwnedBy(1, "big");
+  // The owner refuses to send it...
+  peer::GetResponse response;
+  const grpc::Status status =
+      RawGet(*RawStub(cluster->node(1).address), "test", key, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  // ...so the asker loads it.
+  EXPECT_EQ(GetValue(cluster->node(0), key), std::string(10000, 'b'));
+  EXPECT_EQ(cluster->node(0).getter().calls(key), 1);
+  EXPECT_EQ(cluster->node(0).stats().peer_errors, 1u);
+  // A Set that the owner could not take is refused before it is sent.
+  const absl::Status set =
+      cluster->node(0).group().Set(key, std::string(10000, 'v'));
+  EXPECT_EQ(set.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(set.message(), HasSubstr("message limit"));
+  EXPECT_THAT(set.message(), HasSubstr(cluster->node(1).address));
+  EXPECT_EQ(cluster->node(1).stats().served_for_peers, 2u);
+}
+
+TEST(GrpcPeerTest, GarbageOnThePortLeavesTheNodeServing) {
+  std::unique_ptr<TestCluster> cluster = TestCluster::Start(ClusterOptions());
+  ASSERT_NE(cluster, nullptr);
+  const int port = cluster->node(1).server->port();
+  std::mt19937 random(7);
+  std::string garbage(64 << 10, '\0');
+  for (char& c : garbage) c = static_cast<char>(random());
+  SendRawBytes(port, garbage);
+  SendRawBytes(port, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  SendRawBytes(port, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + garbage);
+  const std::string key = cluster->KeyOwnedBy(1, "after");
+  EXPECT_EQ(GetValue(cluster->node(0), key), Expected(key));
+  EXPECT_EQ(cluster->node(1).getter().calls(key), 1);
+  EXPECT_EQ(cluster->node(0).stats().peer_errors, 0u);
+}
+
+TEST(GrpcPeerTest, RequestsBeyondMaxConcurrentAreRefused) {
+  ClusterOptions options;
+  options.nodes = 1;
+  options.server.max_concurrent_requests = 1;
+  std::unique_ptr<TestCluster> cluster = TestCluster::Start(options);
+  ASSERT_NE(cluster, nullptr);
+  auto stub = RawStub(cluster->node(0).address);
+  const auto get = [&](const std::string& key, peer::GetResponse* response) {
+    return RawGet(*stub, "test", key, response);
+  };
+  cluster->CloseGates();
+  grpc::Status first_status;
+  peer::GetResponse first;
+  std::thread first_call([&] { first_status = get("first", &first); });
+  EXPECT_TRUE(Eventually([&] { return cluster->Waiting() == 1; }));
+  peer::GetResponse second;
+  const grpc::Status refused = get("second", &second);
+  cluster->OpenGates();
+  first_call.join();
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_TRUE(first_status.ok()) << first_status.error_message();
+  EXPECT_EQ(first.value(), "test/first");
+  EXPECT_TRUE(get("second", &second).ok());
+  EXPECT_EQ(second.value(), "test/second");
+}
+
+absl::Status StartServer(const std::string& address, size_t max_message_bytes,
+                         int max_concurrent_requests) {
+  PeerServerOptions options;
+  options.listen_address = address;
+  options.max_message_bytes = max_message_bytes;
+  options.max_concurrent_requests = max_concurrent_requests;
+  return PeerServer::Start(options).status();
+}
+
+TEST(GrpcPeerTest, OptionsOutOfRangeAreRefused) {
+  for (const char* address : {"nonsense", "127.0.0.1:65536", ":0", "[::1:0"}) {
+    const absl::Status status = StartServer(address, 1 << 20, 1);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << address;
+    EXPECT_THAT(status.message(), HasSubstr("listen_address")) << address;
+  }
+  for (size_t bytes : {size_t{1023}, size_t{1} << 31}) {
+    const absl::Status status = StartServer("127.0.0.1:0", bytes, 1);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << bytes;
+    EXPECT_THAT(status.message(), HasSubstr("max_message_bytes")) << bytes;
+  }
+  absl::Status status = StartServer("127.0.0.1:0", 1 << 20, 0);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("max_concurrent_requests"));
+  // Not an address of this machine (TEST-NET-1).
+  EXPECT_EQ(StartServer("192.0.2.1:0", 1 << 20, 1).code(),
+            absl::StatusCode::kUnavailable);
+
+  ClusterOptions cluster_options;
+  cluster_options.nodes = 1;
+  std::unique_ptr<TestCluster> cluster = TestCluster::Start(cluster_options);
+  ASSERT_NE(cluster, nullptr);
+  TestNode& node = cluster->node(0);
+  status = node.server->AddGroup(&node.group());
+  EXPECT_EQ(status.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(status.message(), HasSubstr("\"test\""));
+  EXPECT_EQ(node.server->AddGroup(nullptr).code(),
+            absl::StatusCode::kInvalidArgument);
+
+  GrpcPeerClientOptions client;
+  client.timeout = absl::ZeroDuration();
+  status = GrpcPeerConnector(client)("127.0.0.1:1").status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("timeout"));
+  client.timeout = absl::Seconds(1);
+  client.max_message_bytes = 100;
+  status = GrpcPeerConnector(client)("127.0.0.1:1").status();
+  EXPECT_THAT(status.message(), HasSubstr("max_message_bytes"));
+
+  CacheGroupOptions group;
+  group.capacity_bytes = 1 << 20;
+  group.hot_cache_bytes = 1 << 20;
+  group.peers = node.pool;
+  status = CacheGroup::Create(group).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("hot_cache_bytes"));
+  group.hot_cache_bytes = 1 << 10;
+  group.peers = nullptr;
+  status = CacheGroup::Create(group).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("no peers"));
+}
+
+// Two servers on one port would split the peers' connections between them,
+// e.g. a restarted node and the old one still running.
+TEST(GrpcPeerTest, APortAnotherServerListensOnIsInUse) {
+  PeerServerOptions options;
+  absl::StatusOr<std::unique_ptr<PeerServer>> first =
+      PeerServer::Start(options);
+  ASSERT_TRUE(first.ok()) << first.status();
+  options.listen_address = absl::StrCat("127.0.0.1:", (*first)->port());
+  absl::StatusOr<std::unique_ptr<PeerServer>> second =
+      PeerServer::Start(options);
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
+  // Once the first is gone, the port is free again.
+  (*first)->Shutdown();
+  second = PeerServer::Start(options);
+  EXPECT_TRUE(second.ok()) << second.status();
+}
+
+TEST(GrpcPeerTest, GroupsAndClustersInOneProcessDoNotMix) {
+  ClusterOptions options;
+  options.groups = {"users", "photos"};
+  std::unique_ptr<TestCluster> a = TestCluster::Start(options);
+  options.groups = {"users"};
+  std::unique_ptr<TestCluster> b = TestCluster::Start(options);
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  RunThreads(6, [&](int t) {
+    TestCluster& cluster = t < 3 ? *a : *b;
+    for (int i = 0; i < 20; ++i) {
+      const std::string key = absl::StrCat("k", i);
+      EXPECT_EQ(GetValue(cluster.node(t % 3), key, 0), "users/" + key);
+      if (t < 3) {
+        EXPECT_EQ(GetValue(cluster.node(t), key, 1), "photos/" + key);
+      }
+    }
+  });
+  for (int i = 0; i < 20; ++i) {
+    const std::string key = absl::StrCat("k", i);
+    EXPECT_EQ(a->TotalCalls(key, 0), 1);
+    EXPECT_EQ(a->TotalCalls(key, 1), 1);
+    EXPECT_EQ(a->node(a->OwnerOf(key)).getter(1).calls(key), 1);
+    EXPECT_EQ(b->TotalCalls(key), 1);
+  }
+}
+
+}  // namespace
+}  // namespace gogocache

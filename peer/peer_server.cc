@@ -3,7 +3,8 @@
 // The server runs on gRPC's asynchronous API: each polling thread takes
 // requests from its own completion queue and answers a Get of a key the
 // group holds on the spot, with no thread handoff; what may block (a getter
-// call, a store write) goes to a WorkerPool, which finishes the call. The
+// call, a store write) goes to a WorkerPool, and its answer back to the
+// polling thread. The
 // synchronous API spent twice the CPU per request here, a cost every peer
 // fetch pays (see docs/benchmarks.md).
 
@@ -22,6 +23,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "grpcpp/alarm.h"
 #include "grpcpp/grpcpp.h"
 #include "peer/peer.grpc.pb.h"
 #include "peer/peer_list.h"
@@ -77,6 +79,14 @@ class PeerServer::Impl {
  private:
   template <typename Request, typename Response>
   class Call;
+  using GetCall = Call<peer::GetRequest, peer::GetResponse>;
+  using SetCall = Call<peer::SetRequest, peer::SetResponse>;
+  using RemoveCall = Call<peer::RemoveRequest, peer::RemoveResponse>;
+
+  // Each request's first step, on the polling thread.
+  static void HandleGet(Impl& impl, GetCall* call);
+  static void HandleSet(Impl& impl, SetCall* call);
+  static void HandleRemove(Impl& impl, RemoveCall* call);
 
   CacheGroup* Find(const std::string& name) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -134,10 +144,12 @@ class PeerServer::Impl {
   WorkerPool workers_;
 };
 
-// One request of one kind, from its arrival to its answer. Handle() runs on
-// the polling thread and either answers at once or posts work that answers
-// from a worker thread; Respond() may therefore run on either. The call is
-// deleted on the polling thread once gRPC has sent the answer.
+// One request of one kind, from its arrival to its answer. Everything gRPC
+// does with the call happens on its polling thread: a handler there either
+// answers at once (Respond) or hands the work to a worker (Defer), whose
+// answer (RespondLater) wakes the polling thread with an alarm on its queue.
+// A worker never calls into gRPC's call itself: the queue orders such calls
+// in a way ThreadSanitizer cannot see, so it would report them as races.
 template <typename Request, typename Response>
 class PeerServer::Impl::Call final : public Tag {
  public:
@@ -156,22 +168,29 @@ class PeerServer::Impl::Call final : public Tag {
   }
 
   void Proceed(bool ok) override {
-    if (answered_ || !ok) {
-      // Whatever a worker wrote before answering happened before this.
-      { std::lock_guard<std::mutex> lock(handoff_); }
-      delete this;
-      return;
+    switch (state_) {
+      case State::kListening:
+        if (!ok) break;  // The server shuts down.
+        Listen(impl_, queue_, accept_, handle_);
+        impl_.running_.fetch_add(1, std::memory_order_relaxed);
+        handle_(impl_, this);
+        return;
+      case State::kDeferred: {
+        // The worker's answer, and all it wrote, happened before this.
+        std::lock_guard<std::mutex> lock(handoff_);
+        Respond(deferred_status_);
+        return;
+      }
+      case State::kAnswered:
+        break;
     }
-    Listen(impl_, queue_, accept_, handle_);
-    impl_.running_.fetch_add(1, std::memory_order_relaxed);
-    answered_ = true;
-    handle_(impl_, this);
+    delete this;
   }
 
-  // Sends the answer: `response` when `status` is OK.
+  // Sends the answer, `response` when `status` is OK. Polling thread only.
   void Respond(const grpc::Status& status) {
     impl_.running_.fetch_sub(1, std::memory_order_relaxed);
-    std::lock_guard<std::mutex> lock(handoff_);
+    state_ = State::kAnswered;
     if (status.ok()) {
       responder_.Finish(response_, status, this);
     } else {
@@ -179,10 +198,29 @@ class PeerServer::Impl::Call final : public Tag {
     }
   }
 
+  // Runs `work` on a worker, which ends it with RespondLater. Polling thread
+  // only.
+  template <typename Work>
+  void Defer(Work work) {
+    state_ = State::kDeferred;
+    impl_.workers().Post(std::move(work));
+  }
+
+  // Respond, from a worker: the polling thread sends it.
+  void RespondLater(const grpc::Status& status) {
+    {
+      std::lock_guard<std::mutex> lock(handoff_);
+      deferred_status_ = status;
+    }
+    alarm_.Set(queue_, gpr_now(GPR_CLOCK_MONOTONIC), this);
+  }
+
   const Request& request() const { return request_; }
   Response* response() { return &response_; }
 
  private:
+  enum class State { kListening, kDeferred, kAnswered };
+
   Call(Impl& impl, grpc::ServerCompletionQueue* queue, Accept accept,
        Handle handle)
       : impl_(impl),
@@ -207,67 +245,60 @@ class PeerServer::Impl::Call final : public Tag {
   Request request_;
   Response response_;
   grpc::ServerAsyncResponseWriter<Response> responder_;
-  bool answered_ = false;  // Polling thread only.
-  // Orders a worker's writes before the polling thread's delete: gRPC's
-  // own synchronization is invisible to ThreadSanitizer.
+  State state_ = State::kListening;  // Polling thread only.
+  grpc::Alarm alarm_;
   std::mutex handoff_;
+  grpc::Status deferred_status_ ABSL_GUARDED_BY(handoff_);
 };
 
+void PeerServer::Impl::HandleGet(Impl& impl, GetCall* call) {
+  CacheGroup* group = nullptr;
+  if (grpc::Status refusal = impl.Refusal(call->request().group(), &group);
+      !refusal.ok()) {
+    return call->Respond(refusal);
+  }
+  ByteView held;
+  if (group->GetForPeerIfHeld(call->request().key(), &held)) {
+    return call->Respond(impl.Answer(held, call->response()));
+  }
+  call->Defer([&impl, call, group] {
+    call->RespondLater(impl.Answer(group->GetForPeer(call->request().key()),
+                                   call->response()));
+  });
+}
+
+void PeerServer::Impl::HandleSet(Impl& impl, SetCall* call) {
+  CacheGroup* group = nullptr;
+  if (grpc::Status refusal = impl.Refusal(call->request().group(), &group);
+      !refusal.ok()) {
+    return call->Respond(refusal);
+  }
+  call->Defer([call, group] {
+    const absl::Status status =
+        group->SetForPeer(call->request().key(), call->request().value());
+    if (!status.ok()) *call->response()->mutable_error() = ToWire(status);
+    call->RespondLater(grpc::Status::OK);
+  });
+}
+
+void PeerServer::Impl::HandleRemove(Impl& impl, RemoveCall* call) {
+  CacheGroup* group = nullptr;
+  if (grpc::Status refusal = impl.Refusal(call->request().group(), &group);
+      !refusal.ok()) {
+    return call->Respond(refusal);
+  }
+  call->Defer([call, group] {
+    const absl::Status status = group->RemoveForPeer(call->request().key());
+    if (!status.ok()) *call->response()->mutable_error() = ToWire(status);
+    call->RespondLater(grpc::Status::OK);
+  });
+}
+
 void PeerServer::Impl::Poll(grpc::ServerCompletionQueue* queue) {
-  using GetCall = Call<peer::GetRequest, peer::GetResponse>;
-  using SetCall = Call<peer::SetRequest, peer::SetResponse>;
-  using RemoveCall = Call<peer::RemoveRequest, peer::RemoveResponse>;
-  GetCall::Listen(
-      *this, queue, &peer::PeerService::AsyncService::RequestGet,
-      [](Impl& impl, GetCall* call) {
-        CacheGroup* group = nullptr;
-        if (grpc::Status refusal =
-                impl.Refusal(call->request().group(), &group);
-            !refusal.ok()) {
-          return call->Respond(refusal);
-        }
-        ByteView held;
-        if (group->GetForPeerIfHeld(call->request().key(), &held)) {
-          return call->Respond(impl.Answer(held, call->response()));
-        }
-        impl.workers().Post([&impl, call, group] {
-          call->Respond(impl.Answer(group->GetForPeer(call->request().key()),
-                                    call->response()));
-        });
-      });
-  SetCall::Listen(*this, queue, &peer::PeerService::AsyncService::RequestSet,
-                  [](Impl& impl, SetCall* call) {
-                    CacheGroup* group = nullptr;
-                    if (grpc::Status refusal =
-                            impl.Refusal(call->request().group(), &group);
-                        !refusal.ok()) {
-                      return call->Respond(refusal);
-                    }
-                    impl.workers().Post([call, group] {
-                      const absl::Status status = group->SetForPeer(
-                          call->request().key(), call->request().value());
-                      if (!status.ok())
-                        *call->response()->mutable_error() = ToWire(status);
-                      call->Respond(grpc::Status::OK);
-                    });
-                  });
-  RemoveCall::Listen(*this, queue,
-                     &peer::PeerService::AsyncService::RequestRemove,
-                     [](Impl& impl, RemoveCall* call) {
-                       CacheGroup* group = nullptr;
-                       if (grpc::Status refusal =
-                               impl.Refusal(call->request().group(), &group);
-                           !refusal.ok()) {
-                         return call->Respond(refusal);
-                       }
-                       impl.workers().Post([call, group] {
-                         const absl::Status status =
-                             group->RemoveForPeer(call->request().key());
-                         if (!status.ok())
-                           *call->response()->mutable_error() = ToWire(status);
-                         call->Respond(grpc::Status::OK);
-                       });
-                     });
+  using Service = peer::PeerService::AsyncService;
+  GetCall::Listen(*this, queue, &Service::RequestGet, &HandleGet);
+  SetCall::Listen(*this, queue, &Service::RequestSet, &HandleSet);
+  RemoveCall::Listen(*this, queue, &Service::RequestRemove, &HandleRemove);
   void* tag = nullptr;
   bool ok = false;
   while (queue->Next(&tag, &ok)) static_cast<Tag*>(tag)->Proceed(ok);

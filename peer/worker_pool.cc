@@ -20,7 +20,7 @@ WorkerPool::~WorkerPool() {
   for (std::thread& thread : threads_) thread.join();
 }
 
-void WorkerPool::Post(absl::AnyInvocable<void() &&> task) {
+void WorkerPool::Post(std::function<void()> task) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     tasks_.push_back(std::move(task));
@@ -33,10 +33,10 @@ void WorkerPool::Run() {
   while (true) {
     ready_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
     if (tasks_.empty()) return;  // Stopping, and nothing left to run.
-    absl::AnyInvocable<void()&&> task = std::move(tasks_.front());
+    std::function<void()> task = std::move(tasks_.front());
     tasks_.pop_front();
     lock.unlock();
-    std::move(task)();
+    task();
     lock.lock();
   }
 }

@@ -5,6 +5,11 @@
 // the rest (getter calls, store writes, which may block) to a pool, so that
 // a slow load never holds up requests for keys already held.
 //
+// Tasks are std::function, not absl::AnyInvocable: gRPC's own thread pool
+// runs AnyInvocables, and an instrumented copy of AnyInvocable's inline
+// manager in this library would stand in for gRPC's under ThreadSanitizer,
+// which then reports gRPC's queue as a race.
+//
 // Thread safety: Post may be called from any thread. Destruction runs the
 // tasks already posted, then joins the threads.
 
@@ -13,12 +18,12 @@
 
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/functional/any_invocable.h"
 
 namespace gogocache {
 
@@ -29,14 +34,14 @@ class WorkerPool {
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
-  void Post(absl::AnyInvocable<void() &&> task);
+  void Post(std::function<void()> task);
 
  private:
   void Run();
 
   std::mutex mu_;
   std::condition_variable ready_;
-  std::deque<absl::AnyInvocable<void() &&>> tasks_ ABSL_GUARDED_BY(mu_);
+  std::deque<std::function<void()>> tasks_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<std::thread> threads_;
 };

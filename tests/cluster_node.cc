@@ -18,7 +18,7 @@
 // the getter return NotFound; a key starting with "slow" takes
 // --slow_latency to load.
 //
-// Flags: --tls_dir=DIR (ca.pem, node.pem, node.key: mutual TLS),
+// Flags: --tls_ca, --tls_cert, --tls_key (PEM files: mutual TLS),
 // --timeout=DURATION (peer calls' deadline).
 
 #include <iostream>
@@ -45,7 +45,9 @@
 #include "peer/peer_server.h"
 #include "peer/peer_tls.h"
 
-ABSL_FLAG(std::string, tls_dir, "", "mutual TLS from DIR/{ca,node}.pem");
+ABSL_FLAG(std::string, tls_ca, "", "mutual TLS: the authority's PEM file");
+ABSL_FLAG(std::string, tls_cert, "", "mutual TLS: this node's certificate");
+ABSL_FLAG(std::string, tls_key, "", "mutual TLS: this node's key");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(1), "peer call deadline");
 ABSL_FLAG(absl::Duration, slow_latency, absl::Milliseconds(300),
           "load time of keys starting with \"slow\"");
@@ -104,9 +106,10 @@ std::string GetMany(CacheGroup& group, int threads,
 
 int Run() {
   std::optional<PeerTls> tls;
-  if (const std::string dir = absl::GetFlag(FLAGS_tls_dir); !dir.empty()) {
+  if (!absl::GetFlag(FLAGS_tls_ca).empty()) {
     absl::StatusOr<PeerTls> loaded =
-        LoadPeerTls({dir + "/ca.pem", dir + "/node.pem", dir + "/node.key"});
+        LoadPeerTls({absl::GetFlag(FLAGS_tls_ca), absl::GetFlag(FLAGS_tls_cert),
+                     absl::GetFlag(FLAGS_tls_key)});
     if (!loaded.ok()) {
       std::cerr << loaded.status() << "\n";
       return 2;

@@ -21,6 +21,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "peer/owner_picker.h"
+#include "peer/test_certs.h"
 #include "tests/node_process.h"
 
 namespace gogocache {
@@ -284,6 +285,42 @@ TEST_F(ClusterTest, RemoveThenGetLoadsOnceMore) {
   // A Set reaches the owner, and no node answers the old value after it.
   EXPECT_EQ(nodes_[other].Call("set profile new"), "ok");
   for (Node& node : nodes_) EXPECT_EQ(node.Call("get profile"), "value new");
+}
+
+std::vector<std::string> TlsFlags(const PeerTlsFiles& files) {
+  return {"--tls_ca=" + files.ca_file, "--tls_cert=" + files.cert_file,
+          "--tls_key=" + files.key_file};
+}
+
+TEST_F(ClusterTest, OverTlsAPeerWithAWrongCertificateIsRefused) {
+  const std::string dir = ::testing::TempDir() + "/cluster_certs";
+  ASSERT_EQ(system(("mkdir -p " + dir).c_str()), 0);
+  absl::StatusOr<gogocache::testing::TestCerts> certs =
+      gogocache::testing::MakeTestCerts(dir, 3);
+  ASSERT_TRUE(certs.ok()) << certs.status();
+  for (int i = 0; i < 3; ++i)
+    nodes_.push_back(StartNode(TlsFlags(certs->Node(i))));
+  SetPeers(Addresses(), {0, 1, 2});
+  const std::vector<std::string> keys = Keys("key", 100);
+  GetEverywhere(keys, 2);
+  for (const auto& [key, count] : ClusterLoads()) EXPECT_EQ(count, 1) << key;
+  // A fourth node, its certificate from another authority, lists the three.
+  nodes_.push_back(StartNode(TlsFlags(certs->Rogue())));
+  std::vector<std::string> with_rogue = Addresses();
+  with_rogue.push_back(nodes_[3].address);
+  SetPeers(with_rogue, {3});
+  uint64_t served_before = 0;
+  for (int i = 0; i < 3; ++i)
+    served_before += nodes_[i].Stat("served_for_peers");
+  GetEverywhere(keys, 1, {3});
+  // Every key it asked the others for cost it a peer error and a load of
+  // its own; the three served it nothing.
+  uint64_t served_after = 0;
+  for (int i = 0; i < 3; ++i)
+    served_after += nodes_[i].Stat("served_for_peers");
+  EXPECT_EQ(served_after, served_before);
+  EXPECT_GT(nodes_[3].Stat("peer_errors"), 50u);
+  EXPECT_EQ(nodes_[3].Loads().size(), keys.size());
 }
 
 TEST_F(ClusterTest, MalformedPeerListsAreRefused) {

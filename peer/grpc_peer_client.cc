@@ -26,8 +26,11 @@ class GrpcPeerClient : public PeerClient {
         max_message_bytes_(options.max_message_bytes) {
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+    // Also the time a connection attempt (TCP, TLS, HTTP/2) may take: a
+    // peer that accepts and never answers fails its calls at once after
+    // it, instead of each call waiting for its deadline.
+    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 1000);
     args.SetMaxReceiveMessageSize(static_cast<int>(max_message_bytes_));
     args.SetMaxSendMessageSize(static_cast<int>(max_message_bytes_));
     stub_ = peer::PeerService::NewStub(

@@ -3,7 +3,8 @@
 // A PeerClient over gRPC: one channel per peer, each call with a deadline.
 // A channel that loses its peer tries again after 100 ms, backing off to at
 // most 1 s, so a restarted peer is found within about a second; while it is
-// down, calls fail at once (UNAVAILABLE) rather than wait.
+// down, calls fail at once (UNAVAILABLE) rather than wait. A connection
+// attempt gets 1 s; one that takes longer counts as a failed one.
 //
 //   GrpcPeerClientOptions options;
 //   options.timeout = absl::Milliseconds(500);

@@ -19,7 +19,7 @@
 // --slow_latency to load.
 //
 // Flags: --tls_ca, --tls_cert, --tls_key (PEM files: mutual TLS),
-// --timeout=DURATION (peer calls' deadline).
+// --timeout=DURATION (peer calls' deadline), --listen=HOST:PORT.
 
 #include <iostream>
 #include <map>
@@ -49,6 +49,7 @@ ABSL_FLAG(std::string, tls_ca, "", "mutual TLS: the authority's PEM file");
 ABSL_FLAG(std::string, tls_cert, "", "mutual TLS: this node's certificate");
 ABSL_FLAG(std::string, tls_key, "", "mutual TLS: this node's key");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(1), "peer call deadline");
+ABSL_FLAG(std::string, listen, "127.0.0.1:0", "address to serve peers on");
 ABSL_FLAG(absl::Duration, slow_latency, absl::Milliseconds(300),
           "load time of keys starting with \"slow\"");
 
@@ -117,6 +118,7 @@ int Run() {
     tls = *std::move(loaded);
   }
   PeerServerOptions server_options;
+  server_options.listen_address = absl::GetFlag(FLAGS_listen);
   server_options.tls = tls;
   absl::StatusOr<std::unique_ptr<PeerServer>> server =
       PeerServer::Start(server_options);

@@ -225,6 +225,36 @@ TEST_F(ClusterTest, AKilledNodesKeysAreLoadedByTheOthersAndNothingElse) {
   EXPECT_GT(dead_owners_keys, 30);
 }
 
+TEST_F(ClusterTest, ARestartedNodeIsFoundAgainWithinAboutASecond) {
+  StartCluster(3);
+  absl::StatusOr<OwnerPicker> picker = OwnerPicker::Create(Addresses());
+  ASSERT_TRUE(picker.ok());
+  std::vector<std::string> owned_by_2;
+  for (const std::string& key : Keys("fresh", 400)) {
+    if (picker->Pick(key) == 2) owned_by_2.push_back(key);
+  }
+  ASSERT_GT(owned_by_2.size(), 50u);
+  const std::string address = nodes_[2].address;
+  nodes_[2].process->Kill(SIGKILL);
+  // Node 0 sees it gone: its keys are loaded locally, at once.
+  EXPECT_EQ(nodes_[0].Call("get " + owned_by_2[0]), "value v:" + owned_by_2[0]);
+  EXPECT_EQ(nodes_[0].Stat("peer_errors"), 1u);
+  nodes_[2] = StartNode({"--listen=" + address});
+  ASSERT_EQ(nodes_[2].address, address);
+  SetPeers(Addresses(), {2});
+  const absl::Time restarted = absl::Now();
+  // Each Get asks for a key node 0 has never seen: answered by node 2 once
+  // node 0's channel has reconnected.
+  size_t next = 1;
+  while (nodes_[2].Stat("served_for_peers") == 0 && next < owned_by_2.size()) {
+    const std::string& key = owned_by_2[next++];
+    EXPECT_EQ(nodes_[0].Call("get " + key), "value v:" + key);
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  EXPECT_GT(nodes_[2].Stat("served_for_peers"), 0u);
+  EXPECT_LT(absl::Now() - restarted, absl::Milliseconds(2500));
+}
+
 TEST_F(ClusterTest, ShrinkingAndGrowingTheListReloadsOnlyMovedKeys) {
   StartCluster(3);
   const std::vector<std::string> keys = Keys("key", 300);

@@ -212,7 +212,7 @@ class PeerServer::Impl::Call final : public Tag {
       std::lock_guard<std::mutex> lock(handoff_);
       deferred_status_ = status;
     }
-    alarm_.Set(queue_, gpr_now(GPR_CLOCK_MONOTONIC), this);
+    alarm_.Set(queue_, gpr_inf_past(GPR_CLOCK_MONOTONIC), this);
   }
 
   const Request& request() const { return request_; }

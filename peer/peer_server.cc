@@ -2,8 +2,9 @@
 //
 // The server runs on gRPC's asynchronous API: each polling thread takes
 // requests from its own completion queue and answers a Get of a key the
-// group holds on the spot, with no thread handoff; what may block (a getter
-// call, a store write) goes to a WorkerPool, and its answer back to the
+// group holds on the spot, with no thread handoff, and so a load too while
+// the group's loads are quick (served_group.h); what may block (a slow
+// getter, a store write) goes to a WorkerPool, and its answer back to the
 // polling thread. The
 // synchronous API spent twice the CPU per request here, a cost every peer
 // fetch pays (see docs/benchmarks.md).
@@ -28,6 +29,7 @@
 #include "peer/peer.grpc.pb.h"
 #include "peer/peer_list.h"
 #include "peer/peer_status.h"
+#include "peer/served_group.h"
 #include "peer/worker_pool.h"
 
 namespace gogocache {
@@ -62,7 +64,8 @@ class PeerServer::Impl {
 
   absl::Status AddGroup(CacheGroup* group) {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!groups_.emplace(group->name(), group).second) {
+    if (!groups_.emplace(group->name(), std::make_unique<ServedGroup>(group))
+             .second) {
       return absl::AlreadyExistsError(absl::StrCat(
           "a group named \"", group->name(), "\" is served already"));
     }
@@ -88,14 +91,14 @@ class PeerServer::Impl {
   static void HandleSet(Impl& impl, SetCall* call);
   static void HandleRemove(Impl& impl, RemoveCall* call);
 
-  CacheGroup* Find(const std::string& name) {
+  ServedGroup* Find(const std::string& name) {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = groups_.find(name);
-    return it == groups_.end() ? nullptr : it->second;
+    return it == groups_.end() ? nullptr : it->second.get();
   }
 
   // The gRPC error a request gets before any group looks at it, or OK.
-  grpc::Status Refusal(const std::string& group_name, CacheGroup** group) {
+  grpc::Status Refusal(const std::string& group_name, ServedGroup** group) {
     if (running_.load(std::memory_order_relaxed) > max_concurrent_requests_) {
       return grpc::Status(
           grpc::StatusCode::RESOURCE_EXHAUSTED,
@@ -137,7 +140,8 @@ class PeerServer::Impl {
   // Requests between their arrival and their answer.
   std::atomic<int> running_{0};
   std::mutex mu_;
-  absl::flat_hash_map<std::string, CacheGroup*> groups_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, std::unique_ptr<ServedGroup>> groups_
+      ABSL_GUARDED_BY(mu_);
   std::mutex live_mu_;
   std::condition_variable no_calls_;
   int live_calls_ ABSL_GUARDED_BY(live_mu_) = 0;  // Call objects alive.
@@ -252,43 +256,48 @@ class PeerServer::Impl::Call final : public Tag {
 };
 
 void PeerServer::Impl::HandleGet(Impl& impl, GetCall* call) {
-  CacheGroup* group = nullptr;
-  if (grpc::Status refusal = impl.Refusal(call->request().group(), &group);
+  ServedGroup* served = nullptr;
+  if (grpc::Status refusal = impl.Refusal(call->request().group(), &served);
       !refusal.ok()) {
     return call->Respond(refusal);
   }
   ByteView held;
-  if (group->GetForPeerIfHeld(call->request().key(), &held)) {
+  if (served->group().GetForPeerIfHeld(call->request().key(), &held)) {
     return call->Respond(impl.Answer(held, call->response()));
   }
-  call->Defer([&impl, call, group] {
-    call->RespondLater(impl.Answer(group->GetForPeer(call->request().key()),
-                                   call->response()));
+  if (served->LoadsAreQuick()) {
+    return call->Respond(
+        impl.Answer(served->Load(call->request().key()), call->response()));
+  }
+  call->Defer([&impl, call, served] {
+    call->RespondLater(
+        impl.Answer(served->Load(call->request().key()), call->response()));
   });
 }
 
 void PeerServer::Impl::HandleSet(Impl& impl, SetCall* call) {
-  CacheGroup* group = nullptr;
-  if (grpc::Status refusal = impl.Refusal(call->request().group(), &group);
+  ServedGroup* served = nullptr;
+  if (grpc::Status refusal = impl.Refusal(call->request().group(), &served);
       !refusal.ok()) {
     return call->Respond(refusal);
   }
-  call->Defer([call, group] {
-    const absl::Status status =
-        group->SetForPeer(call->request().key(), call->request().value());
+  call->Defer([call, served] {
+    const absl::Status status = served->group().SetForPeer(
+        call->request().key(), call->request().value());
     if (!status.ok()) *call->response()->mutable_error() = ToWire(status);
     call->RespondLater(grpc::Status::OK);
   });
 }
 
 void PeerServer::Impl::HandleRemove(Impl& impl, RemoveCall* call) {
-  CacheGroup* group = nullptr;
-  if (grpc::Status refusal = impl.Refusal(call->request().group(), &group);
+  ServedGroup* served = nullptr;
+  if (grpc::Status refusal = impl.Refusal(call->request().group(), &served);
       !refusal.ok()) {
     return call->Respond(refusal);
   }
-  call->Defer([call, group] {
-    const absl::Status status = group->RemoveForPeer(call->request().key());
+  call->Defer([call, served] {
+    const absl::Status status =
+        served->group().RemoveForPeer(call->request().key());
     if (!status.ok()) *call->response()->mutable_error() = ToWire(status);
     call->RespondLater(grpc::Status::OK);
   });

@@ -1,0 +1,69 @@
+// Copyright 2026 The gogocache Authors.
+//
+// ServedGroup: a CacheGroup as the peer server serves it, with how long its
+// loads for peers have taken lately. A load (GetForPeer of a key the group
+// does not hold) may run the group's getter for as long as the getter
+// takes, so the server hands it to a worker thread instead of holding up
+// its polling thread; but the handoff costs two thread wakeups, more than a
+// getter that answers from memory or a computation takes. Loads that have
+// lately been quicker than the handoff run on the polling thread.
+//
+// Lately: a moving average over the last several loads (each weighs 1/8),
+// starting as if loads were slow, so a getter is handed off until it has
+// shown to be quick, and again as soon as a few loads are slow. The price:
+// the first slow load after quick ones holds up the polling thread it runs
+// on (and the requests behind it) for as long as it takes.
+//
+// Thread safety: every method may be called concurrently.
+
+#ifndef GOGOCACHE_PEER_SERVED_GROUP_H_
+#define GOGOCACHE_PEER_SERVED_GROUP_H_
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "cache/byte_view.h"
+#include "cache/cache_group.h"
+
+namespace gogocache {
+
+class ServedGroup {
+ public:
+  // Loads quicker than this on average run where the request was taken.
+  static constexpr std::chrono::nanoseconds kQuickLoad{20'000};
+
+  explicit ServedGroup(CacheGroup* group) : group_(group) {}
+
+  CacheGroup& group() const { return *group_; }
+
+  // Whether loads have lately been quick.
+  bool LoadsAreQuick() const {
+    return average_load_ns_.load(std::memory_order_relaxed) <
+           kQuickLoad.count();
+  }
+
+  // group().GetForPeer(key), timed into the average.
+  absl::StatusOr<ByteView> Load(absl::string_view key) {
+    const auto start = std::chrono::steady_clock::now();
+    absl::StatusOr<ByteView> value = group_->GetForPeer(key);
+    const int64_t took = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                             std::chrono::steady_clock::now() - start)
+                             .count();
+    // Racing updates may lose one another's sample; the average stays one.
+    const int64_t average = average_load_ns_.load(std::memory_order_relaxed);
+    average_load_ns_.store(average + (took - average) / 8,
+                           std::memory_order_relaxed);
+    return value;
+  }
+
+ private:
+  CacheGroup* const group_;
+  std::atomic<int64_t> average_load_ns_{100 * kQuickLoad.count()};
+};
+
+}  // namespace gogocache
+
+#endif  // GOGOCACHE_PEER_SERVED_GROUP_H_

@@ -38,7 +38,8 @@ absl::StatusOr<std::unique_ptr<CacheGroup>> CacheGroup::Create(
     return absl::InvalidArgumentError(
         absl::StrCat(where, "hot_cache_bytes is set but there are no peers"));
   }
-  if (options.hot_cache_bytes >= options.capacity_bytes) {
+  if (options.peers != nullptr &&
+      options.hot_cache_bytes >= options.capacity_bytes) {
     return absl::InvalidArgumentError(absl::StrCat(
         where, "hot_cache_bytes ", options.hot_cache_bytes,
         " leaves nothing of capacity_bytes ", options.capacity_bytes));
@@ -101,8 +102,11 @@ CacheGroup::CacheGroup(CacheGroupOptions options, ShardSelector selector)
                                                        options_.eviction));
     }
   }
-  if (options_.store != nullptr) {
+  if (options_.store != nullptr || options_.peers != nullptr) {
     key_locks_ = std::make_unique<PaddedMutex[]>(kKeyLocks);
+  }
+  if (options_.peers != nullptr) {
+    hot_generations_ = std::make_unique<uint64_t[]>(kKeyLocks);
   }
 }
 
@@ -206,44 +210,71 @@ absl::StatusOr<ByteView> CacheGroup::Load(absl::string_view key, uint64_t hash,
     ByteView value;
     if (shard.Lookup(key, hash, &value, /*count=*/false)) return value;
     if (options_.peers != nullptr) return LoadFromOwner(key, hash, shard);
-    return CallGetter(key, hash, shard, /*owned=*/true);
+    return CallGetter(key, hash, &shard);
   });
 }
 
 absl::StatusOr<ByteView> CacheGroup::LoadFromOwner(absl::string_view key,
                                                    uint64_t hash,
                                                    LruShard& shard) {
-  LruShard& hot = HotShardFor(hash);
   ByteView value;
-  if (hot.Lookup(key, hash, &value, /*count=*/false)) return value;
+  if (HotShardFor(hash).Lookup(key, hash, &value, /*count=*/false)) {
+    return value;
+  }
   const std::shared_ptr<PeerClient> owner = options_.peers->Owner(key);
-  if (owner == nullptr) return LoadLocally(key, hash, shard, shard);
+  if (owner == nullptr) return LoadLocally(key, hash, shard);
+  const uint64_t generation = HotGeneration(hash);
   absl::StatusOr<std::string> answer;
   if (!owner->Get(options_.name, key, &answer).ok()) {
     // No answer: this process answers instead, keeping the value as a copy
     // of what the owner would have said.
     peer_errors_.fetch_add(1, std::memory_order_relaxed);
-    return LoadLocally(key, hash, shard, hot);
+    absl::StatusOr<ByteView> loaded = getter_flight_.Do(
+        key, [&] { return CallGetter(key, hash, /*into=*/nullptr); });
+    if (!loaded.ok()) return loaded;
+    return KeepCopy(key, hash, generation, loaded->view());
   }
   peer_loads_.fetch_add(1, std::memory_order_relaxed);
   if (!answer.ok()) return answer.status();
-  if (hot.Insert(key, hash, *answer, &value)) return value;
-  return ByteView::CopyOf(*answer);  // Too large to keep; an answer.
+  return KeepCopy(key, hash, generation, *answer);
+}
+
+uint64_t CacheGroup::HotGeneration(uint64_t hash) const {
+  std::lock_guard<std::mutex> lock(KeyLock(hash));
+  return hot_generations_[hash % kKeyLocks];
+}
+
+ByteView CacheGroup::KeepCopy(absl::string_view key, uint64_t hash,
+                              uint64_t generation, absl::string_view value) {
+  ByteView kept;
+  std::lock_guard<std::mutex> lock(KeyLock(hash));
+  // A Set or Remove of the key since `generation` was read dropped the
+  // copies everywhere; keeping this answer would bring an older value back.
+  if (hot_generations_[hash % kKeyLocks] == generation &&
+      HotShardFor(hash).Insert(key, hash, value, &kept)) {
+    return kept;
+  }
+  return ByteView::CopyOf(value);  // An answer, not kept.
+}
+
+void CacheGroup::DropCopy(absl::string_view key, uint64_t hash) {
+  std::lock_guard<std::mutex> lock(KeyLock(hash));
+  ++hot_generations_[hash % kKeyLocks];
+  HotShardFor(hash).Erase(key, hash);
 }
 
 absl::StatusOr<ByteView> CacheGroup::LoadLocally(absl::string_view key,
-                                                 uint64_t hash, LruShard& shard,
-                                                 LruShard& into) {
+                                                 uint64_t hash,
+                                                 LruShard& shard) {
   return getter_flight_.Do(key, [&]() -> absl::StatusOr<ByteView> {
     ByteView value;
     if (shard.Lookup(key, hash, &value, /*count=*/false)) return value;
-    return CallGetter(key, hash, into, /*owned=*/&into == &shard);
+    return CallGetter(key, hash, &shard);
   });
 }
 
 absl::StatusOr<ByteView> CacheGroup::CallGetter(absl::string_view key,
-                                                uint64_t hash, LruShard& into,
-                                                bool owned) {
+                                                uint64_t hash, LruShard* into) {
   if (options_.getter == nullptr) return NoGetterError(key);
   absl::StatusOr<std::string> loaded = options_.getter->Get(key);
   if (!loaded.ok()) {
@@ -251,19 +282,20 @@ absl::StatusOr<ByteView> CacheGroup::CallGetter(absl::string_view key,
     return loaded.status();
   }
   local_loads_.fetch_add(1, std::memory_order_relaxed);
+  if (into == nullptr) return ByteView::CopyOf(*loaded);
   ByteView value;
-  if (options_.store == nullptr || !owned) {
-    if (into.Insert(key, hash, *loaded, &value)) return value;
+  if (options_.store == nullptr) {
+    if (into->Insert(key, hash, *loaded, &value)) return value;
     return ByteView::CopyOf(*loaded);  // Too large to cache; an answer.
   }
-  if (LruShard::Charge(key.size(), loaded->size()) > into.capacity()) {
-    into.Insert(key, hash, *loaded);  // Counts it as too large.
+  if (LruShard::Charge(key.size(), loaded->size()) > into->capacity()) {
+    into->Insert(key, hash, *loaded);  // Counts it as too large.
     return ByteView::CopyOf(*loaded);
   }
   std::vector<std::string> evicted;
   bool cached = false;
   // A failed write-through is counted; the value is still the answer.
-  InsertWithStore(key, hash, into, *loaded, &value, &cached, &evicted)
+  InsertWithStore(key, hash, *into, *loaded, &value, &cached, &evicted)
       .IgnoreError();
   DeleteEvicted(evicted);
   if (cached) return value;
@@ -275,20 +307,18 @@ absl::Status CacheGroup::Set(absl::string_view key, absl::string_view value) {
   const uint64_t hash = options_.hash.Hash(key);
   if (options_.peers == nullptr) return SetLocally(key, hash, value);
   const std::shared_ptr<PeerClient> owner = options_.peers->Owner(key);
+  absl::Status status;
   if (owner == nullptr) {
-    if (absl::Status status = SetLocally(key, hash, value); !status.ok()) {
-      return status;
-    }
-    HotShardFor(hash).Erase(key, hash);
+    status = SetLocally(key, hash, value);
+    DropCopy(key, hash);
   } else {
-    if (absl::Status status = owner->Set(options_.name, key, value);
-        !status.ok()) {
-      return status;
-    }
+    status = owner->Set(options_.name, key, value);
     RemoveLocally(key, hash, /*owned=*/false).IgnoreError();
   }
+  // Even a Set that failed may have dropped the owner's older value (one
+  // too large for it does): no copy may outlive it.
   RemoveFromOthers(key, owner.get());
-  return absl::OkStatus();
+  return status;
 }
 
 absl::Status CacheGroup::SetLocally(absl::string_view key, uint64_t hash,
@@ -350,10 +380,16 @@ absl::Status CacheGroup::Remove(absl::string_view key) {
 
 absl::Status CacheGroup::RemoveLocally(absl::string_view key, uint64_t hash,
                                        bool owned) {
-  if (!hot_shards_.empty()) HotShardFor(hash).Erase(key, hash);
   LruShard& shard = ShardFor(hash);
+  std::unique_lock<std::mutex> lock;
+  if (key_locks_ != nullptr) {
+    lock = std::unique_lock<std::mutex>(KeyLock(hash));
+  }
+  if (!hot_shards_.empty()) {
+    ++hot_generations_[hash % kKeyLocks];
+    HotShardFor(hash).Erase(key, hash);
+  }
   if (options_.store != nullptr) {
-    std::lock_guard<std::mutex> lock(KeyLock(hash));
     // A key owned elsewhere is in the store only while it is in memory (held
     // from an older peer list): a delete of anything else would only add a
     // tombstone.
@@ -363,8 +399,6 @@ absl::Status CacheGroup::RemoveLocally(absl::string_view key, uint64_t hash,
       return status;  // Still in memory, as in the store.
     }
     store_deletes_.fetch_add(1, std::memory_order_relaxed);
-    shard.Erase(key, hash);
-    return absl::OkStatus();
   }
   shard.Erase(key, hash);
   return absl::OkStatus();
@@ -381,19 +415,44 @@ void CacheGroup::RemoveFromOthers(absl::string_view key,
 }
 
 absl::StatusOr<ByteView> CacheGroup::GetForPeer(absl::string_view key) {
-  served_for_peers_.fetch_add(1, std::memory_order_relaxed);
-  if (absl::Status status = ValidateKey(key); !status.ok()) return status;
-  const uint64_t hash = options_.hash.Hash(key);
-  LruShard& shard = ShardFor(hash);
-  ByteView value;
-  if (shard.Lookup(key, hash, &value, /*count=*/false)) return value;
-  if (hot_shards_.empty()) {
-    return flight_.Do(key, [&]() -> absl::StatusOr<ByteView> {
+  return *ServePeerGet(key, /*wait=*/true);
+}
+
+std::optional<absl::StatusOr<ByteView>> CacheGroup::GetForPeerUnlessLoading(
+    absl::string_view key) {
+  return ServePeerGet(key, /*wait=*/false);
+}
+
+std::optional<absl::StatusOr<ByteView>> CacheGroup::ServePeerGet(
+    absl::string_view key, bool wait) {
+  // Counted as the request arrives, unless it may be declined.
+  if (wait) served_for_peers_.fetch_add(1, std::memory_order_relaxed);
+  std::optional<absl::StatusOr<ByteView>> answer;
+  if (absl::Status status = ValidateKey(key); !status.ok()) {
+    answer = status;
+  } else {
+    const uint64_t hash = options_.hash.Hash(key);
+    LruShard& shard = ShardFor(hash);
+    // With peers, getter_flight_: requests from peers share their loads with
+    // this process's own Gets of the keys it owns, but never wait on
+    // flight_, whose calls may be waiting on a peer.
+    SingleFlight<ByteView>& flight =
+        options_.peers == nullptr ? flight_ : getter_flight_;
+    const auto load = [&]() -> absl::StatusOr<ByteView> {
+      ByteView value;
       if (shard.Lookup(key, hash, &value, /*count=*/false)) return value;
-      return CallGetter(key, hash, shard, /*owned=*/true);
-    });
+      return CallGetter(key, hash, &shard);
+    };
+    if (wait) {
+      answer = flight.Do(key, load);
+    } else {
+      answer = flight.TryDo(key, load);
+    }
   }
-  return LoadLocally(key, hash, shard, shard);
+  if (!wait && answer.has_value()) {
+    served_for_peers_.fetch_add(1, std::memory_order_relaxed);
+  }
+  return answer;
 }
 
 bool CacheGroup::GetForPeerIfHeld(absl::string_view key, ByteView* value) {
@@ -409,11 +468,9 @@ absl::Status CacheGroup::SetForPeer(absl::string_view key,
   served_for_peers_.fetch_add(1, std::memory_order_relaxed);
   if (absl::Status status = ValidateKey(key); !status.ok()) return status;
   const uint64_t hash = options_.hash.Hash(key);
-  if (absl::Status status = SetLocally(key, hash, value); !status.ok()) {
-    return status;
-  }
-  if (!hot_shards_.empty()) HotShardFor(hash).Erase(key, hash);
-  return absl::OkStatus();
+  absl::Status status = SetLocally(key, hash, value);
+  if (!hot_shards_.empty()) DropCopy(key, hash);
+  return status;
 }
 
 absl::Status CacheGroup::RemoveForPeer(absl::string_view key) {
@@ -450,6 +507,8 @@ CacheGroupStats CacheGroup::GetStats() const {
     stats.hot_hits += s.hits;
     stats.hot_bytes += s.bytes;
     stats.hot_items += s.items;
+    stats.evictions += s.evictions;
+    stats.too_large += s.too_large;
   }
   stats.hits += stats.hot_hits;
   stats.bytes += stats.hot_bytes;

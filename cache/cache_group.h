@@ -30,6 +30,9 @@
 //           larger than a shard (nothing is stored, an older value of the key
 //           is dropped).
 //   Remove  InvalidArgument for a bad key; removing an absent key is OK.
+//   With peers, Set and Remove of a key owned elsewhere return the owner's
+//   error, or the failed call's (Unavailable, DeadlineExceeded, ...), each
+//   naming the peer.
 //
 // A value returned by Get is a ByteView: it shares the cached bytes without
 // copying them and stays valid after the entry is evicted. An empty value is a
@@ -72,14 +75,20 @@
 //   - An owner that gives no answer (down, slower than the peer call's
 //     deadline, refusing the request) is counted in peer_errors, and this
 //     process loads the key with its own getter, into the hot cache.
+//   - A copy is kept only if no Set or Remove of its key reached this
+//     process while it was being fetched, so none outlives a newer value.
 //   - Requests from peers (the *ForPeer calls, made by a peer server) are
 //     answered from this process alone and never forwarded: processes whose
 //     peer lists disagree cannot bounce a key between them.
-//   - Set goes to the owner; Remove removes at the owner. Both then drop the
-//     key from every other process (their hot caches, and any entry they
-//     hold from an older peer list); a process that cannot be reached then
-//     is counted in peer_errors, not reported, as it holds nothing after a
-//     restart.
+//   - Set goes to the owner; Remove removes at the owner, and returns its
+//     error. Both then drop the key from every other process (their hot
+//     caches, and any entry they hold from an older peer list), one after
+//     another, also after a failed Set (which may have dropped the owner's
+//     older value). A process that cannot be reached then is counted in
+//     peer_errors, not reported: its hot cache is empty when it comes back.
+//     Entries it held as owner from an older list and wrote to its store,
+//     however, come back with the store and are served until evicted or
+//     removed again.
 // Without peers none of this runs, and a hit costs what it did.
 //
 // Thread safety: every method may be called from any number of threads.
@@ -93,6 +102,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -178,7 +188,7 @@ struct CacheGroupStats {
   uint64_t store_write_errors = 0;  // failed writes and deletes
   // Peers (all zero without peers), named after groupcache's.
   uint64_t peer_loads = 0;   // misses the owner peer answered (value or error)
-  uint64_t peer_errors = 0;  // peer calls that got no answer
+  uint64_t peer_errors = 0;  // peer calls that failed (a Get: no answer)
   uint64_t served_for_peers = 0;  // requests from peers answered here
   uint64_t hot_hits = 0;   // hits on the hot cache (also counted in `hits`)
   uint64_t hot_bytes = 0;  // charged bytes in the hot cache (also in `bytes`)
@@ -203,10 +213,12 @@ class CacheGroup {
   // The value of `key`: from memory, or loaded once through the getter.
   absl::StatusOr<ByteView> Get(absl::string_view key);
 
-  // Stores a copy of `value` under `key`, replacing any older value.
+  // Stores a copy of `value` under `key`, replacing any older value. With
+  // peers, at the key's owner: its error, or the call's.
   absl::Status Set(absl::string_view key, absl::string_view value);
 
-  // Drops `key` from memory if present.
+  // Drops `key` from memory if present. With peers, at the key's owner
+  // first: its error, or the call's, and nothing else is dropped.
   absl::Status Remove(absl::string_view key);
 
   // The calls a peer server makes for requests from other processes: the
@@ -218,6 +230,10 @@ class CacheGroup {
   // `*value` set), without waiting on anything; false otherwise, counting
   // nothing.
   bool GetForPeerIfHeld(absl::string_view key, ByteView* value);
+  // GetForPeer, unless it would wait for a load of `key` already running
+  // (for a peer or a Get): then std::nullopt at once, counting nothing.
+  std::optional<absl::StatusOr<ByteView>> GetForPeerUnlessLoading(
+      absl::string_view key);
   absl::Status SetForPeer(absl::string_view key, absl::string_view value);
   absl::Status RemoveForPeer(absl::string_view key);
 
@@ -254,20 +270,33 @@ class CacheGroup {
   // Load's path with peers: the hot cache, then the owner.
   absl::StatusOr<ByteView> LoadFromOwner(absl::string_view key, uint64_t hash,
                                          LruShard& shard);
-  // Calls the getter, once for concurrent calls of Load and GetForPeer, and
-  // keeps the value in `into`: `shard`, as the key's owner (writing through
-  // to the store), or the hot cache.
+  // Loads `key` as its owner: the getter, once for concurrent calls of Load
+  // and GetForPeer, its value kept in `shard` (and written to the store).
   absl::StatusOr<ByteView> LoadLocally(absl::string_view key, uint64_t hash,
-                                       LruShard& shard, LruShard& into);
+                                       LruShard& shard);
+  // GetForPeer when `wait`, GetForPeerUnlessLoading otherwise.
+  std::optional<absl::StatusOr<ByteView>> ServePeerGet(absl::string_view key,
+                                                       bool wait);
+  // Calls the getter and keeps its value in `into` as the key's owner
+  // (writing through to the store); with `into` null, keeps nothing.
   absl::StatusOr<ByteView> CallGetter(absl::string_view key, uint64_t hash,
-                                      LruShard& into, bool owned);
+                                      LruShard* into);
+  // The hot cache's copies of a key's stripe change generation whenever a
+  // Set or Remove drops one of them. HotGeneration reads it before a fetch;
+  // KeepCopy keeps the fetched value only if it has not changed since, and
+  // returns it either way; DropCopy drops the key's copy.
+  uint64_t HotGeneration(uint64_t hash) const;
+  ByteView KeepCopy(absl::string_view key, uint64_t hash, uint64_t generation,
+                    absl::string_view value);
+  void DropCopy(absl::string_view key, uint64_t hash);
   // Set and Remove in this process alone.
   absl::Status SetLocally(absl::string_view key, uint64_t hash,
                           absl::string_view value);
   // `owned`: this process owns the key, so its store is told even of a key
   // not in memory.
   absl::Status RemoveLocally(absl::string_view key, uint64_t hash, bool owned);
-  // Asks every peer but `owner` to drop `key`; failures are counted.
+  // Asks every peer but `owner`, one after another, to drop `key`; failures
+  // are counted.
   void RemoveFromOthers(absl::string_view key, const PeerClient* owner);
   absl::Status ReplayStore();
   std::mutex& KeyLock(uint64_t hash) const {
@@ -299,7 +328,9 @@ class CacheGroup {
   struct alignas(64) PaddedMutex {
     std::mutex mu;
   };
-  std::unique_ptr<PaddedMutex[]> key_locks_;  // Only with a store.
+  std::unique_ptr<PaddedMutex[]> key_locks_;  // With a store or peers.
+  // With peers, one per key lock, guarded by it (see HotGeneration).
+  std::unique_ptr<uint64_t[]> hot_generations_;
   std::atomic<uint64_t> store_replayed_{0};
   std::atomic<uint64_t> store_writes_{0};
   std::atomic<uint64_t> store_deletes_{0};

@@ -52,7 +52,16 @@ class SingleFlight {
   // another caller's call.
   absl::StatusOr<T> Do(absl::string_view key,
                        absl::FunctionRef<absl::StatusOr<T>()> function,
-                       bool* shared = nullptr);
+                       bool* shared = nullptr) {
+    return *Run(key, function, /*wait=*/true, shared);
+  }
+
+  // Do(), except that when a call for `key` is already running it returns
+  // std::nullopt at once instead of waiting for that call.
+  std::optional<absl::StatusOr<T>> TryDo(
+      absl::string_view key, absl::FunctionRef<absl::StatusOr<T>()> function) {
+    return Run(key, function, /*wait=*/false, nullptr);
+  }
 
   // Callers so far that received another caller's result.
   uint64_t shared_calls() const {
@@ -60,6 +69,11 @@ class SingleFlight {
   }
 
  private:
+  // Do() when `wait`; TryDo() otherwise.
+  std::optional<absl::StatusOr<T>> Run(
+      absl::string_view key, absl::FunctionRef<absl::StatusOr<T>()> function,
+      bool wait, bool* shared);
+
   struct Call {
     std::thread::id runner;
     std::mutex mu;
@@ -75,9 +89,9 @@ class SingleFlight {
 };
 
 template <typename T>
-absl::StatusOr<T> SingleFlight<T>::Do(
+std::optional<absl::StatusOr<T>> SingleFlight<T>::Run(
     absl::string_view key, absl::FunctionRef<absl::StatusOr<T>()> function,
-    bool* shared) {
+    bool wait, bool* shared) {
   std::shared_ptr<Call> call;
   bool leader = false;
   {
@@ -87,10 +101,12 @@ absl::StatusOr<T> SingleFlight<T>::Do(
       it->second = std::make_shared<Call>();
       it->second->runner = std::this_thread::get_id();
       leader = true;
+    } else if (!wait) {
+      return std::nullopt;
     } else if (it->second->runner == std::this_thread::get_id()) {
-      return absl::FailedPreconditionError(absl::StrCat(
+      return absl::StatusOr<T>(absl::FailedPreconditionError(absl::StrCat(
           "singleflight: the call for key \"", absl::CEscape(key),
-          "\" re-entered itself and would wait on itself forever"));
+          "\" re-entered itself and would wait on itself forever")));
     }
     call = it->second;
   }

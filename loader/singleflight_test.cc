@@ -3,6 +3,7 @@
 #include "loader/singleflight.h"
 
 #include <atomic>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -125,6 +126,42 @@ TEST(SingleFlightTest, ReenteringTheSameKeyFailsInsteadOfHanging) {
   EXPECT_THAT(outer.status().message(), HasSubstr("\"loop\""));
   // The key is usable again afterwards.
   EXPECT_EQ(*flight.Do("loop", [] { return absl::StatusOr<int>(7); }), 7);
+}
+
+TEST(SingleFlightTest, TryDoRunsWhenNothingRunsAndDoesNotWaitOtherwise) {
+  SingleFlight<std::string> flight;
+  std::optional<absl::StatusOr<std::string>> alone =
+      flight.TryDo("k", [] { return std::string("v"); });
+  ASSERT_TRUE(alone.has_value());
+  EXPECT_EQ(**alone, "v");
+  std::atomic<bool> running{false};
+  std::atomic<bool> release{false};
+  std::thread runner([&] {
+    flight
+        .Do("k",
+            [&] {
+              running = true;
+              while (!release) std::this_thread::yield();
+              return std::string("first");
+            })
+        .IgnoreError();
+  });
+  ASSERT_TRUE(WaitFor([&] { return running.load(); }));
+  bool ran = false;
+  EXPECT_FALSE(flight
+                   .TryDo("k",
+                          [&] {
+                            ran = true;
+                            return std::string("second");
+                          })
+                   .has_value());
+  EXPECT_FALSE(ran);
+  // Another key is not held up.
+  EXPECT_TRUE(
+      flight.TryDo("other", [] { return std::string("o"); }).has_value());
+  release = true;
+  runner.join();
+  EXPECT_EQ(flight.shared_calls(), 0u);
 }
 
 }  // namespace

@@ -490,10 +490,17 @@ TEST(GrpcPeerTest, APortAnotherServerListensOnIsInUse) {
   absl::StatusOr<std::unique_ptr<PeerServer>> second =
       PeerServer::Start(options);
   EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
-  // Once the first is gone, the port is free again.
+  // Once the first is gone, the port is free again; the first serves no
+  // more groups.
   (*first)->Shutdown();
   second = PeerServer::Start(options);
   EXPECT_TRUE(second.ok()) << second.status();
+  ClusterOptions cluster_options;
+  cluster_options.nodes = 1;
+  std::unique_ptr<TestCluster> cluster = TestCluster::Start(cluster_options);
+  ASSERT_NE(cluster, nullptr);
+  EXPECT_EQ((*first)->AddGroup(&cluster->node(0).group()).code(),
+            absl::StatusCode::kFailedPrecondition);
 }
 
 TEST(GrpcPeerTest, GroupsAndClustersInOneProcessDoNotMix) {

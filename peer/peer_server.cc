@@ -52,6 +52,7 @@ class PeerServer::Impl {
   explicit Impl(const PeerServerOptions& options)
       : max_message_bytes_(options.max_message_bytes),
         max_concurrent_requests_(options.max_concurrent_requests),
+        quick_loads_inline_(options.quick_loads_inline),
         workers_(options.worker_threads) {}
 
   // Waits until every call has been answered and deleted: after the
@@ -137,6 +138,7 @@ class PeerServer::Impl {
 
   const size_t max_message_bytes_;
   const int max_concurrent_requests_;
+  const bool quick_loads_inline_;
   // Requests between their arrival and their answer.
   std::atomic<int> running_{0};
   std::mutex mu_;
@@ -265,9 +267,12 @@ void PeerServer::Impl::HandleGet(Impl& impl, GetCall* call) {
   if (served->group().GetForPeerIfHeld(call->request().key(), &held)) {
     return call->Respond(impl.Answer(held, call->response()));
   }
-  if (served->LoadsAreQuick()) {
-    return call->Respond(
-        impl.Answer(served->Load(call->request().key()), call->response()));
+  if (impl.quick_loads_inline_ && served->LoadsAreQuick()) {
+    std::optional<absl::StatusOr<ByteView>> loaded =
+        served->LoadUnlessLoading(call->request().key());
+    if (loaded.has_value()) {
+      return call->Respond(impl.Answer(*loaded, call->response()));
+    }
   }
   call->Defer([&impl, call, served] {
     call->RespondLater(
@@ -381,6 +386,11 @@ absl::StatusOr<std::unique_ptr<PeerServer>> PeerServer::Start(
 absl::Status PeerServer::AddGroup(CacheGroup* group) {
   if (group == nullptr) {
     return absl::InvalidArgumentError("PeerServer::AddGroup: group is null");
+  }
+  std::lock_guard<std::mutex> lock(shutdown_mu_);
+  if (impl_ == nullptr) {
+    return absl::FailedPreconditionError(
+        "PeerServer::AddGroup: the server is shut down");
   }
   return impl_->AddGroup(group);
 }

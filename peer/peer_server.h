@@ -13,10 +13,11 @@
 //   (*server)->AddGroup(group.get());
 //
 // Requests for keys the group holds are answered on the thread that takes
-// them; the others (getter calls, store writes) go to worker threads, so a
-// slow load holds up no request for a held key. Shutdown waits for getter
-// calls already running for peers.
-//
+// them, and so are loads while the group's loads have lately been quicker
+// than handing them to another thread (served_group.h); the others (slow
+// getter calls, store writes) go to worker threads, so a slow load holds up
+// no request for a held key.
+
 // Limits, so that a peer cannot exhaust the process: messages above
 // max_message_bytes are refused (RESOURCE_EXHAUSTED, and a value larger than
 // that is not sent: the asker loads it itself), and requests beyond
@@ -71,6 +72,11 @@ struct PeerServerOptions {
   // Threads that run getter calls and store writes for peers; requests that
   // need one wait for a free thread, in order.
   int worker_threads = 16;
+
+  // Whether loads run on the polling thread while they have lately been
+  // quick (served_group.h). Turn it off for a getter that is usually quick
+  // but may block for long: every load then goes to a worker.
+  bool quick_loads_inline = true;
 };
 
 class PeerServer {
@@ -81,11 +87,13 @@ class PeerServer {
       PeerServerOptions options);
 
   // Serves `group` from now on, by its name. AlreadyExists when a group of
-  // that name is served already.
+  // that name is served already; FailedPrecondition after Shutdown.
   absl::Status AddGroup(CacheGroup* group);
 
-  // Stops accepting requests, waits up to a second for those running, then
-  // cancels the rest. Also done by the destructor; later calls do nothing.
+  // Stops accepting requests, gives those running a second before gRPC
+  // cancels them, and waits for the getter calls and store writes already
+  // running for peers to end (their answers are dropped). Also done by the
+  // destructor; later calls do nothing, and AddGroup fails.
   ~PeerServer();
   void Shutdown();
 

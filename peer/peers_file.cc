@@ -2,7 +2,12 @@
 
 #include "peer/peers_file.h"
 
-#include <fstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -15,22 +20,38 @@ namespace {
 constexpr size_t kMaxPeersFileBytes = 1 << 20;
 
 absl::StatusOr<std::string> ReadSmallFile(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    return absl::NotFoundError(
-        absl::StrCat("peers file \"", path, "\" cannot be opened"));
+  // O_NONBLOCK: a FIFO or a device at the path must not block the watcher
+  // (and so its destructor); only a regular file is read.
+  const int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    return absl::NotFoundError(absl::StrCat(
+        "peers file \"", path, "\" cannot be opened: ", strerror(errno)));
+  }
+  struct stat info;
+  if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    close(fd);
+    return absl::InvalidArgumentError(
+        absl::StrCat("peers file \"", path, "\" is not a regular file"));
   }
   std::string contents(kMaxPeersFileBytes + 1, '\0');
-  file.read(contents.data(), contents.size());
-  if (file.bad()) {
-    return absl::DataLossError(
-        absl::StrCat("peers file \"", path, "\" cannot be read"));
+  size_t size = 0;
+  while (size < contents.size()) {
+    const ssize_t n = read(fd, contents.data() + size, contents.size() - size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      close(fd);
+      return absl::DataLossError(
+          absl::StrCat("peers file \"", path, "\" cannot be read"));
+    }
+    if (n == 0) break;
+    size += n;
   }
-  contents.resize(file.gcount());
-  if (contents.size() > kMaxPeersFileBytes) {
+  close(fd);
+  if (size > kMaxPeersFileBytes) {
     return absl::InvalidArgumentError(absl::StrCat(
         "peers file \"", path, "\" is over ", kMaxPeersFileBytes, " bytes"));
   }
+  contents.resize(size);
   return contents;
 }
 
@@ -39,10 +60,10 @@ absl::StatusOr<std::string> ReadSmallFile(const std::string& path) {
 absl::StatusOr<std::unique_ptr<PeersFileWatcher>> PeersFileWatcher::Start(
     std::string path, std::shared_ptr<PeerPool> pool, absl::Duration interval,
     OnChange on_change) {
-  if (interval <= absl::ZeroDuration()) {
+  if (interval < absl::Milliseconds(1)) {
     return absl::InvalidArgumentError(
         absl::StrCat("peers file interval is ", absl::FormatDuration(interval),
-                     ", must be positive"));
+                     ", must be at least 1ms"));
   }
   std::unique_ptr<PeersFileWatcher> watcher(new PeersFileWatcher(
       std::move(path), std::move(pool), interval, std::move(on_change)));
@@ -70,7 +91,10 @@ PeersFileWatcher::~PeersFileWatcher() {
 
 absl::Status PeersFileWatcher::Poll() {
   absl::StatusOr<std::string> contents = ReadSmallFile(path_);
-  if (contents.ok() && *contents == last_contents_) return absl::OkStatus();
+  if (contents.ok() && *contents == last_contents_) {
+    unreadable_reported_ = false;  // Readable again, as it was.
+    return absl::OkStatus();
+  }
   absl::Status status = contents.status();
   if (status.ok()) {
     absl::StatusOr<std::vector<std::string>> addresses =

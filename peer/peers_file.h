@@ -41,7 +41,8 @@ class PeersFileWatcher {
   using OnChange = std::function<void(const absl::Status&)>;
 
   // Applies the file's list now: its error if the file cannot be read or
-  // parsed, or the interval is not positive. Then watches it.
+  // parsed (or is not a regular file), or the interval is under 1 ms. Then
+  // watches it.
   static absl::StatusOr<std::unique_ptr<PeersFileWatcher>> Start(
       std::string path, std::shared_ptr<PeerPool> pool, absl::Duration interval,
       OnChange on_change = nullptr);

@@ -2,6 +2,7 @@
 
 #include "peer/peers_file.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -126,9 +127,10 @@ TEST_F(PeersFileTest, StartRefusesAMissingOrBadFile) {
   EXPECT_THAT(pool_->addresses(), ElementsAre(kSelf));
 }
 
-TEST_F(PeersFileTest, TheIntervalMustBePositive) {
+TEST_F(PeersFileTest, TheIntervalMustBeAtLeastAMillisecond) {
   WriteFile("127.0.0.1:7001\n");
-  for (absl::Duration interval : {absl::ZeroDuration(), absl::Seconds(-1)}) {
+  for (absl::Duration interval :
+       {absl::ZeroDuration(), absl::Seconds(-1), absl::Microseconds(999)}) {
     const absl::Status status =
         PeersFileWatcher::Start(path_, pool_, interval).status();
     EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
@@ -195,6 +197,33 @@ TEST_F(PeersFileTest, ADeletedFileKeepsTheList) {
     return pool_->addresses() ==
            std::vector<std::string>{"127.0.0.1:7001", "127.0.0.1:7006"};
   }));
+}
+
+TEST_F(PeersFileTest, AFifoIsRefusedWithoutBlocking) {
+  const std::string fifo = path_ + ".fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  const absl::Status status =
+      PeersFileWatcher::Start(fifo, pool_, kInterval).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("not a regular file"));
+  unlink(fifo.c_str());
+}
+
+TEST_F(PeersFileTest, AnOutageAfterTheFileCameBackIsReportedAgain) {
+  WriteFile("127.0.0.1:7001 127.0.0.1:7002\n");
+  Reports reports;
+  std::unique_ptr<PeersFileWatcher> watcher = StartWatcher(&reports);
+  ASSERT_NE(watcher, nullptr);
+  const size_t applied = reports.size();
+  for (int outage = 1; outage <= 2; ++outage) {
+    ASSERT_EQ(rename(path_.c_str(), (path_ + ".away").c_str()), 0);
+    EXPECT_TRUE(WaitFor([&] { return reports.size() == applied + outage; }))
+        << "outage " << outage;
+    // The same contents come back: nothing to apply, nothing reported.
+    ASSERT_EQ(rename((path_ + ".away").c_str(), path_.c_str()), 0);
+    LetItPollAWhile();
+  }
+  EXPECT_EQ(reports.size(), applied + 2);
 }
 
 TEST_F(PeersFileTest, DestructionStopsTheWatcher) {

@@ -10,9 +10,13 @@
 //
 // Lately: a moving average over the last several loads (each weighs 1/8),
 // starting as if loads were slow, so a getter is handed off until it has
-// shown to be quick, and again as soon as a few loads are slow. The price:
-// the first slow load after quick ones holds up the polling thread it runs
-// on (and the requests behind it) for as long as it takes.
+// shown to be quick, and again as soon as a few loads are slow. A load on
+// the polling thread never waits for another's load of the same key (that
+// one is handed off). The price: the first slow load after quick ones holds
+// up the polling thread it runs on, and the requests behind it, for as long
+// as it takes; a getter that can hang must not be quick on average, or the
+// server must be told to hand every load off
+// (PeerServerOptions::quick_loads_inline).
 //
 // Thread safety: every method may be called concurrently.
 
@@ -22,6 +26,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -49,17 +54,31 @@ class ServedGroup {
   absl::StatusOr<ByteView> Load(absl::string_view key) {
     const auto start = std::chrono::steady_clock::now();
     absl::StatusOr<ByteView> value = group_->GetForPeer(key);
-    const int64_t took = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                             std::chrono::steady_clock::now() - start)
-                             .count();
-    // Racing updates may lose one another's sample; the average stays one.
-    const int64_t average = average_load_ns_.load(std::memory_order_relaxed);
-    average_load_ns_.store(average + (took - average) / 8,
-                           std::memory_order_relaxed);
+    Record(std::chrono::steady_clock::now() - start);
+    return value;
+  }
+
+  // group().GetForPeerUnlessLoading(key), timed into the average when it
+  // loads: std::nullopt, without waiting, when a load of `key` is running.
+  std::optional<absl::StatusOr<ByteView>> LoadUnlessLoading(
+      absl::string_view key) {
+    const auto start = std::chrono::steady_clock::now();
+    std::optional<absl::StatusOr<ByteView>> value =
+        group_->GetForPeerUnlessLoading(key);
+    if (value.has_value()) Record(std::chrono::steady_clock::now() - start);
     return value;
   }
 
  private:
+  void Record(std::chrono::steady_clock::duration took) {
+    const int64_t ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(took).count();
+    // Racing updates may lose one another's sample; the average stays one.
+    const int64_t average = average_load_ns_.load(std::memory_order_relaxed);
+    average_load_ns_.store(average + (ns - average) / 8,
+                           std::memory_order_relaxed);
+  }
+
   CacheGroup* const group_;
   std::atomic<int64_t> average_load_ns_{100 * kQuickLoad.count()};
 };

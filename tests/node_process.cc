@@ -22,6 +22,9 @@ namespace testing {
 
 absl::StatusOr<std::unique_ptr<NodeProcess>> NodeProcess::Start(
     const std::vector<std::string>& argv) {
+  // A write to a child that died is an error to report, not a signal that
+  // kills the test.
+  signal(SIGPIPE, SIG_IGN);
   int to_child[2];
   int from_child[2];
   if (pipe2(to_child, O_CLOEXEC) != 0 || pipe2(from_child, O_CLOEXEC) != 0) {

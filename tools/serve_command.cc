@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cstdio>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <utility>
 #include <vector>
@@ -69,16 +70,18 @@ std::string StatsLine(const CacheGroupStats& stats) {
       stats.bytes);
 }
 
-// Logs a peer list now in use, and warns when it leaves this node out.
-void LogPeers(const std::vector<std::string>& peers, const std::string& self,
-              std::ostream& log) {
-  log << "serve: peers (" << peers.size() << "): " << absl::StrJoin(peers, ", ")
-      << "\n";
+// The log lines for a peer list now in use: the list, and a warning when
+// it leaves this node out.
+std::string PeersLog(const std::vector<std::string>& peers,
+                     const std::string& self) {
+  std::string lines = absl::StrCat("serve: peers (", peers.size(),
+                                   "): ", absl::StrJoin(peers, ", "), "\n");
   if (!absl::c_linear_search(peers, self)) {
-    log << "serve: warning: this node (" << self
-        << ") is not on the list: it owns no key and asks its peers for all\n";
+    absl::StrAppend(&lines, "serve: warning: this node (", self,
+                    ") is not on the list: it owns no key and asks its peers "
+                    "for all\n");
   }
-  log.flush();
+  return lines;
 }
 
 }  // namespace
@@ -198,6 +201,13 @@ absl::Status RunServe(const ServeOptions& options, std::ostream& out,
   if (!options.port_file.empty()) std::remove(options.port_file.c_str());
 
   TerminationSignals signals;  // Before the node starts its threads.
+  // The peers file's watcher logs from its own thread: whole lines, one
+  // writer at a time.
+  std::mutex log_mu;
+  const auto say = [&log, &log_mu](absl::string_view lines) {
+    std::lock_guard<std::mutex> lock(log_mu);
+    log << lines << std::flush;
+  };
   // Whether the peers file is watched: the error of its first read is
   // WatchPeersFile's, reported by the caller, not by `on_change`. Outlives
   // the node.
@@ -212,12 +222,12 @@ absl::Status RunServe(const ServeOptions& options, std::ostream& out,
   const auto watch = [&] {
     absl::Status status = node.WatchPeersFile(
         options.peers_file, options.peers_interval,
-        [&node, &log, &watching](const absl::Status& change) {
+        [&node, &say, &watching](const absl::Status& change) {
           if (change.ok()) {
-            LogPeers(node.pool().addresses(), node.self(), log);
+            say(PeersLog(node.pool().addresses(), node.self()));
           } else if (watching.load()) {
-            log << "serve: " << change.message() << "; the list in use stays\n"
-                << std::flush;
+            say(absl::StrCat("serve: ", change.message(),
+                             "; the list in use stays\n"));
           }
         });
     watching = status.ok();
@@ -230,14 +240,13 @@ absl::Status RunServe(const ServeOptions& options, std::ostream& out,
   bool file_pending = false;
   if (options.peers.has_value()) {
     status = node.SetPeers(peers);
-    if (status.ok()) LogPeers(peers, node.self(), log);
+    if (status.ok()) say(PeersLog(peers, node.self()));
   } else if (access(options.peers_file.c_str(), F_OK) == 0) {
     status = watch();
   } else {
     file_pending = true;
-    log << "serve: waiting for the peers file \"" << options.peers_file
-        << "\"; until it exists this node owns every key\n"
-        << std::flush;
+    say(absl::StrCat("serve: waiting for the peers file \"", options.peers_file,
+                     "\"; until it exists this node owns every key\n"));
   }
   if (status.ok() && !options.port_file.empty()) {
     status = WriteFileAtomically(options.port_file, node.self() + "\n");
@@ -266,7 +275,7 @@ absl::Status RunServe(const ServeOptions& options, std::ostream& out,
         file_pending = false;
       } else if (watched.ToString() != last_file_error) {
         last_file_error = watched.ToString();
-        log << "serve: " << watched.message() << "\n" << std::flush;
+        say(absl::StrCat("serve: ", watched.message(), "\n"));
       }
     }
     if (with_stats && absl::Now() >= next_stats) {
@@ -274,7 +283,7 @@ absl::Status RunServe(const ServeOptions& options, std::ostream& out,
       next_stats += options.stats_interval;
     }
   }
-  log << "serve: " << strsignal(signal) << ": stopping\n" << std::flush;
+  say(absl::StrCat("serve: ", strsignal(signal), ": stopping\n"));
   if (with_stats) out << StatsLine(node.group().GetStats()) << std::endl;
   if (!options.port_file.empty()) std::remove(options.port_file.c_str());
   status = node.Close();

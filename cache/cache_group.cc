@@ -2,6 +2,8 @@
 
 #include "cache/cache_group.h"
 
+#include <algorithm>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/escaping.h"
@@ -406,12 +408,25 @@ absl::Status CacheGroup::RemoveLocally(absl::string_view key, uint64_t hash,
 
 void CacheGroup::RemoveFromOthers(absl::string_view key,
                                   const PeerClient* owner) {
-  for (const std::shared_ptr<PeerClient>& peer : options_.peers->Others()) {
-    if (peer.get() == owner) continue;
-    if (!peer->Remove(options_.name, key).ok()) {
+  std::vector<std::shared_ptr<PeerClient>> peers = options_.peers->Others();
+  peers.erase(std::remove_if(peers.begin(), peers.end(),
+                             [owner](const std::shared_ptr<PeerClient>& peer) {
+                               return peer.get() == owner;
+                             }),
+              peers.end());
+  const auto remove = [&](PeerClient& peer) {
+    if (!peer.Remove(options_.name, key).ok()) {
       peer_errors_.fetch_add(1, std::memory_order_relaxed);
     }
+  };
+  // All at once: one peer slow to answer costs its timeout once, not once
+  // per peer after it.
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < peers.size(); ++i) {
+    threads.emplace_back([&remove, peer = peers[i].get()] { remove(*peer); });
   }
+  if (!peers.empty()) remove(*peers[0]);
+  for (std::thread& thread : threads) thread.join();
 }
 
 absl::StatusOr<ByteView> CacheGroup::GetForPeer(absl::string_view key) {

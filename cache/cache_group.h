@@ -82,8 +82,8 @@
 //     peer lists disagree cannot bounce a key between them.
 //   - Set goes to the owner; Remove removes at the owner, and returns its
 //     error. Both then drop the key from every other process (their hot
-//     caches, and any entry they hold from an older peer list), one after
-//     another, also after a failed Set (which may have dropped the owner's
+//     caches, and any entry they hold from an older peer list), all at
+//     once, also after a failed Set (which may have dropped the owner's
 //     older value). A process that cannot be reached then is counted in
 //     peer_errors, not reported: its hot cache is empty when it comes back.
 //     Entries it held as owner from an older list and wrote to its store,
@@ -295,8 +295,8 @@ class CacheGroup {
   // `owned`: this process owns the key, so its store is told even of a key
   // not in memory.
   absl::Status RemoveLocally(absl::string_view key, uint64_t hash, bool owned);
-  // Asks every peer but `owner`, one after another, to drop `key`; failures
-  // are counted.
+  // Asks every peer but `owner` to drop `key`, all at once, and waits for
+  // their answers; failures are counted.
   void RemoveFromOthers(absl::string_view key, const PeerClient* owner);
   absl::Status ReplayStore();
   std::mutex& KeyLock(uint64_t hash) const {

@@ -219,6 +219,30 @@ TEST(GrpcPeerTest, APeerThatNeverAnswersCostsOneTimeout) {
   EXPECT_EQ(cluster->node(0).stats().peer_errors, 1u);
 }
 
+TEST(GrpcPeerTest, PeersThatNeverAnswerCostARemoveOneTimeoutInAll) {
+  ClusterOptions options;
+  options.client.timeout = absl::Milliseconds(500);
+  std::unique_ptr<TestCluster> cluster = TestCluster::Start(options);
+  ASSERT_NE(cluster, nullptr);
+  SilentListener first;
+  SilentListener second;
+  std::vector<std::string> list = cluster->addresses();
+  list.push_back(first.address());
+  list.push_back(second.address());
+  ASSERT_TRUE(cluster->node(0).pool->SetPeers(list).ok());
+  const OwnerPicker picker = *OwnerPicker::Create(list);
+  std::string key;
+  for (int i = 0; key.empty() || picker.Pick(key) != 0; ++i) {
+    key = absl::StrCat("mine-", i);
+  }
+  const absl::Time start = absl::Now();
+  EXPECT_TRUE(cluster->node(0).group().Remove(key).ok());
+  // The four others are asked at once: the two silent ones time out
+  // together, not one after the other.
+  EXPECT_LT(absl::Now() - start, absl::Milliseconds(900));
+  EXPECT_EQ(cluster->node(0).stats().peer_errors, 2u);
+}
+
 TEST(GrpcPeerTest, AnOwnerSlowerThanTheTimeoutCostsOneTimeout) {
   ClusterOptions options;
   options.client.timeout = absl::Milliseconds(300);

@@ -33,6 +33,13 @@ absl::StatusOr<std::unique_ptr<CacheGroup>> CacheGroup::Create(
         absl::StrCat(where, "num_shards is ", options.num_shards,
                      ", must be in [1, ", kMaxShards, "]"));
   }
+  if (options.capacity_bytes / options.num_shards < kMinShardCapacity) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        where, "capacity_bytes ", options.capacity_bytes, " over num_shards ",
+        options.num_shards, " leaves ",
+        options.capacity_bytes / options.num_shards,
+        " bytes per shard, below the minimum of ", kMinShardCapacity));
+  }
   if (options.peers != nullptr && options.hot_cache_bytes == 0) {
     options.hot_cache_bytes = options.capacity_bytes / 8;
   }
@@ -44,7 +51,7 @@ absl::StatusOr<std::unique_ptr<CacheGroup>> CacheGroup::Create(
       options.hot_cache_bytes >= options.capacity_bytes) {
     return absl::InvalidArgumentError(absl::StrCat(
         where, "hot_cache_bytes ", options.hot_cache_bytes,
-        " leaves nothing of capacity_bytes ", options.capacity_bytes));
+        " must be less than capacity_bytes ", options.capacity_bytes));
   }
   const size_t per_shard =
       (options.capacity_bytes - options.hot_cache_bytes) / options.num_shards;

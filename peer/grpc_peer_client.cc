@@ -93,10 +93,9 @@ class GrpcPeerClient : public PeerClient {
  private:
   absl::Status CallError(absl::string_view call,
                          const grpc::Status& status) const {
-    return absl::Status(
-        static_cast<absl::StatusCode>(status.error_code()),
-        absl::StrCat("peer ", address_, ": ", call,
-                     " got no answer: ", status.error_message()));
+    return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                        absl::StrCat("peer ", address_, ": ", call,
+                                     " failed: ", status.error_message()));
   }
 
   // The owner's error, said to come from it.

@@ -182,7 +182,8 @@ class PeerServer::Impl::Call final : public Tag {
         handle_(impl_, this);
         return;
       case State::kDeferred: {
-        // The worker's answer, and all it wrote, happened before this.
+        // Taking handoff_ orders this after the worker's answer and all it
+        // wrote.
         std::lock_guard<std::mutex> lock(handoff_);
         Respond(deferred_status_);
         return;

@@ -24,29 +24,15 @@ absl::Status Validate(const ClusterDemoOptions& options) {
     return absl::InvalidArgumentError(absl::StrCat(
         "demo: --nodes must be in [2, 64] for a cluster, got ", options.nodes));
   }
-  if (options.threads < 1 || options.threads > 1024) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "demo: --threads must be in [1, 1024], got ", options.threads));
+  if (absl::Status status =
+          CheckDemoWorkload(options.threads, options.keys, options.key_size,
+                            options.zipf_exponent, options.source_latency);
+      !status.ok()) {
+    return status;
   }
   if (options.duration <= absl::ZeroDuration() ||
       options.duration > absl::Hours(24)) {
     return absl::InvalidArgumentError("demo: --duration must be in (0, 24h]");
-  }
-  if (options.keys < 1 || options.keys > (size_t{1} << 26)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("demo: --keys must be in [1, 2^26], got ", options.keys));
-  }
-  if (absl::Status status = CheckKeySize(options.keys, options.key_size);
-      !status.ok()) {
-    return status;
-  }
-  if (!(options.zipf_exponent > 0 && options.zipf_exponent < 10)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "demo: --zipf must be in (0, 10), got ", options.zipf_exponent));
-  }
-  if (options.source_latency < absl::ZeroDuration()) {
-    return absl::InvalidArgumentError(
-        "demo: --source_latency must not be negative");
   }
   if (options.peer_timeout <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("demo: --peer_timeout must be positive");

@@ -104,28 +104,14 @@ std::string ProgressLine(const CacheGroupStats& stats, double elapsed,
 absl::Status RunDemo(const DemoOptions& options, std::ostream& out,
                      std::ostream& progress, bool progress_is_terminal,
                      DemoResult* result) {
-  if (options.threads < 1 || options.threads > 1024) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "demo: --threads must be in [1, 1024], got ", options.threads));
-  }
-  if (options.duration <= absl::ZeroDuration()) {
-    return absl::InvalidArgumentError("demo: --duration must be positive");
-  }
-  if (options.keys < 1 || options.keys > (size_t{1} << 26)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("demo: --keys must be in [1, 2^26], got ", options.keys));
-  }
-  if (absl::Status status = CheckKeySize(options.keys, options.key_size);
+  if (absl::Status status =
+          CheckDemoWorkload(options.threads, options.keys, options.key_size,
+                            options.zipf_exponent, options.source_latency);
       !status.ok()) {
     return status;
   }
-  if (!(options.zipf_exponent > 0 && options.zipf_exponent < 10)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "demo: --zipf must be in (0, 10), got ", options.zipf_exponent));
-  }
-  if (options.source_latency < absl::ZeroDuration()) {
-    return absl::InvalidArgumentError(
-        "demo: --source_latency must not be negative");
+  if (options.duration <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("demo: --duration must be positive");
   }
   absl::StatusOr<HashStrategy> hash = HashStrategy::FromName(options.hash);
   if (!hash.ok()) {
@@ -329,6 +315,31 @@ absl::Status CheckKeySize(size_t keys, size_t key_size) {
     return absl::InvalidArgumentError(
         absl::StrCat("demo: --key_size must be in [", digits + 1,
                      ", 1024] for ", keys, " keys, got ", key_size));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckDemoWorkload(int threads, size_t keys, size_t key_size,
+                               double zipf_exponent,
+                               absl::Duration source_latency) {
+  if (threads < 1 || threads > 1024) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("demo: --threads must be in [1, 1024], got ", threads));
+  }
+  if (keys < 1 || keys > (size_t{1} << 26)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("demo: --keys must be in [1, 2^26], got ", keys));
+  }
+  if (absl::Status status = CheckKeySize(keys, key_size); !status.ok()) {
+    return status;
+  }
+  if (!(zipf_exponent > 0 && zipf_exponent < 10)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("demo: --zipf must be in (0, 10), got ", zipf_exponent));
+  }
+  if (source_latency < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "demo: --source_latency must not be negative");
   }
   return absl::OkStatus();
 }

@@ -63,6 +63,13 @@ absl::Status RunDemo(const DemoOptions& options, std::ostream& out,
 // InvalidArgument otherwise, or over 1024 bytes.
 absl::Status CheckKeySize(size_t keys, size_t key_size);
 
+// The checks the single-process and the cluster demo share: OK, or
+// InvalidArgument naming the flag out of range (--threads, --keys,
+// --key_size, --zipf, --source_latency).
+absl::Status CheckDemoWorkload(int threads, size_t keys, size_t key_size,
+                               double zipf_exponent,
+                               absl::Duration source_latency);
+
 // The verdict on a run's writes through to its store: OK when
 // `failed_writes` (puts and deletes that failed) is 0; otherwise an error
 // with the code of `first_error`, the first failure, saying how many failed

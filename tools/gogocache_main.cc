@@ -154,6 +154,23 @@ gogocache::PeerNodeOptions PeerNodeOptionsFromFlags() {
   return options;
 }
 
+// The workload flags both demos take, into DemoOptions or
+// ClusterDemoOptions.
+template <typename Options>
+void SetWorkloadFlags(Options& options) {
+  options.threads = absl::GetFlag(FLAGS_threads);
+  options.duration = absl::GetFlag(FLAGS_duration);
+  options.capacity_bytes = absl::GetFlag(FLAGS_capacity);
+  options.shards = absl::GetFlag(FLAGS_shards);
+  options.hash = absl::GetFlag(FLAGS_hash);
+  options.eviction = absl::GetFlag(FLAGS_eviction);
+  options.keys = absl::GetFlag(FLAGS_keys);
+  options.key_size = absl::GetFlag(FLAGS_key_size);
+  options.zipf_exponent = absl::GetFlag(FLAGS_zipf);
+  options.value_size = absl::GetFlag(FLAGS_value_size);
+  options.source_latency = absl::GetFlag(FLAGS_source_latency);
+}
+
 absl::Status RunDemoCommand() {
   const int nodes = absl::GetFlag(FLAGS_nodes);
   const std::string report = absl::GetFlag(FLAGS_report);
@@ -172,17 +189,7 @@ absl::Status RunDemoCommand() {
           "more)");
     }
     gogocache::DemoOptions options;
-    options.threads = absl::GetFlag(FLAGS_threads);
-    options.duration = absl::GetFlag(FLAGS_duration);
-    options.capacity_bytes = absl::GetFlag(FLAGS_capacity);
-    options.shards = absl::GetFlag(FLAGS_shards);
-    options.hash = absl::GetFlag(FLAGS_hash);
-    options.eviction = absl::GetFlag(FLAGS_eviction);
-    options.keys = absl::GetFlag(FLAGS_keys);
-    options.key_size = absl::GetFlag(FLAGS_key_size);
-    options.zipf_exponent = absl::GetFlag(FLAGS_zipf);
-    options.value_size = absl::GetFlag(FLAGS_value_size);
-    options.source_latency = absl::GetFlag(FLAGS_source_latency);
+    SetWorkloadFlags(options);
     options.store = absl::GetFlag(FLAGS_store);
     return gogocache::RunDemo(options, std::cout, std::cerr,
                               isatty(STDERR_FILENO) == 1);
@@ -193,17 +200,7 @@ absl::Status RunDemoCommand() {
   }
   gogocache::ClusterDemoOptions options;
   options.nodes = nodes;
-  options.threads = absl::GetFlag(FLAGS_threads);
-  options.duration = absl::GetFlag(FLAGS_duration);
-  options.capacity_bytes = absl::GetFlag(FLAGS_capacity);
-  options.shards = absl::GetFlag(FLAGS_shards);
-  options.hash = absl::GetFlag(FLAGS_hash);
-  options.eviction = absl::GetFlag(FLAGS_eviction);
-  options.keys = absl::GetFlag(FLAGS_keys);
-  options.key_size = absl::GetFlag(FLAGS_key_size);
-  options.zipf_exponent = absl::GetFlag(FLAGS_zipf);
-  options.value_size = absl::GetFlag(FLAGS_value_size);
-  options.source_latency = absl::GetFlag(FLAGS_source_latency);
+  SetWorkloadFlags(options);
   options.peer_timeout = absl::GetFlag(FLAGS_peer_timeout);
   options.tls_dir = absl::GetFlag(FLAGS_tls_dir);
   options.report_kv = report == "kv";

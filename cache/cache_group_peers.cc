@@ -1,0 +1,155 @@
+// Copyright 2026 The gogocache Authors.
+//
+// CacheGroup's part in a cache spread over peers (see "Peers" in
+// cache_group.h): asking a key's owner, the hot cache's copies and their
+// generations, dropping copies elsewhere, and answering requests from peers.
+// The rest of the group is in cache_group.cc.
+
+#include <algorithm>
+#include <thread>
+#include <utility>
+
+#include "cache/cache_group.h"
+
+namespace gogocache {
+
+absl::StatusOr<ByteView> CacheGroup::LoadFromOwner(absl::string_view key,
+                                                   uint64_t hash,
+                                                   LruShard& shard) {
+  ByteView value;
+  if (HotShardFor(hash).Lookup(key, hash, &value, /*count=*/false)) {
+    return value;
+  }
+  const std::shared_ptr<PeerClient> owner = options_.peers->Owner(key);
+  if (owner == nullptr) return LoadLocally(key, hash, shard);
+  const uint64_t generation = HotGeneration(hash);
+  absl::StatusOr<std::string> answer;
+  if (!owner->Get(options_.name, key, &answer).ok()) {
+    // No answer: this process answers instead, keeping the value as a copy
+    // of what the owner would have said.
+    peer_errors_.fetch_add(1, std::memory_order_relaxed);
+    absl::StatusOr<ByteView> loaded = getter_flight_.Do(
+        key, [&] { return CallGetter(key, hash, /*into=*/nullptr); });
+    if (!loaded.ok()) return loaded;
+    return KeepCopy(key, hash, generation, loaded->view());
+  }
+  peer_loads_.fetch_add(1, std::memory_order_relaxed);
+  if (!answer.ok()) return answer.status();
+  return KeepCopy(key, hash, generation, *answer);
+}
+
+uint64_t CacheGroup::HotGeneration(uint64_t hash) const {
+  std::lock_guard<std::mutex> lock(KeyLock(hash));
+  return hot_generations_[hash % kKeyLocks];
+}
+
+ByteView CacheGroup::KeepCopy(absl::string_view key, uint64_t hash,
+                              uint64_t generation, absl::string_view value) {
+  ByteView kept;
+  std::lock_guard<std::mutex> lock(KeyLock(hash));
+  // A Set or Remove of the key since `generation` was read dropped the
+  // copies everywhere; keeping this answer would bring an older value back.
+  if (hot_generations_[hash % kKeyLocks] == generation &&
+      HotShardFor(hash).Insert(key, hash, value, &kept)) {
+    return kept;
+  }
+  return ByteView::CopyOf(value);  // An answer, not kept.
+}
+
+void CacheGroup::DropCopy(absl::string_view key, uint64_t hash) {
+  std::lock_guard<std::mutex> lock(KeyLock(hash));
+  ++hot_generations_[hash % kKeyLocks];
+  HotShardFor(hash).Erase(key, hash);
+}
+
+void CacheGroup::RemoveFromOthers(absl::string_view key,
+                                  const PeerClient* owner) {
+  std::vector<std::shared_ptr<PeerClient>> peers = options_.peers->Others();
+  peers.erase(std::remove_if(peers.begin(), peers.end(),
+                             [owner](const std::shared_ptr<PeerClient>& peer) {
+                               return peer.get() == owner;
+                             }),
+              peers.end());
+  const auto remove = [&](PeerClient& peer) {
+    if (!peer.Remove(options_.name, key).ok()) {
+      peer_errors_.fetch_add(1, std::memory_order_relaxed);
+    }
+  };
+  // All at once: one peer slow to answer costs its timeout once, not once
+  // per peer after it.
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < peers.size(); ++i) {
+    threads.emplace_back([&remove, peer = peers[i].get()] { remove(*peer); });
+  }
+  if (!peers.empty()) remove(*peers[0]);
+  for (std::thread& thread : threads) thread.join();
+}
+
+absl::StatusOr<ByteView> CacheGroup::GetForPeer(absl::string_view key) {
+  return *ServePeerGet(key, /*wait=*/true);
+}
+
+std::optional<absl::StatusOr<ByteView>> CacheGroup::GetForPeerUnlessLoading(
+    absl::string_view key) {
+  return ServePeerGet(key, /*wait=*/false);
+}
+
+std::optional<absl::StatusOr<ByteView>> CacheGroup::ServePeerGet(
+    absl::string_view key, bool wait) {
+  // Counted as the request arrives, unless it may be declined.
+  if (wait) served_for_peers_.fetch_add(1, std::memory_order_relaxed);
+  std::optional<absl::StatusOr<ByteView>> answer;
+  if (absl::Status status = ValidateKey(key); !status.ok()) {
+    answer = status;
+  } else {
+    const uint64_t hash = options_.hash.Hash(key);
+    LruShard& shard = ShardFor(hash);
+    // With peers, getter_flight_: requests from peers share their loads with
+    // this process's own Gets of the keys it owns, but never wait on
+    // flight_, whose calls may be waiting on a peer.
+    SingleFlight<ByteView>& flight =
+        options_.peers == nullptr ? flight_ : getter_flight_;
+    const auto load = [&]() -> absl::StatusOr<ByteView> {
+      ByteView value;
+      if (shard.Lookup(key, hash, &value, /*count=*/false)) return value;
+      return CallGetter(key, hash, &shard);
+    };
+    if (wait) {
+      answer = flight.Do(key, load);
+    } else {
+      answer = flight.TryDo(key, load);
+    }
+  }
+  if (!wait && answer.has_value()) {
+    served_for_peers_.fetch_add(1, std::memory_order_relaxed);
+  }
+  return answer;
+}
+
+bool CacheGroup::GetForPeerIfHeld(absl::string_view key, ByteView* value) {
+  if (!ValidateKey(key).ok()) return false;
+  const uint64_t hash = options_.hash.Hash(key);
+  if (!ShardFor(hash).Lookup(key, hash, value, /*count=*/false)) return false;
+  served_for_peers_.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
+
+absl::Status CacheGroup::SetForPeer(absl::string_view key,
+                                    absl::string_view value) {
+  served_for_peers_.fetch_add(1, std::memory_order_relaxed);
+  if (absl::Status status = ValidateKey(key); !status.ok()) return status;
+  const uint64_t hash = options_.hash.Hash(key);
+  absl::Status status = SetLocally(key, hash, value);
+  if (!hot_shards_.empty()) DropCopy(key, hash);
+  return status;
+}
+
+absl::Status CacheGroup::RemoveForPeer(absl::string_view key) {
+  served_for_peers_.fetch_add(1, std::memory_order_relaxed);
+  if (absl::Status status = ValidateKey(key); !status.ok()) return status;
+  const bool owned =
+      options_.peers == nullptr || options_.peers->Owner(key) == nullptr;
+  return RemoveLocally(key, options_.hash.Hash(key), owned);
+}
+
+}  // namespace gogocache

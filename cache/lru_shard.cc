@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "absl/container/inlined_vector.h"
+#include "cache/make_eviction_order.h"
 
 namespace gogocache {
 
@@ -89,10 +90,10 @@ LruShard::LruShard(size_t capacity_bytes, EvictionListener on_evict,
                    EvictionPolicy policy)
     : capacity_(capacity_bytes),
       on_evict_(std::move(on_evict)),
-      order_(policy, capacity_bytes) {}
+      order_(shard_internal::MakeEvictionOrder(policy, capacity_bytes)) {}
 
 LruShard::~LruShard() {
-  order_.ForEach([](Entry* entry) { entry->buffer.Unref(); });
+  order_->ForEach([](Entry* entry) { entry->buffer.Unref(); });
 }
 
 LruShard::Stripe& LruShard::StripeOfThisThread() {
@@ -160,12 +161,12 @@ void LruShard::ReplayStripe(Stripe& stripe, bool exclusive) {
       __builtin_prefetch(ahead->prev, /*rw=*/1);
       __builtin_prefetch(ahead->next, /*rw=*/1);
     }
-    order_.Touch(taken[i]);
+    order_->Touch(taken[i]);
   }
 }
 
 void LruShard::Detach(Entry* entry) {
-  order_.Remove(entry);
+  order_->Remove(entry);
   usage_ -= shard_internal::ChargeOf(entry);
 }
 
@@ -247,15 +248,15 @@ bool LruShard::InsertEntry(absl::string_view key, uint64_t hash,
     } else {
       table_.Insert(entry);
       if (restore) {
-        order_.Restore(entry);
+        order_->Restore(entry);
       } else {
-        order_.Add(entry);
+        order_->Add(entry);
       }
       usage_ += charge;
       if (inserted != nullptr) *inserted = ViewOf(entry);
       // The new entry itself may be the one to go (refused admission).
       while (usage_ > capacity_) {
-        Entry* victim = order_.Evict();
+        Entry* victim = order_->Evict();
         if (victim == nullptr) break;  // Only the new entry: it fits alone.
         table_.Remove(victim);
         usage_ -= shard_internal::ChargeOf(victim);

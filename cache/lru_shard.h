@@ -49,6 +49,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -225,7 +226,8 @@ class alignas(64) LruShard {
   // Read by readers while no writer is active; changed only by writers.
   shard_internal::EntryTable table_;
   // Which entry leaves next. Only writers touch it.
-  shard_internal::EvictionOrder order_ ABSL_GUARDED_BY(writer_mu_);
+  const std::unique_ptr<shard_internal::EvictionOrder> order_
+      ABSL_PT_GUARDED_BY(writer_mu_);
   size_t usage_ ABSL_GUARDED_BY(writer_mu_) = 0;
   uint64_t evictions_ ABSL_GUARDED_BY(writer_mu_) = 0;
   uint64_t too_large_ ABSL_GUARDED_BY(writer_mu_) = 0;

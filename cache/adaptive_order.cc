@@ -1,0 +1,180 @@
+// Copyright 2026 The gogocache Authors.
+
+#include "cache/adaptive_order.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace gogocache {
+namespace shard_internal {
+namespace {
+
+// Votes in a row for the same other policy that switch the shard.
+constexpr int kVotesToSwitch = 2;
+
+}  // namespace
+
+AdaptiveOrder::AdaptiveOrder(size_t capacity)
+    : capacity_(static_cast<double>(capacity)),
+      window_(capacity_),
+      lru_(&lists_, /*stamp_times=*/true),
+      lirs_(&lists_, &window_),
+      tinylfu_(&lists_, &window_, /*stamp_times=*/true) {}
+
+AdaptiveOrder::~AdaptiveOrder() = default;
+
+void AdaptiveOrder::Add(ShardEntry* entry) {
+  switch (running_) {
+    case EvictionPolicy::kLru:
+      lru_.Add(entry);
+      break;
+    case EvictionPolicy::kTinyLfu:
+      tinylfu_.Add(entry);
+      break;
+    default:
+      lirs_.Add(entry);
+  }
+  Observe(entry->table_hash, /*hit=*/false);
+  SwitchIfVoted();
+}
+
+void AdaptiveOrder::Restore(ShardEntry* entry) {
+  switch (running_) {
+    case EvictionPolicy::kLru:
+      lru_.Restore(entry);
+      break;
+    case EvictionPolicy::kTinyLfu:
+      tinylfu_.Restore(entry);
+      break;
+    default:
+      lirs_.Restore(entry);
+  }
+}
+
+void AdaptiveOrder::Touch(ShardEntry* entry) {
+  switch (running_) {
+    case EvictionPolicy::kLru:
+      lru_.Touch(entry);
+      break;
+    case EvictionPolicy::kTinyLfu:
+      tinylfu_.Touch(entry);
+      break;
+    default:
+      lirs_.Touch(entry);
+  }
+  Observe(entry->table_hash, /*hit=*/true);
+  SwitchIfVoted();
+}
+
+void AdaptiveOrder::Remove(ShardEntry* entry) {
+  switch (running_) {
+    case EvictionPolicy::kLru:
+      lru_.Remove(entry);
+      break;
+    case EvictionPolicy::kTinyLfu:
+      tinylfu_.Remove(entry);
+      break;
+    default:
+      lirs_.Remove(entry);
+  }
+}
+
+ShardEntry* AdaptiveOrder::Evict() {
+  switch (running_) {
+    case EvictionPolicy::kLru:
+      return lru_.Evict();
+    case EvictionPolicy::kTinyLfu:
+      return tinylfu_.Evict();
+    default:
+      return lirs_.Evict();
+  }
+}
+
+void AdaptiveOrder::Observe(uint32_t hash, bool hit) {
+  if (sketch_active_ && running_ != EvictionPolicy::kTinyLfu) {
+    tinylfu_.Warm(hash);
+  }
+  if (!window_.Sampled(hash)) return;
+  if (duel_ == nullptr) {
+    if (static_cast<double>(lists_.total_bytes()) < 0.99 * capacity_) return;
+    duel_ =
+        std::make_unique<PolicyDuel>(window_.SampledShare(lists_.entries()));
+  }
+  EvictionPolicy winner;
+  if (duel_->Access(hash, running_, &winner)) Vote(winner);
+}
+
+void AdaptiveOrder::Vote(EvictionPolicy winner) {
+  if (winner == running_) {
+    votes_against_ = 0;
+    if (running_ != EvictionPolicy::kTinyLfu) sketch_active_ = false;
+    return;
+  }
+  // Warm the sketch for a period before TinyLFU decides on it.
+  if (winner == EvictionPolicy::kTinyLfu) sketch_active_ = true;
+  if (winner != challenger_) {
+    challenger_ = winner;
+    votes_against_ = 0;
+  }
+  if (++votes_against_ >= kVotesToSwitch) {
+    votes_against_ = 0;
+    voted_ = winner;
+  }
+}
+
+void AdaptiveOrder::SwitchTo(EvictionPolicy policy) {
+  if (running_ == EvictionPolicy::kLirs) lirs_.Stop();
+  switch (policy) {
+    case EvictionPolicy::kLru:
+      RelinkByRecency();
+      sketch_active_ = false;
+      break;
+    case EvictionPolicy::kTinyLfu:
+      // From LIRS, LIR entries become protected and HIR ones the window;
+      // from LRU, the newest are the window. What overflows either goes on
+      // probation, oldest first out.
+      tinylfu_.Start();
+      break;
+    default:
+      RelinkForLirs();
+      lirs_.Start();
+      sketch_active_ = false;
+  }
+  running_ = policy;
+}
+
+void AdaptiveOrder::RelinkByRecency() {
+  std::vector<ShardEntry*> entries;
+  entries.reserve(lists_.entries());
+  lists_.ForEach([&entries](ShardEntry* entry) { entries.push_back(entry); });
+  const uint32_t now = lists_.clock();
+  std::sort(entries.begin(), entries.end(),
+            [now](const ShardEntry* a, const ShardEntry* b) {
+              return now - a->policy_word() < now - b->policy_word();
+            });
+  for (ShardEntry* entry : entries) {
+    lists_.Move(entry, kWindow, /*as_oldest=*/true);
+  }
+}
+
+void AdaptiveOrder::RelinkForLirs() {
+  // Probation's entries go behind the window's, oldest last.
+  while (ShardEntry* newest = lists_.Newest(kProbation)) {
+    lists_.Move(newest, kWindow, /*as_oldest=*/true);
+  }
+  // TinyLFU's protected share (80% of the main region) is less than LIRS's
+  // LIR share, and LIRS alone would not make up the difference where reuse
+  // is always longer than the stack (a loop larger than the shard): new keys
+  // only become LIR by coming back within it. From LRU there is no LIR
+  // entry at all.
+  while (ShardEntry* newest = lists_.Newest(kWindow)) {
+    if (static_cast<double>(lists_.bytes(kProtected) + ChargeOf(newest)) >
+        window_.main()) {
+      break;
+    }
+    lists_.Move(newest, kProtected, /*as_oldest=*/true);
+  }
+}
+
+}  // namespace shard_internal
+}  // namespace gogocache

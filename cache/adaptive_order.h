@@ -1,0 +1,92 @@
+// Copyright 2026 The gogocache Authors.
+//
+// AdaptiveOrder: the default policy. It runs LRU, LIRS or Window TinyLFU
+// on one shard's EntryLists, whichever a PolicyDuel of the three, fed the
+// shard's sampled accesses once the shard is full, votes for twice in a row.
+// A switch relinks the lists in place from one policy's meaning to the
+// other's; every policy stamps each entry's last use, so the relinked lists
+// keep recency. History is kept for the running policy only: LIRS's ghosts
+// while LIRS runs, the frequency sketch while TinyLFU runs or is winning
+// votes (so that it has history when TinyLFU takes over).
+//
+// Thread safety: none; the owning shard calls it under its writer lock.
+
+#ifndef GOGOCACHE_CACHE_ADAPTIVE_ORDER_H_
+#define GOGOCACHE_CACHE_ADAPTIVE_ORDER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "absl/functional/function_ref.h"
+#include "cache/entry_lists.h"
+#include "cache/eviction_order.h"
+#include "cache/eviction_policy.h"
+#include "cache/lirs_order.h"
+#include "cache/lru_order.h"
+#include "cache/policy_duel.h"
+#include "cache/shard_entry.h"
+#include "cache/tinylfu_order.h"
+#include "cache/window_sizer.h"
+
+namespace gogocache {
+namespace shard_internal {
+
+class AdaptiveOrder final : public EvictionOrder {
+ public:
+  // For a shard of `capacity` bytes.
+  explicit AdaptiveOrder(size_t capacity);
+  ~AdaptiveOrder() override;
+
+  void Add(ShardEntry* entry) override;
+  void Restore(ShardEntry* entry) override;
+  void Touch(ShardEntry* entry) override;
+  void Remove(ShardEntry* entry) override;
+  ShardEntry* Evict() override;
+  void ForEach(absl::FunctionRef<void(ShardEntry*)> visit) override {
+    lists_.ForEach(visit);
+  }
+
+  // The policy running now (kLru, kLirs or kTinyLfu).
+  EvictionPolicy running() const { return running_; }
+
+ private:
+  // Feeds one access, after the running policy placed it, to the sketch's
+  // warm-up and the duel.
+  void Observe(uint32_t hash, bool hit);
+  void Vote(EvictionPolicy winner);
+  // A vote won takes effect once the access that ended the duel's period is
+  // placed: the policy placing it would otherwise go on with its own steps
+  // on the other's lists.
+  void SwitchIfVoted() {
+    if (voted_ != running_) SwitchTo(voted_);
+  }
+  void SwitchTo(EvictionPolicy policy);
+  // Relinks every entry onto the window list, most recently used first.
+  void RelinkByRecency();
+  // Relinks for LIRS: the window and then probation become HIR (probation's
+  // oldest first out), and the newest HIR entries become LIR, at the
+  // stack's bottom, while the LIR share has room.
+  void RelinkForLirs();
+
+  const double capacity_;
+  EntryLists lists_;
+  WindowSizer window_;
+  LruOrder lru_;
+  LirsOrder lirs_;
+  TinyLfuOrder tinylfu_;
+  EvictionPolicy running_ = EvictionPolicy::kLirs;
+  EvictionPolicy voted_ = EvictionPolicy::kLirs;
+  // Made when the shard first fills: from then on, eviction decides what
+  // is hit.
+  std::unique_ptr<PolicyDuel> duel_;
+  bool sketch_active_ = false;
+  // Votes in a row for `challenger_`, a policy other than the running one.
+  EvictionPolicy challenger_ = EvictionPolicy::kLirs;
+  int votes_against_ = 0;
+};
+
+}  // namespace shard_internal
+}  // namespace gogocache
+
+#endif  // GOGOCACHE_CACHE_ADAPTIVE_ORDER_H_

@@ -1,0 +1,125 @@
+// Copyright 2026 The gogocache Authors.
+
+#include "cache/lirs_order.h"
+
+namespace gogocache {
+namespace shard_internal {
+namespace {
+
+// A LIR hit moves its entry to the top only if the entry has not been moved
+// within the newest 1/kLazyPromotionDivisor of the stack's span (larger
+// shares cost recency-biased traces hit ratio: docs/eviction.md).
+constexpr uint32_t kLazyPromotionDivisor = 16;
+
+}  // namespace
+
+LirsOrder::LirsOrder(EntryLists* lists, WindowSizer* window)
+    : lists_(*lists), window_(*window) {}
+
+void LirsOrder::Grow() {
+  const size_t entries = lists_.entries() + 1;
+  if (entries * 2 > ghosts_.slots()) {
+    ghosts_.EnsureCapacity(entries, lists_.clock());
+    window_.FollowEntries(entries);
+  }
+}
+
+bool LirsOrder::InStack(uint32_t time) {
+  if (lists_.Oldest(kProtected) == nullptr) return true;  // No LIR entry yet.
+  return lists_.clock() - time < StackSpan();
+}
+
+void LirsOrder::DemoteLirOverflow() {
+  lists_.SpillOldest(kProtected, window_.main(), kWindow);
+}
+
+void LirsOrder::Add(ShardEntry* entry) {
+  Grow();
+  Duel(entry->table_hash, /*hit=*/false, lists_.entries() + 1);
+  const uint32_t now = lists_.Tick();
+  uint32_t last_use = 0;
+  const bool returning =
+      ghosts_.Take(entry->table_hash, now, &last_use) && InStack(last_use);
+  entry->set_policy_word(now);
+  last_added_ = entry;
+  // While the shard fills, new keys are LIR until the LIR share is taken.
+  const bool filling = lists_.bytes(kWindow) == 0 &&
+                       static_cast<double>(lists_.bytes(kProtected) +
+                                           ChargeOf(entry)) <= window_.main();
+  if (returning || filling) {
+    // Its reuse distance is below the LIR entries' largest: LIR.
+    lists_.Insert(entry, kProtected);
+    DemoteLirOverflow();
+  } else {
+    lists_.Insert(entry, kWindow);
+  }
+}
+
+void LirsOrder::Restore(ShardEntry* entry) {
+  Grow();
+  entry->set_policy_word(lists_.Tick());
+  lists_.Insert(entry, kProtected);
+  DemoteLirOverflow();
+}
+
+void LirsOrder::Touch(ShardEntry* entry) {
+  Duel(entry->table_hash, /*hit=*/true, lists_.entries());
+  const uint32_t now = lists_.Tick();
+  if (entry->region == kProtected) {
+    // Lazy promotion: an entry still in the newest sixteenth of the stack
+    // keeps its place and its time. The list stays ordered by the times it
+    // records, each behind the real last use by less than a sixteenth of
+    // the stack's span at that use, and a hit often skips relinking: no
+    // writes to two list neighbours, which are random cache lines, nor to an
+    // entry other threads keep reading.
+    if (now - entry->policy_word() < StackSpan() / kLazyPromotionDivisor) {
+      return;
+    }
+    lists_.MoveToNewest(entry);
+  } else if (InStack(entry->policy_word())) {
+    // A resident HIR entry reused within the stack: it becomes LIR, and the
+    // oldest LIR entries make room.
+    lists_.Move(entry, kProtected);
+    DemoteLirOverflow();
+  } else {
+    lists_.MoveToNewest(entry);
+  }
+  entry->set_policy_word(now);
+}
+
+void LirsOrder::Remove(ShardEntry* entry) {
+  lists_.Erase(entry);
+  ghosts_.Insert(entry->table_hash, entry->policy_word(), lists_.clock());
+  if (entry == last_added_) last_added_ = nullptr;
+}
+
+ShardEntry* LirsOrder::Evict() {
+  // The oldest resident HIR entry leaves. When that is the entry just added
+  // (no other HIR entry is left), the stack's bottom, the oldest LIR entry,
+  // goes instead: LIRS makes room before it admits a new key.
+  ShardEntry* victim = lists_.Oldest(kWindow);
+  if (victim == nullptr ||
+      (victim == last_added_ && lists_.Oldest(kProtected) != nullptr)) {
+    victim = lists_.Oldest(kProtected);
+  }
+  if (victim == nullptr) victim = lists_.Oldest(kWindow);
+  if (victim == nullptr) return nullptr;
+  lists_.Erase(victim);
+  ghosts_.Insert(victim->table_hash, victim->policy_word(), lists_.clock());
+  if (victim == last_added_) last_added_ = nullptr;
+  return victim;
+}
+
+void LirsOrder::Start() {
+  ghosts_.EnsureCapacity(lists_.entries(), lists_.clock());
+  last_added_ = nullptr;
+  DemoteLirOverflow();
+}
+
+void LirsOrder::Stop() {
+  ghosts_ = GhostTable();
+  last_added_ = nullptr;
+}
+
+}  // namespace shard_internal
+}  // namespace gogocache

@@ -1,0 +1,132 @@
+// Copyright 2026 The gogocache Authors.
+
+#include "cache/tinylfu_order.h"
+
+namespace gogocache {
+namespace shard_internal {
+namespace {
+
+constexpr double kProtectedShareOfMain = 0.80;
+
+// Caffeine's guard against hash flooding (keys chosen to collide in the
+// sketch make the residents look hot, so nothing new is admitted): a warm
+// candidate (above this) that loses is still admitted 1 time in 128. Here
+// only when it loses to a saturated victim, the state flooding produces: on
+// honest traffic such random admissions knock a loop larger than the cache
+// out of its stable resident set.
+constexpr int kWarmCandidate = 5;
+
+}  // namespace
+
+TinyLfuOrder::TinyLfuOrder(EntryLists* lists, WindowSizer* window,
+                           bool stamp_times)
+    : lists_(*lists), window_(*window), stamp_times_(stamp_times) {}
+
+double TinyLfuOrder::ProtectedCapacity() const {
+  return kProtectedShareOfMain * window_.main();
+}
+
+void TinyLfuOrder::Grow(size_t entries) {
+  // Ten increments per entry between halvings, the table about one word
+  // per entry.
+  if (entries * 10 > sketch_.sample_size()) {
+    sketch_.EnsureCapacity(entries);
+    window_.FollowEntries(entries);
+  }
+}
+
+void TinyLfuOrder::Warm(uint32_t hash) {
+  Grow(lists_.entries());
+  sketch_.Increment(hash);
+}
+
+void TinyLfuOrder::Add(ShardEntry* entry) {
+  const size_t entries = lists_.entries() + 1;
+  Grow(entries);
+  sketch_.Increment(entry->table_hash);
+  if (stamp_times_) entry->set_policy_word(lists_.Tick());
+  if (window_.Sampled(entry->table_hash)) {
+    window_.Record(entry->table_hash, /*hit=*/false, entries);
+  }
+  lists_.Insert(entry, kWindow);
+  candidates_ = lists_.SpillOldest(kWindow, window_.window(), kProbation);
+  next_candidate_ = lists_.Newest(kProbation);
+}
+
+void TinyLfuOrder::Restore(ShardEntry* entry) {
+  Grow(lists_.entries() + 1);
+  sketch_.Increment(entry->table_hash);
+  if (stamp_times_) entry->set_policy_word(lists_.Tick());
+  lists_.Insert(entry, kProbation);
+  candidates_ = 0;
+}
+
+void TinyLfuOrder::Touch(ShardEntry* entry) {
+  sketch_.Increment(entry->table_hash);
+  if (stamp_times_) entry->set_policy_word(lists_.Tick());
+  if (window_.Sampled(entry->table_hash)) {
+    window_.Record(entry->table_hash, /*hit=*/true, lists_.entries());
+  }
+  if (entry->region == kProbation) {
+    lists_.Move(entry, kProtected);
+    // Protected is full: its oldest go back on probation, newest first.
+    lists_.SpillOldest(kProtected, ProtectedCapacity(), kProbation);
+  } else {
+    lists_.MoveToNewest(entry);
+  }
+}
+
+bool TinyLfuOrder::Admit(const ShardEntry* candidate,
+                         const ShardEntry* victim) {
+  const int candidate_frequency = sketch_.Frequency(candidate->table_hash);
+  const int victim_frequency = sketch_.Frequency(victim->table_hash);
+  if (candidate_frequency > victim_frequency) return true;
+  if (candidate_frequency <= kWarmCandidate ||
+      victim_frequency < FrequencySketch::kMaxFrequency) {
+    return false;
+  }
+  random_ ^= random_ << 13;
+  random_ ^= random_ >> 7;
+  random_ ^= random_ << 17;
+  return (random_ & 127) == 0;
+}
+
+ShardEntry* TinyLfuOrder::Evict() {
+  // As Caffeine: the newest candidate meets the oldest victim; a candidate
+  // admitted stays, and the next (older) candidate meets the next victim.
+  ShardEntry* victim = lists_.Oldest(kProbation);
+  if (next_candidate_ == nullptr) candidates_ = 0;  // Walked past them.
+  ShardEntry* candidate = candidates_ > 0 ? next_candidate_ : nullptr;
+  ShardEntry* evicted;
+  if (candidate != nullptr && victim != nullptr && candidate != victim) {
+    --candidates_;
+    evicted = Admit(candidate, victim) ? victim : candidate;
+  } else if (candidate != nullptr) {
+    --candidates_;
+    evicted = candidate;
+  } else if (victim != nullptr) {
+    evicted = victim;
+  } else if ((evicted = lists_.Oldest(kProtected)) == nullptr) {
+    evicted = lists_.Oldest(kWindow);
+  }
+  if (evicted == nullptr) return nullptr;
+  // The next candidate is the one behind this one, found once the evicted
+  // entry (this candidate, or a victim that may have been behind it) is out.
+  ShardEntry* const behind =
+      candidate != nullptr ? lists_.Older(candidate) : nullptr;
+  lists_.Erase(evicted);
+  if (candidate != nullptr) {
+    next_candidate_ = evicted == candidate ? behind : lists_.Older(candidate);
+  }
+  return evicted;
+}
+
+void TinyLfuOrder::Start() {
+  lists_.SpillOldest(kWindow, window_.window(), kProbation);
+  lists_.SpillOldest(kProtected, ProtectedCapacity(), kProbation);
+  candidates_ = 0;
+  next_candidate_ = lists_.Newest(kProbation);
+}
+
+}  // namespace shard_internal
+}  // namespace gogocache

@@ -1,0 +1,74 @@
+// Copyright 2026 The gogocache Authors.
+//
+// TinyLfuOrder: Window TinyLFU (Einziger, Friedman and Manes, "TinyLFU: A
+// Highly Efficient Cache Admission Policy", ACM ToS 2017, as Caffeine
+// implements it). On EntryLists, each list bounded in bytes:
+//   window     an LRU for new entries, the WindowSizer's window share;
+//   probation  entries out of the window, and the main region's coldest;
+//   protected  entries hit while on probation, 80% of the main region.
+// When the window overflows, its oldest entries become candidates at the
+// newest end of probation; while the shard is over capacity a candidate
+// meets probation's oldest entry (the victim), and the one the frequency
+// sketch says is used less often leaves.
+//
+// Thread safety: none; the owning shard calls it under its writer lock.
+
+#ifndef GOGOCACHE_CACHE_TINYLFU_ORDER_H_
+#define GOGOCACHE_CACHE_TINYLFU_ORDER_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "cache/entry_lists.h"
+#include "cache/frequency_sketch.h"
+#include "cache/shard_entry.h"
+#include "cache/window_sizer.h"
+
+namespace gogocache {
+namespace shard_internal {
+
+class TinyLfuOrder {
+ public:
+  // Orders entries on `lists` with the window `window` gives; both must
+  // outlive it. With `stamp_times` each use also records the entry's last
+  // use in its policy word, so that another policy can take over.
+  TinyLfuOrder(EntryLists* lists, WindowSizer* window, bool stamp_times);
+
+  TinyLfuOrder(const TinyLfuOrder&) = delete;
+  TinyLfuOrder& operator=(const TinyLfuOrder&) = delete;
+
+  void Add(ShardEntry* entry);
+  // On probation, newest, and not a candidate for admission.
+  void Restore(ShardEntry* entry);
+  void Touch(ShardEntry* entry);
+  void Remove(ShardEntry* entry) { lists_.Erase(entry); }
+  ShardEntry* Evict();
+
+  // For the adaptive policy. Warm counts a use in the sketch while another
+  // policy runs, so that the sketch has history when this one takes over;
+  // Start takes over lists with the window and protected lists within their
+  // shares (no candidates pending).
+  void Warm(uint32_t hash);
+  void Start();
+
+ private:
+  // Sizes the sketch (and the window's sample) to `entries`.
+  void Grow(size_t entries);
+  bool Admit(const ShardEntry* candidate, const ShardEntry* victim);
+  double ProtectedCapacity() const;
+
+  EntryLists& lists_;
+  WindowSizer& window_;
+  const bool stamp_times_;
+  FrequencySketch sketch_;
+  // Entries moved out of the window by the last Add() that still await
+  // their admission decision, newest first at probation's newest end.
+  size_t candidates_ = 0;
+  ShardEntry* next_candidate_ = nullptr;
+  uint64_t random_ = 0x2545F4914F6CDD1DULL;  // xorshift state, for Admit.
+};
+
+}  // namespace shard_internal
+}  // namespace gogocache
+
+#endif  // GOGOCACHE_CACHE_TINYLFU_ORDER_H_

@@ -9,6 +9,7 @@
 //   hash KEY...   each strategy's hash, shard and peer bucket for the keys
 //   inspect, verify, compact, convert, dump: work on a store (see
 //                 tools/store_commands.h)
+//   trace OUT     write a synthetic key trace (tools/trace_command.h)
 // Exit status: 0 on success, 2 for bad arguments (InvalidArgument), 1 for
 // any other error, the demo's failed store writes among them.
 
@@ -37,6 +38,7 @@
 #include "tools/simulate_command.h"
 #include "tools/store_commands.h"
 #include "tools/trace.h"
+#include "tools/trace_command.h"
 
 ABSL_FLAG(uint32_t, shards, 16, "number of cache shards (demo, serve, hash)");
 ABSL_FLAG(int32_t, buckets, 8, "hash: number of peers for jump hashing");
@@ -103,6 +105,11 @@ ABSL_FLAG(int, points, 12, "simulate: sizes in a sweep");
 ABSL_FLAG(std::string, plot, "",
           "simulate: PNG path of the sweep's plot (default TRACE.png)");
 ABSL_FLAG(bool, values, false, "dump: print values too");
+ABSL_FLAG(std::string, family, "",
+          "trace: the synthetic trace family to write (see trace --list)");
+ABSL_FLAG(double, scale, 1.0,
+          "trace: fraction in (0, 1] of the family's keys, sizes and length");
+ABSL_FLAG(bool, list, false, "trace: list the synthetic trace families");
 
 namespace {
 
@@ -128,6 +135,9 @@ constexpr char kUsage[] =
     "  when missing.\n"
     "  simulate TRACE     hit ratio of the shard code, exact LRU and OPT on\n"
     "                     a key trace (--format, --sizes, --sweep, --plot)\n"
+    "  trace --family=NAME OUT\n"
+    "                     write a synthetic key trace for simulate (--scale;\n"
+    "                     gzip'd if OUT ends in .gz); trace --list: families\n"
     "Run `gogocache SUBCOMMAND --help` for the flags.";
 
 int Fail(const absl::Status& status) {
@@ -335,6 +345,12 @@ int main(int argc, char** argv) {
     options.sweep_points = absl::GetFlag(FLAGS_points);
     options.plot = absl::GetFlag(FLAGS_plot);
     status = RunSimulate(args[0], options, std::cout);
+  } else if (subcommand == "trace") {
+    gogocache::TraceCommandOptions options;
+    options.family = absl::GetFlag(FLAGS_family);
+    options.scale = absl::GetFlag(FLAGS_scale);
+    options.list = absl::GetFlag(FLAGS_list);
+    status = gogocache::RunTraceCommand(options, args, std::cout);
   } else if (subcommand == "inspect" || subcommand == "verify" ||
              subcommand == "compact" || subcommand == "dump" ||
              subcommand == "convert") {

@@ -7,13 +7,6 @@
 
 namespace gogocache {
 namespace shard_internal {
-namespace {
-
-// Votes in a row for the same other policy that switch the shard.
-constexpr int kVotesToSwitch = 2;
-
-}  // namespace
-
 AdaptiveOrder::AdaptiveOrder(size_t capacity)
     : capacity_(static_cast<double>(capacity)),
       window_(capacity_),
@@ -34,7 +27,7 @@ void AdaptiveOrder::Add(ShardEntry* entry) {
     default:
       lirs_.Add(entry);
   }
-  Observe(entry->table_hash, /*hit=*/false);
+  Observe(entry->table_hash);
   SwitchIfVoted();
 }
 
@@ -62,7 +55,7 @@ void AdaptiveOrder::Touch(ShardEntry* entry) {
     default:
       lirs_.Touch(entry);
   }
-  Observe(entry->table_hash, /*hit=*/true);
+  Observe(entry->table_hash);
   SwitchIfVoted();
 }
 
@@ -90,35 +83,28 @@ ShardEntry* AdaptiveOrder::Evict() {
   }
 }
 
-void AdaptiveOrder::Observe(uint32_t hash, bool hit) {
+void AdaptiveOrder::Observe(uint32_t hash) {
   if (sketch_active_ && running_ != EvictionPolicy::kTinyLfu) {
     tinylfu_.Warm(hash);
   }
-  if (!window_.Sampled(hash)) return;
   if (duel_ == nullptr) {
-    if (static_cast<double>(lists_.total_bytes()) < 0.99 * capacity_) return;
-    duel_ =
-        std::make_unique<PolicyDuel>(window_.SampledShare(lists_.entries()));
+    // Made with the first entry, so that the miniatures fill as the shard
+    // does, sized to the sampled share of the entries the shard will hold if
+    // later entries are like the first.
+    const double full = capacity_ * static_cast<double>(lists_.entries()) /
+                        static_cast<double>(lists_.total_bytes());
+    const double sampled = std::min(full, WindowSizer::kSampledEntries);
+    duel_threshold_ = static_cast<uint32_t>(65536 * sampled / full);
+    duel_ = std::make_unique<PolicyDuel>(static_cast<size_t>(sampled));
   }
-  EvictionPolicy winner;
-  if (duel_->Access(hash, running_, &winner)) Vote(winner);
-}
-
-void AdaptiveOrder::Vote(EvictionPolicy winner) {
-  if (winner == running_) {
-    votes_against_ = 0;
-    if (running_ != EvictionPolicy::kTinyLfu) sketch_active_ = false;
-    return;
-  }
-  // Warm the sketch for a period before TinyLFU decides on it.
-  if (winner == EvictionPolicy::kTinyLfu) sketch_active_ = true;
-  if (winner != challenger_) {
-    challenger_ = winner;
-    votes_against_ = 0;
-  }
-  if (++votes_against_ >= kVotesToSwitch) {
-    votes_against_ = 0;
-    voted_ = winner;
+  if (WindowSizer::SampleHash(hash) >= duel_threshold_) return;
+  if (!duel_->Access(hash, running_)) return;
+  if (duel_->challenger().has_value()) {
+    voted_ = *duel_->challenger();
+    if (voted_ == EvictionPolicy::kTinyLfu) sketch_active_ = true;
+  } else if (duel_->leader() == running_ &&
+             running_ != EvictionPolicy::kTinyLfu) {
+    sketch_active_ = false;
   }
 }
 
@@ -127,7 +113,6 @@ void AdaptiveOrder::SwitchTo(EvictionPolicy policy) {
   switch (policy) {
     case EvictionPolicy::kLru:
       RelinkByRecency();
-      sketch_active_ = false;
       break;
     case EvictionPolicy::kTinyLfu:
       // From LIRS, LIR entries become protected and HIR ones the window;
@@ -138,7 +123,6 @@ void AdaptiveOrder::SwitchTo(EvictionPolicy policy) {
     default:
       RelinkForLirs();
       lirs_.Start();
-      sketch_active_ = false;
   }
   running_ = policy;
 }

@@ -1,13 +1,15 @@
 // Copyright 2026 The gogocache Authors.
 //
 // AdaptiveOrder: the default policy. It runs LRU, LIRS or Window TinyLFU
-// on one shard's EntryLists, whichever a PolicyDuel of the three, fed the
-// shard's sampled accesses once the shard is full, votes for twice in a row.
+// on one shard's EntryLists, starting with LIRS, and switches to whichever
+// a PolicyDuel of the three, fed the shard's sampled accesses, finds better
+// than the running one beyond chance.
 // A switch relinks the lists in place from one policy's meaning to the
 // other's; every policy stamps each entry's last use, so the relinked lists
 // keep recency. History is kept for the running policy only: LIRS's ghosts
-// while LIRS runs, the frequency sketch while TinyLFU runs or is winning
-// votes (so that it has history when TinyLFU takes over).
+// while LIRS runs; the frequency sketch while TinyLFU runs, and from the
+// duel's first challenge by TinyLFU until the running policy leads the duel
+// again (so that the sketch has history when TinyLFU takes over).
 //
 // Thread safety: none; the owning shard calls it under its writer lock.
 
@@ -52,9 +54,8 @@ class AdaptiveOrder final : public EvictionOrder {
 
  private:
   // Feeds one access, after the running policy placed it, to the sketch's
-  // warm-up and the duel.
-  void Observe(uint32_t hash, bool hit);
-  void Vote(EvictionPolicy winner);
+  // warm-up and the duel, which may elect another policy.
+  void Observe(uint32_t hash);
   // A vote won takes effect once the access that ended the duel's period is
   // placed: the policy placing it would otherwise go on with its own steps
   // on the other's lists.
@@ -77,13 +78,10 @@ class AdaptiveOrder final : public EvictionOrder {
   TinyLfuOrder tinylfu_;
   EvictionPolicy running_ = EvictionPolicy::kLirs;
   EvictionPolicy voted_ = EvictionPolicy::kLirs;
-  // Made when the shard first fills: from then on, eviction decides what
-  // is hit.
-  std::unique_ptr<PolicyDuel> duel_;
+  std::unique_ptr<PolicyDuel> duel_;  // Made with the first entry.
+  // Keys whose SampleHash is below this feed the duel.
+  uint32_t duel_threshold_ = 0;
   bool sketch_active_ = false;
-  // Votes in a row for `challenger_`, a policy other than the running one.
-  EvictionPolicy challenger_ = EvictionPolicy::kLirs;
-  int votes_against_ = 0;
 };
 
 }  // namespace shard_internal

@@ -18,6 +18,11 @@ namespace gogocache {
 namespace shard_internal {
 namespace {
 
+// The lead, in standard deviations, that makes a challenger.
+constexpr double kSigmas = 2;
+// The share of the counts carried into the next period.
+constexpr double kCarried = 0.75;
+
 // The contenders, by index.
 constexpr EvictionPolicy kContenderPolicies[] = {
     EvictionPolicy::kLru, EvictionPolicy::kLirs, EvictionPolicy::kTinyLfu};
@@ -100,8 +105,7 @@ PolicyDuel::PolicyDuel(size_t entries)
 
 PolicyDuel::~PolicyDuel() = default;
 
-bool PolicyDuel::Access(uint32_t hash, EvictionPolicy running,
-                        EvictionPolicy* winner) {
+bool PolicyDuel::Access(uint32_t hash, EvictionPolicy running) {
   bool hit[kContenders];
   for (int i = 0; i < kContenders; ++i) {
     hit[i] = minis_[i]->Access(hash);
@@ -112,38 +116,25 @@ bool PolicyDuel::Access(uint32_t hash, EvictionPolicy running,
       discordant_[a][b] += hit[a] && !hit[b];
   }
   if (++accesses_ < period_) return false;
-  // Whether a's hits lead b's by more than chance.
-  const auto leads = [this](int a, int b) {
-    const double lead =
-        static_cast<double>(hits_[a]) - static_cast<double>(hits_[b]);
-    const double discordant =
-        static_cast<double>(discordant_[a][b] + discordant_[b][a]);
-    return lead > 2 * std::sqrt(discordant);
-  };
+  accesses_ = 0;
   const int current = IndexOf(running);
   int best = current;
   for (int i = 0; i < kContenders; ++i) {
     if (hits_[i] > hits_[best]) best = i;
   }
-  bool voted = false;
-  if (warm_ && best != current && leads(best, current)) {
-    *winner = kContenderPolicies[best];
-    voted = true;
-  } else if (warm_ && best == current) {
-    int runner_up = current == 0 ? 1 : 0;
-    for (int i = 0; i < kContenders; ++i) {
-      if (i != current && hits_[i] > hits_[runner_up]) runner_up = i;
-    }
-    if (leads(current, runner_up)) {
-      *winner = running;
-      voted = true;
-    }
+  leader_ = kContenderPolicies[best];
+  const double discordant =
+      discordant_[best][current] + discordant_[current][best];
+  challenger_.reset();
+  if (best != current &&
+      hits_[best] - hits_[current] > kSigmas * std::sqrt(discordant)) {
+    challenger_ = leader_;
   }
-  warm_ = true;
-  accesses_ = 0;
-  std::fill(std::begin(hits_), std::end(hits_), 0);
-  for (auto& row : discordant_) std::fill(std::begin(row), std::end(row), 0);
-  return voted;
+  for (double& hits : hits_) hits *= kCarried;
+  for (auto& row : discordant_) {
+    for (double& count : row) count *= kCarried;
+  }
+  return true;
 }
 
 }  // namespace shard_internal

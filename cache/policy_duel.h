@@ -4,12 +4,17 @@
 // and Optimization using Miniature Simulations", USENIX ATC 2017) of LRU,
 // LIRS and Window TinyLFU on a shard's sampled keys, each a miniature shard
 // holding as many of the sampled keys as the real shard holds of them (the
-// same order code over stand-in entries). At the end of every period of
-// four times that many sampled accesses it votes for the policy that hit
-// more than the running one by more than chance, or for the running one
-// when it led the best of the others by more than chance. Chance is judged
-// as in McNemar's test: with no difference, a lead is about the square root
-// of the accesses where exactly one of the two hit; a vote needs twice that.
+// same order code over stand-in entries). Evidence accumulates over
+// periods of four times that many sampled accesses, each period's counts
+// added to the earlier ones' discounted by a quarter, so that the duel
+// weighs about the last four periods: a policy that wins only in one part of
+// a repeating pattern (the turn of a sweep) does not win the duel, and one
+// that wins steadily does within a period or two. At the end of each period
+// the policy with the most hits leads, and it is the challenger when its
+// lead over the running policy is beyond chance. Chance is judged as in
+// McNemar's test: with no difference, a lead is about the square root of
+// the accesses where exactly one of the two hit; the challenger needs twice
+// that.
 //
 // Thread safety: none; the owning shard calls it under its writer lock.
 
@@ -19,6 +24,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 
 #include "cache/eviction_policy.h"
 
@@ -34,21 +40,29 @@ class PolicyDuel {
   PolicyDuel(const PolicyDuel&) = delete;
   PolicyDuel& operator=(const PolicyDuel&) = delete;
 
-  // Feeds one sampled access. At the end of a period with a vote, returns
-  // true with the policy voted for in `*winner`; `running` is the policy
-  // the shard runs (kLru, kLirs or kTinyLfu).
-  bool Access(uint32_t hash, EvictionPolicy running, EvictionPolicy* winner);
+  // Feeds one sampled access, for a shard running `running` (kLru, kLirs
+  // or kTinyLfu). Returns true at the end of a period, when leader() and
+  // challenger() are new.
+  bool Access(uint32_t hash, EvictionPolicy running);
+
+  // The policy with the most hits.
+  EvictionPolicy leader() const { return leader_; }
+  // The leader, if it is not the running policy and leads it by more than
+  // chance.
+  std::optional<EvictionPolicy> challenger() const { return challenger_; }
 
  private:
   static constexpr int kContenders = 3;
 
   std::unique_ptr<class MiniCache> minis_[kContenders];
   const size_t period_;
-  bool warm_ = false;  // The first period only fills the miniatures.
   size_t accesses_ = 0;
-  uint64_t hits_[kContenders] = {};
-  // discordant_[a][b]: accesses that contender a hit and b did not.
-  uint64_t discordant_[kContenders][kContenders] = {};
+  // Discounted counts: hits, and discordant_[a][b], the accesses that
+  // contender a hit and b did not.
+  double hits_[kContenders] = {};
+  double discordant_[kContenders][kContenders] = {};
+  EvictionPolicy leader_ = EvictionPolicy::kLirs;
+  std::optional<EvictionPolicy> challenger_;
 };
 
 }  // namespace shard_internal

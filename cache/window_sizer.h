@@ -43,6 +43,12 @@ class WindowSizer {
   double main() const { return capacity_ - window_; }
   double capacity() const { return capacity_; }
 
+  // Which 2^16-th of the keys `hash` falls in: a key is sampled at rate r
+  // when this is below r * 2^16.
+  static uint32_t SampleHash(uint32_t hash) {
+    return static_cast<uint32_t>((hash * 0x9E3779B1u) >> 16);
+  }
+
   // Whether the duel samples the key with this hash. Inline: most accesses
   // are not sampled, and this is on every hit's replay.
   bool Sampled(uint32_t hash) const {
@@ -62,11 +68,6 @@ class WindowSizer {
   bool Record(uint32_t hash, bool hit, size_t entries);
 
  private:
-  // Which 2^16-th of the keys `hash` falls in.
-  static uint32_t SampleHash(uint32_t hash) {
-    return static_cast<uint32_t>((hash * 0x9E3779B1u) >> 16);
-  }
-
   const double capacity_;
   double window_;
   HashLru shadow_;

@@ -2,10 +2,9 @@
 //
 // How a shard chooses what to evict (CacheGroupOptions::eviction).
 //
-//   kAdaptive (default) LIRS or Window TinyLFU per shard, whichever
-//             miniature simulations of both on a sample of the shard's keys
-//             find better; switches when the other wins two periods in a
-//             row by more than chance.
+//   kAdaptive (default) LRU, LIRS or Window TinyLFU per shard, whichever
+//             miniature simulations of all three on a sample of the shard's
+//             keys find better beyond chance; starts as LIRS.
 //   kLirs     LIRS (Jiang and Zhang, SIGMETRICS 2002): entries whose
 //             last reuse distance was short (LIR, about 99% of the bytes)
 //             stay; new keys and keys reused far apart (HIR) go first. A
@@ -16,7 +15,8 @@
 //             segmented LRU) only if a frequency sketch says it is wanted
 //             more than the entry it would replace. Best of the three on
 //             traffic with fixed per-key popularity (Zipf-like).
-//   kLru      least recently used first: the Go original's policy, helpless
+//   kLru      least recently used first: the Go original's policy, optimal
+//             where a working set is swept forward and back, helpless
 //             against scans and loops larger than the cache.
 //
 // See docs/eviction.md for what each costs and measures.

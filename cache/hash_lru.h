@@ -2,8 +2,8 @@
 //
 // HashLru: an exact LRU over 32-bit key hashes, holding no values: it answers
 // whether an access would have hit an LRU cache of a given number of entries.
-// The eviction order runs one over a sample of its keys to duel against LRU
-// (cache/eviction_order.h).
+// WindowSizer runs one over a sample of a shard's keys to duel against LRU
+// (cache/window_sizer.h).
 //
 // The recency list is threaded through the hash table itself: each slot of
 // an open-addressed table (linear probing, at most half full) holds a key

@@ -44,19 +44,21 @@ void AdaptiveOrder::Restore(ShardEntry* entry) {
   }
 }
 
-void AdaptiveOrder::Touch(ShardEntry* entry) {
-  switch (running_) {
-    case EvictionPolicy::kLru:
-      lru_.Touch(entry);
-      break;
-    case EvictionPolicy::kTinyLfu:
-      tinylfu_.Touch(entry);
-      break;
-    default:
-      lirs_.Touch(entry);
-  }
-  Observe(entry->table_hash);
-  SwitchIfVoted();
+void AdaptiveOrder::TouchAll(ShardEntry* const* entries, size_t count) {
+  TouchInOrder(entries, count, [this](ShardEntry* entry) {
+    switch (running_) {
+      case EvictionPolicy::kLru:
+        lru_.Touch(entry);
+        break;
+      case EvictionPolicy::kTinyLfu:
+        tinylfu_.Touch(entry);
+        break;
+      default:
+        lirs_.Touch(entry);
+    }
+    Observe(entry->table_hash);
+    SwitchIfVoted();
+  });
 }
 
 void AdaptiveOrder::Remove(ShardEntry* entry) {

@@ -42,7 +42,7 @@ class AdaptiveOrder final : public EvictionOrder {
 
   void Add(ShardEntry* entry) override;
   void Restore(ShardEntry* entry) override;
-  void Touch(ShardEntry* entry) override;
+  void TouchAll(ShardEntry* const* entries, size_t count) override;
   void Remove(ShardEntry* entry) override;
   ShardEntry* Evict() override;
   void ForEach(absl::FunctionRef<void(ShardEntry*)> visit) override {

@@ -4,15 +4,6 @@
 
 namespace gogocache {
 namespace shard_internal {
-namespace {
-
-// A LIR hit moves its entry to the top only if the entry has not been moved
-// within the newest 1/kLazyPromotionDivisor of the stack's span (larger
-// shares cost recency-biased traces hit ratio: docs/eviction.md).
-constexpr uint32_t kLazyPromotionDivisor = 16;
-
-}  // namespace
-
 LirsOrder::LirsOrder(EntryLists* lists, WindowSizer* window)
     : lists_(*lists), window_(*window) {}
 
@@ -22,11 +13,6 @@ void LirsOrder::Grow() {
     ghosts_.EnsureCapacity(entries, lists_.clock());
     window_.FollowEntries(entries);
   }
-}
-
-bool LirsOrder::InStack(uint32_t time) {
-  if (lists_.Oldest(kProtected) == nullptr) return true;  // No LIR entry yet.
-  return lists_.clock() - time < StackSpan();
 }
 
 void LirsOrder::DemoteLirOverflow() {
@@ -60,31 +46,6 @@ void LirsOrder::Restore(ShardEntry* entry) {
   entry->set_policy_word(lists_.Tick());
   lists_.Insert(entry, kProtected);
   DemoteLirOverflow();
-}
-
-void LirsOrder::Touch(ShardEntry* entry) {
-  Duel(entry->table_hash, /*hit=*/true, lists_.entries());
-  const uint32_t now = lists_.Tick();
-  if (entry->region == kProtected) {
-    // Lazy promotion: an entry still in the newest sixteenth of the stack
-    // keeps its place and its time. The list stays ordered by the times it
-    // records, each behind the real last use by less than a sixteenth of
-    // the stack's span at that use, and a hit often skips relinking: no
-    // writes to two list neighbours, which are random cache lines, nor to an
-    // entry other threads keep reading.
-    if (now - entry->policy_word() < StackSpan() / kLazyPromotionDivisor) {
-      return;
-    }
-    lists_.MoveToNewest(entry);
-  } else if (InStack(entry->policy_word())) {
-    // A resident HIR entry reused within the stack: it becomes LIR, and the
-    // oldest LIR entries make room.
-    lists_.Move(entry, kProtected);
-    DemoteLirOverflow();
-  } else {
-    lists_.MoveToNewest(entry);
-  }
-  entry->set_policy_word(now);
 }
 
 void LirsOrder::Remove(ShardEntry* entry) {

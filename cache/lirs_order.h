@@ -62,9 +62,17 @@ class LirsOrder {
   void DemoteLirOverflow();
 
  private:
+  // A LIR hit moves its entry to the top only if the entry has not been
+  // moved within the newest 1/kLazyPromotionDivisor of the stack's span
+  // (larger shares cost recency-biased traces hit ratio: docs/eviction.md).
+  static constexpr uint32_t kLazyPromotionDivisor = 16;
+
   // Whether a key last used at `time` is in the LIRS stack: used more
   // recently than the oldest LIR entry.
-  bool InStack(uint32_t time);
+  bool InStack(uint32_t time) {
+    if (lists_.Oldest(kProtected) == nullptr) return true;  // No LIR yet.
+    return lists_.clock() - time < StackSpan();
+  }
   // Accesses since the oldest LIR entry's last move to the top; there must
   // be a LIR entry.
   uint32_t StackSpan() {
@@ -87,6 +95,32 @@ class LirsOrder {
   // remains.
   ShardEntry* last_added_ = nullptr;
 };
+
+// Inline: the hit path.
+inline void LirsOrder::Touch(ShardEntry* entry) {
+  Duel(entry->table_hash, /*hit=*/true, lists_.entries());
+  const uint32_t now = lists_.Tick();
+  if (entry->region == kProtected) {
+    // Lazy promotion: an entry still in the newest sixteenth of the stack
+    // keeps its place and its time. The list stays ordered by the times it
+    // records, each behind the real last use by less than a sixteenth of
+    // the stack's span at that use, and a hit often skips relinking: no
+    // writes to two list neighbours, which are random cache lines, nor to an
+    // entry other threads keep reading.
+    if (now - entry->policy_word() < StackSpan() / kLazyPromotionDivisor) {
+      return;
+    }
+    lists_.MoveToNewest(entry);
+  } else if (InStack(entry->policy_word())) {
+    // A resident HIR entry reused within the stack: it becomes LIR, and the
+    // oldest LIR entries make room.
+    lists_.Move(entry, kProtected);
+    DemoteLirOverflow();
+  } else {
+    lists_.MoveToNewest(entry);
+  }
+  entry->set_policy_word(now);
+}
 
 }  // namespace shard_internal
 }  // namespace gogocache

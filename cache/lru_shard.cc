@@ -154,15 +154,7 @@ void LruShard::ReplayStripe(Stripe& stripe, bool exclusive) {
     __builtin_prefetch(entry, /*rw=*/1);
     taken[taken_count++] = entry;
   }
-  constexpr uint32_t kNeighboursAhead = 4;
-  for (uint32_t i = 0; i < taken_count; ++i) {
-    if (i + kNeighboursAhead < taken_count) {
-      const Entry* ahead = taken[i + kNeighboursAhead];
-      __builtin_prefetch(ahead->prev, /*rw=*/1);
-      __builtin_prefetch(ahead->next, /*rw=*/1);
-    }
-    order_->Touch(taken[i]);
-  }
+  order_->TouchAll(taken, taken_count);
 }
 
 void LruShard::Detach(Entry* entry) {

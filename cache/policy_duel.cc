@@ -65,7 +65,7 @@ class MiniCache {
   bool Access(uint32_t hash) {
     const auto it = entries_.find(hash);
     if (it != entries_.end()) {
-      order_->Touch(it->second);
+      order_->TouchAll(&it->second, 1);
       return true;
     }
     ShardEntry* entry =

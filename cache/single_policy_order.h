@@ -31,7 +31,10 @@ class SinglePolicyOrder final : public EvictionOrder {
 
   void Add(ShardEntry* entry) override { policy_.Add(entry); }
   void Restore(ShardEntry* entry) override { policy_.Restore(entry); }
-  void Touch(ShardEntry* entry) override { policy_.Touch(entry); }
+  void TouchAll(ShardEntry* const* entries, size_t count) override {
+    TouchInOrder(entries, count,
+                 [this](ShardEntry* entry) { policy_.Touch(entry); });
+  }
   void Remove(ShardEntry* entry) override { policy_.Remove(entry); }
   ShardEntry* Evict() override { return policy_.Evict(); }
   void ForEach(absl::FunctionRef<void(ShardEntry*)> visit) override {

@@ -6,8 +6,6 @@ namespace gogocache {
 namespace shard_internal {
 namespace {
 
-constexpr double kProtectedShareOfMain = 0.80;
-
 // Caffeine's guard against hash flooding (keys chosen to collide in the
 // sketch make the residents look hot, so nothing new is admitted): a warm
 // candidate (above this) that loses is still admitted 1 time in 128. Here
@@ -21,10 +19,6 @@ constexpr int kWarmCandidate = 5;
 TinyLfuOrder::TinyLfuOrder(EntryLists* lists, WindowSizer* window,
                            bool stamp_times)
     : lists_(*lists), window_(*window), stamp_times_(stamp_times) {}
-
-double TinyLfuOrder::ProtectedCapacity() const {
-  return kProtectedShareOfMain * window_.main();
-}
 
 void TinyLfuOrder::Grow(size_t entries) {
   // Ten increments per entry between halvings, the table about one word
@@ -59,21 +53,6 @@ void TinyLfuOrder::Restore(ShardEntry* entry) {
   if (stamp_times_) entry->set_policy_word(lists_.Tick());
   lists_.Insert(entry, kProbation);
   candidates_ = 0;
-}
-
-void TinyLfuOrder::Touch(ShardEntry* entry) {
-  sketch_.Increment(entry->table_hash);
-  if (stamp_times_) entry->set_policy_word(lists_.Tick());
-  if (window_.Sampled(entry->table_hash)) {
-    window_.Record(entry->table_hash, /*hit=*/true, lists_.entries());
-  }
-  if (entry->region == kProbation) {
-    lists_.Move(entry, kProtected);
-    // Protected is full: its oldest go back on probation, newest first.
-    lists_.SpillOldest(kProtected, ProtectedCapacity(), kProbation);
-  } else {
-    lists_.MoveToNewest(entry);
-  }
 }
 
 bool TinyLfuOrder::Admit(const ShardEntry* candidate,

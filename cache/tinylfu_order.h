@@ -55,7 +55,11 @@ class TinyLfuOrder {
   // Sizes the sketch (and the window's sample) to `entries`.
   void Grow(size_t entries);
   bool Admit(const ShardEntry* candidate, const ShardEntry* victim);
-  double ProtectedCapacity() const;
+  double ProtectedCapacity() const {
+    return kProtectedShareOfMain * window_.main();
+  }
+
+  static constexpr double kProtectedShareOfMain = 0.80;
 
   EntryLists& lists_;
   WindowSizer& window_;
@@ -67,6 +71,22 @@ class TinyLfuOrder {
   ShardEntry* next_candidate_ = nullptr;
   uint64_t random_ = 0x2545F4914F6CDD1DULL;  // xorshift state, for Admit.
 };
+
+// Inline: the hit path.
+inline void TinyLfuOrder::Touch(ShardEntry* entry) {
+  sketch_.Increment(entry->table_hash);
+  if (stamp_times_) entry->set_policy_word(lists_.Tick());
+  if (window_.Sampled(entry->table_hash)) {
+    window_.Record(entry->table_hash, /*hit=*/true, lists_.entries());
+  }
+  if (entry->region == kProbation) {
+    lists_.Move(entry, kProtected);
+    // Protected is full: its oldest go back on probation, newest first.
+    lists_.SpillOldest(kProtected, ProtectedCapacity(), kProbation);
+  } else {
+    lists_.MoveToNewest(entry);
+  }
+}
 
 }  // namespace shard_internal
 }  // namespace gogocache

@@ -112,6 +112,10 @@ void AdaptiveOrder::Observe(uint32_t hash) {
 
 void AdaptiveOrder::SwitchTo(EvictionPolicy policy) {
   if (running_ == EvictionPolicy::kLirs) lirs_.Stop();
+  if (running_ == EvictionPolicy::kTinyLfu) {
+    tinylfu_.Stop();
+    sketch_active_ = false;
+  }
   switch (policy) {
     case EvictionPolicy::kLru:
       RelinkByRecency();

@@ -50,6 +50,8 @@ class TinyLfuOrder {
   // shares (no candidates pending).
   void Warm(uint32_t hash);
   void Start();
+  // Forgets the sketch, so that a shard holds one policy's history.
+  void Stop() { sketch_ = FrequencySketch(); }
 
  private:
   // Sizes the sketch (and the window's sample) to `entries`.

@@ -9,7 +9,7 @@ namespace gogocache {
 namespace shard_internal {
 AdaptiveOrder::AdaptiveOrder(size_t capacity)
     : capacity_(static_cast<double>(capacity)),
-      window_(capacity_),
+      window_(capacity_, WindowSizer::Drift::kShrink),
       lru_(&lists_, /*stamp_times=*/true),
       lirs_(&lists_, &window_),
       tinylfu_(&lists_, &window_, /*stamp_times=*/true) {}

@@ -13,6 +13,7 @@
 #include "cache/shard_entry.h"
 #include "cache/single_policy_order.h"
 #include "cache/tinylfu_order.h"
+#include "cache/window_sizer.h"
 
 namespace gogocache {
 namespace shard_internal {
@@ -28,13 +29,16 @@ constexpr EvictionPolicy kContenderPolicies[] = {
     EvictionPolicy::kLru, EvictionPolicy::kLirs, EvictionPolicy::kTinyLfu};
 
 std::unique_ptr<EvictionOrder> MakeContender(int index, size_t capacity) {
+  // The window drifts as in AdaptiveOrder, which these stand in for.
+  constexpr WindowSizer::Drift kDrift = WindowSizer::Drift::kShrink;
   switch (index) {
     case 0:
-      return std::make_unique<SinglePolicyOrder<LruOrder>>(capacity);
+      return std::make_unique<SinglePolicyOrder<LruOrder>>(capacity, kDrift);
     case 1:
-      return std::make_unique<SinglePolicyOrder<LirsOrder>>(capacity);
+      return std::make_unique<SinglePolicyOrder<LirsOrder>>(capacity, kDrift);
     default:
-      return std::make_unique<SinglePolicyOrder<TinyLfuOrder>>(capacity);
+      return std::make_unique<SinglePolicyOrder<TinyLfuOrder>>(capacity,
+                                                               kDrift);
   }
 }
 

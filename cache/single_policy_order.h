@@ -25,9 +25,11 @@ namespace shard_internal {
 template <typename Policy>
 class SinglePolicyOrder final : public EvictionOrder {
  public:
-  // For a shard of `capacity` bytes.
-  explicit SinglePolicyOrder(size_t capacity)
-      : window_(static_cast<double>(capacity)), policy_(MakePolicy()) {}
+  // For a shard of `capacity` bytes, the window drifting as `drift` says
+  // (AdaptiveOrder's miniatures drift as it does).
+  explicit SinglePolicyOrder(
+      size_t capacity, WindowSizer::Drift drift = WindowSizer::Drift::kHold)
+      : window_(static_cast<double>(capacity), drift), policy_(MakePolicy()) {}
 
   void Add(ShardEntry* entry) override { policy_.Add(entry); }
   void Restore(ShardEntry* entry) override { policy_.Restore(entry); }

@@ -19,8 +19,8 @@ constexpr double kWindowSigmas = 1.5;
 
 }  // namespace
 
-WindowSizer::WindowSizer(double capacity)
-    : capacity_(capacity), window_(kMinWindowShare * capacity) {}
+WindowSizer::WindowSizer(double capacity, Drift drift)
+    : capacity_(capacity), drift_(drift), window_(kMinWindowShare * capacity) {}
 
 void WindowSizer::FollowEntries(size_t entries) {
   sample_threshold_ = static_cast<uint32_t>(
@@ -38,7 +38,8 @@ bool WindowSizer::Record(uint32_t hash, bool hit, size_t entries) {
       kWindowSigmas * std::sqrt(static_cast<double>(discordant_)));
   if (lru_hits_ > hits_ + slack) {
     window_ += kWindowStep * capacity_;
-  } else if (hits_ > lru_hits_ + slack) {
+  } else if (hits_ > lru_hits_ + slack ||
+             (drift_ == Drift::kShrink && hits_ >= lru_hits_)) {
     window_ -= kWindowStep * capacity_;
   }
   window_ = std::clamp(window_, kMinWindowShare * capacity_, capacity_);

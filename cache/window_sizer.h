@@ -13,7 +13,8 @@
 // LRU grows the window by a step, a lead of the policy shrinks it, and a
 // lead within chance moves nothing. Chance is judged as in McNemar's test,
 // on the accesses where exactly one of the two hit: most accesses hit in
-// both or neither and say nothing.
+// both or neither and say nothing. What a period within chance does depends
+// on the Drift.
 //
 // Thread safety: none; the owning shard calls it under its writer lock.
 
@@ -33,7 +34,18 @@ class WindowSizer {
   // The most keys' worth of a shard the sample covers.
   static constexpr double kSampledEntries = 256;
 
-  explicit WindowSizer(double capacity);
+  // What a period without a lead beyond chance does to the window.
+  enum class Drift {
+    kHold,  // Nothing: the window moves only on evidence.
+    // Shrinks it unless LRU hit more often: only a lead of LRU keeps the
+    // window open. For the adaptive policy, which has LRU itself to turn
+    // to where recency serves best: a window left open by an earlier phase
+    // would otherwise stay open where neither hits (a loop larger than the
+    // cache), with LIRS and TinyLFU reduced to LRU.
+    kShrink,
+  };
+
+  WindowSizer(double capacity, Drift drift);
 
   WindowSizer(const WindowSizer&) = delete;
   WindowSizer& operator=(const WindowSizer&) = delete;
@@ -69,6 +81,7 @@ class WindowSizer {
 
  private:
   const double capacity_;
+  const Drift drift_;
   double window_;
   HashLru shadow_;
   uint32_t sample_threshold_ = 1 << 16;  // Of 2^16: the sampled share.

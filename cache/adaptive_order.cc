@@ -28,7 +28,6 @@ void AdaptiveOrder::Add(ShardEntry* entry) {
       lirs_.Add(entry);
   }
   Observe(entry->table_hash);
-  SwitchIfVoted();
 }
 
 void AdaptiveOrder::Restore(ShardEntry* entry) {
@@ -57,7 +56,6 @@ void AdaptiveOrder::TouchAll(ShardEntry* const* entries, size_t count) {
         lirs_.Touch(entry);
     }
     Observe(entry->table_hash);
-    SwitchIfVoted();
   });
 }
 
@@ -102,8 +100,9 @@ void AdaptiveOrder::Observe(uint32_t hash) {
   if (WindowSizer::SampleHash(hash) >= duel_threshold_) return;
   if (!duel_->Access(hash, running_)) return;
   if (duel_->challenger().has_value()) {
-    voted_ = *duel_->challenger();
-    if (voted_ == EvictionPolicy::kTinyLfu) sketch_active_ = true;
+    const EvictionPolicy challenger = *duel_->challenger();
+    if (challenger == EvictionPolicy::kTinyLfu) sketch_active_ = true;
+    SwitchTo(challenger);
   } else if (duel_->leader() == running_ &&
              running_ != EvictionPolicy::kTinyLfu) {
     sketch_active_ = false;

@@ -49,19 +49,12 @@ class AdaptiveOrder final : public EvictionOrder {
     lists_.ForEach(visit);
   }
 
-  // The policy running now (kLru, kLirs or kTinyLfu).
-  EvictionPolicy running() const { return running_; }
-
  private:
-  // Feeds one access, after the running policy placed it, to the sketch's
-  // warm-up and the duel, which may elect another policy.
+  // Feeds one access to the sketch's warm-up and the duel, and switches to
+  // the policy the duel elects. Called once the running policy has placed
+  // the access: switching in the middle of placing it would leave that
+  // policy going on with its own steps on the other's lists.
   void Observe(uint32_t hash);
-  // A vote won takes effect once the access that ended the duel's period is
-  // placed: the policy placing it would otherwise go on with its own steps
-  // on the other's lists.
-  void SwitchIfVoted() {
-    if (voted_ != running_) SwitchTo(voted_);
-  }
   void SwitchTo(EvictionPolicy policy);
   // Relinks every entry onto the window list, most recently used first.
   void RelinkByRecency();
@@ -77,7 +70,6 @@ class AdaptiveOrder final : public EvictionOrder {
   LirsOrder lirs_;
   TinyLfuOrder tinylfu_;
   EvictionPolicy running_ = EvictionPolicy::kLirs;
-  EvictionPolicy voted_ = EvictionPolicy::kLirs;
   std::unique_ptr<PolicyDuel> duel_;  // Made with the first entry.
   // Keys whose SampleHash is below this feed the duel.
   uint32_t duel_threshold_ = 0;

@@ -145,9 +145,9 @@ struct CacheGroupOptions {
   size_t max_key_size = 4096;
 
   // What each shard evicts first (cache/eviction_policy.h). The default,
-  // kAdaptive, runs LIRS or Window TinyLFU per shard, whichever miniature
-  // simulations on a sample of its keys find better; kLru is the Go
-  // original's policy.
+  // kAdaptive, runs LRU, LIRS or Window TinyLFU per shard, whichever
+  // miniature simulations of the three on a sample of its keys find better;
+  // kLru is the Go original's policy.
   EvictionPolicy eviction = EvictionPolicy::kAdaptive;
 
   // Optional persistent copy of the contents (see above), e.g. from

@@ -3,8 +3,8 @@
 // LruShard: one shard of a CacheGroup. It maps keys to immutable values,
 // holds at most `capacity_bytes` of them, and when an insert would exceed that
 // it evicts entries in the order its EvictionPolicy chooses (named for the
-// first of them, LRU; a CacheGroup's default is LIRS). Lookup, insert, erase
-// and each eviction are O(1).
+// first of them, LRU; a CacheGroup's default is the adaptive policy).
+// Lookup, insert, erase and each eviction are O(1).
 //
 // Charge: an entry costs key.size() + value.size() + kEntryOverhead bytes of
 // the capacity. kEntryOverhead covers the entry's header, its hash-table slot

@@ -4,9 +4,10 @@
 # demand from the repository's root, not by tests (several minutes with
 # Caffeine).
 #
-#   benchmarks/hit_ratio_tables.sh [TRACE=SIZES ...]
+#   [SCALE=S] benchmarks/hit_ratio_tables.sh [TRACE=SIZES ...]
 #
 # e.g. benchmarks/hit_ratio_tables.sh traces/lirs-sprite.trace.gz=500,1000
+#      SCALE=0.1 benchmarks/hit_ratio_tables.sh
 #
 # Builds //tools:gogocache with --config=bench, writes every synthetic family
 # (`gogocache trace --list`) at its listed sizes, and runs each of those
@@ -18,16 +19,30 @@
 # the means of the adaptive default and of Caffeine, and the rows where the
 # adaptive default is more than 0.01 below the better of LRU and Caffeine
 # (where LRU equals OPT within 0.0005, more than 0.01 below LRU).
+#
+# SCALE (default 1, a fraction in (0, 1]) writes the synthetic families at
+# that scale (`gogocache trace --scale`: keys, sizes and length) and scales
+# their listed sizes the same way (rounded, at least 1). TRACE=SIZES
+# arguments are not scaled.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-readonly GOGOCACHE=bazel-out/k8-opt/bin/tools/gogocache
 readonly RUNS=5
+readonly SCALE="${SCALE:-1}"
 
 work="$(mktemp -d)"
 trap 'rm -rf "${work}"' EXIT
 
+if ! awk -v s="${SCALE}" 'BEGIN { exit !(s + 0 > 0 && s + 0 <= 1) }'; then
+  echo "hit_ratio_tables: SCALE must be in (0, 1], got '${SCALE}'" >&2
+  exit 2
+fi
+
 ./bazelw build --config=bench //tools:gogocache >&2
+# A copy, so that a build started while this runs cannot change the binary
+# between traces.
+readonly GOGOCACHE="${work}/gogocache"
+cp bazel-out/k8-opt/bin/tools/gogocache "${GOGOCACHE}"
 
 # One line per trace in ${work}/traces: GROUP NAME FILE SIZES.
 : > "${work}/traces"
@@ -49,8 +64,18 @@ for arg in "$@"; do
 done
 "${GOGOCACHE}" trace --list | while read -r family sizes _; do
   # `trace` reports what it wrote on stdout: not part of the tables.
-  "${GOGOCACHE}" trace --family="${family}" "${work}/${family}.trace.gz" \
-    < /dev/null > /dev/null
+  "${GOGOCACHE}" trace --family="${family}" --scale="${SCALE}" \
+    "${work}/${family}.trace.gz" < /dev/null > /dev/null
+  # `trace --list` gives the full-scale sizes; scaled as `trace` scales its
+  # counts (rounded, at least 1).
+  sizes="$(awk -v s="${SCALE}" -v list="${sizes}" 'BEGIN {
+    n = split(list, size, ",")
+    for (i = 1; i <= n; i++) {
+      scaled = int(size[i] * s + 0.5)
+      if (scaled < 1) scaled = 1
+      printf "%s%d", (i > 1 ? "," : ""), scaled
+    }
+  }')"
   echo "synthetic ${family} ${work}/${family}.trace.gz ${sizes}" \
     >> "${work}/traces"
 done
@@ -68,12 +93,13 @@ while read -r group name file sizes; do
   fi
 done < "${work}/traces"
 
-python3 - "${work}" <<'PYTHON'
+python3 - "${work}" "${SCALE}" <<'PYTHON'
 import os
 import re
 import sys
 
 work = sys.argv[1]
+scale = sys.argv[2]
 groups = {"reference": [], "synthetic": []}
 for line in open(os.path.join(work, "traces")):
     group, name, _, _ = line.split()
@@ -110,8 +136,11 @@ def fmt(x):
 
 
 summary = []
+synthetic_title = "Synthetic families"
+if float(scale) != 1:
+    synthetic_title += " at scale " + scale
 for group, title in (("reference", "Reference traces"),
-                     ("synthetic", "Synthetic families")):
+                     ("synthetic", synthetic_title)):
     names = groups[group]
     if not names:
         continue

@@ -3,6 +3,7 @@
 #include "cache/lru_shard.h"
 
 #include <atomic>
+#include <cmath>
 #include <cstdint>
 #include <list>
 #include <random>
@@ -281,6 +282,63 @@ TEST_P(ShardPolicyTest, ConcurrentChurnNeverExceedsCapacity) {
   EXPECT_EQ(shard.GetStats().hits, hits.load());
   EXPECT_EQ(shard.GetStats().misses, misses.load());
   EXPECT_GT(hits.load(), 0u);
+}
+
+// Traffic whose best policy changes, read and written from several threads
+// at once: a working set swept forward and back (LRU's), a loop larger than
+// the shard (LIRS's), then skewed independent requests (TinyLFU's), so that
+// the adaptive policy relinks its lists between policies while readers hold
+// and check values (run under ThreadSanitizer and AddressSanitizer by
+// .ci/run).
+TEST_P(ShardPolicyTest, ConcurrentTrafficThatChangesItsBestPolicy) {
+  constexpr size_t kEntries = 400;
+  const size_t capacity = kEntries * LruShard::Charge(6, 8);
+  LruShard shard(capacity, nullptr, GetParam());
+  std::vector<int> keys;
+  for (int round = 0; round < 6; ++round) {
+    for (int k = 0; k < 1000; ++k) keys.push_back(k);
+    for (int k = 999; k >= 0; --k) keys.push_back(k);
+  }
+  for (int round = 0; round < 12; ++round) {
+    for (int k = 0; k < 600; ++k) keys.push_back(2000 + k);
+  }
+  std::mt19937 skewed(7);
+  for (int i = 0; i < 12000; ++i) {
+    const int rank = static_cast<int>(std::pow(skewed() % 100000 + 1, 0.6));
+    keys.push_back(5000 + rank);
+  }
+  std::atomic<bool> stop{false};
+  std::atomic<bool> over{false};
+  std::thread monitor([&] {
+    while (!stop.load()) {
+      if (shard.GetStats().bytes > capacity) over = true;
+    }
+  });
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 3; ++t) {
+    threads.emplace_back([&, t] {
+      // Each thread a little behind the one before, as clients are.
+      for (size_t i = 0; i < keys.size(); ++i) {
+        const std::string key =
+            absl::StrCat(100000 + keys[(i + 50 * t) % keys.size()]);
+        ByteView value;
+        if (shard.Lookup(key, H(key), &value)) {
+          ASSERT_EQ(value.ToString(), key.substr(0, 6) + "vv");
+        } else {
+          shard.Insert(key, H(key), key.substr(0, 6) + "vv");
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  stop = true;
+  monitor.join();
+  EXPECT_FALSE(over.load());
+  const LruShardStats stats = shard.GetStats();
+  EXPECT_LE(stats.bytes, capacity);
+  EXPECT_LE(stats.items, kEntries);
+  EXPECT_GT(stats.hits, 0u);
+  EXPECT_GT(stats.evictions, 0u);
 }
 
 // Restoring from a store, oldest first, into a shard that holds only some:

@@ -456,30 +456,38 @@ class RocksDbStore::WriterToken {
 absl::Status RocksDbStore::Replay(Visitor visitor) {
   std::shared_lock<std::shared_mutex> alive(lifetime_mu_);
   if (absl::Status status = Usable(); !status.ok()) return status;
-  struct Entry {
+  // Two passes over one snapshot, so that memory holds every key but only a
+  // chunk of values: the keys with their sequence numbers in key order, then
+  // the values in sequence order. RocksDB is read as the writer, so no write
+  // runs inside RocksDB meanwhile (see the header on why); the visitor runs
+  // between chunks, outside.
+  struct Position {
     uint64_t sequence;
     std::string key;
-    std::string value;
   };
-  std::vector<Entry> entries;
+  std::vector<Position> positions;
+  // Released as the writer too, on every return.
+  struct ReleaseSnapshot {
+    RocksDbStore* store;
+    void operator()(const rocksdb::Snapshot* taken) const {
+      WriterToken writer(*store);
+      store->db_->ReleaseSnapshot(taken);
+    }
+  };
+  std::unique_ptr<const rocksdb::Snapshot, ReleaseSnapshot> snapshot(
+      nullptr, ReleaseSnapshot{this});
+  rocksdb::ReadOptions read;
   {
-    // Read as the writer, so no write runs inside RocksDB meanwhile (see the
-    // header on why); the visitor runs after.
     WriterToken writer(*this);
-    std::unique_ptr<rocksdb::Iterator> it(
-        db_->NewIterator(rocksdb::ReadOptions()));
+    snapshot.reset(db_->GetSnapshot());
+    read.snapshot = snapshot.get();
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       const rocksdb::Slice value = it->value();
       if (value.size() < kSequenceSize) {
-        return absl::DataLossError(absl::StrCat(
-            "rocksdb store ", path_, ": value of key \"",
-            absl::CEscape(it->key().ToString()),
-            "\" is too short to be gogocache's; is this another program's "
-            "database?"));
+        return TooShort(absl::string_view(it->key().data(), it->key().size()));
       }
-      entries.push_back({DecodeSequence(value.data()), it->key().ToString(),
-                         std::string(value.data() + kSequenceSize,
-                                     value.size() - kSequenceSize)});
+      positions.push_back({DecodeSequence(value.data()), it->key().ToString()});
     }
     if (absl::Status status = FromRocksDb(it->status(), "replay", path_);
         !status.ok()) {
@@ -487,14 +495,42 @@ absl::Status RocksDbStore::Replay(Visitor visitor) {
     }
     // Every key was read, as the writer: the count is exact until the next
     // write.
-    entries_.store(entries.size(), std::memory_order_relaxed);
+    entries_.store(positions.size(), std::memory_order_relaxed);
     entries_counted_.store(true, std::memory_order_release);
   }
-  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-    return a.sequence < b.sequence;
-  });
-  for (const Entry& entry : entries) visitor(entry.key, entry.value);
+  std::sort(positions.begin(), positions.end(),
+            [](const Position& a, const Position& b) {
+              return a.sequence < b.sequence;
+            });
+  constexpr size_t kChunk = 1024;
+  std::vector<std::string> values(kChunk);
+  for (size_t first = 0; first < positions.size(); first += kChunk) {
+    const size_t count = std::min(kChunk, positions.size() - first);
+    {
+      WriterToken writer(*this);
+      for (size_t i = 0; i < count; ++i) {
+        const std::string& key = positions[first + i].key;
+        if (absl::Status status =
+                FromRocksDb(db_->Get(read, key, &values[i]), "replay", path_);
+            !status.ok()) {
+          return status;
+        }
+        if (values[i].size() < kSequenceSize) return TooShort(key);
+      }
+    }
+    for (size_t i = 0; i < count; ++i) {
+      visitor(positions[first + i].key,
+              absl::string_view(values[i]).substr(kSequenceSize));
+    }
+  }
   return absl::OkStatus();
+}
+
+absl::Status RocksDbStore::TooShort(absl::string_view key) const {
+  return absl::DataLossError(absl::StrCat(
+      "rocksdb store ", path_, ": value of key \"", absl::CEscape(key),
+      "\" is too short to be gogocache's; is this another program's "
+      "database?"));
 }
 
 absl::Status RocksDbStore::Sync() {

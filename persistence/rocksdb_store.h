@@ -5,7 +5,10 @@
 //
 // Each value is stored behind an 8-byte sequence number so that Replay() can
 // hand entries back in write order (RocksDB iterates in key order); the
-// numbers continue from RocksDB's own sequence after a reopen. Overwritten and
+// numbers continue from RocksDB's own sequence after a reopen. Replay() reads
+// a snapshot twice: every key with its number, then the values in write
+// order, a chunk at a time, so that it holds every key but not every value
+// in memory. Overwritten and
 // deleted values are dropped by RocksDB's own compactions; Compact() forces
 // one over the whole key range.
 //
@@ -155,6 +158,8 @@ class RocksDbStore : public Store {
                std::unique_ptr<rocksdb::DB> db);
 
   struct PendingWrite;
+  // DataLoss for a value too short to hold a sequence number.
+  absl::Status TooShort(absl::string_view key) const;
   class WriterToken;
   // Checks `write` and the store, then commits it.
   absl::Status Write(PendingWrite& write);

@@ -29,9 +29,9 @@
 #include "absl/strings/string_view.h"
 #include "benchmark/benchmark.h"
 #include "benchmarks/bench_main.h"
-#include "benchmarks/workload.h"
 #include "cache/cache_group.h"
 #include "rocksdb/cache.h"
+#include "workload/workload.h"
 
 namespace gogocache {
 namespace bench {
@@ -41,18 +41,18 @@ constexpr size_t kValueSize = 100;
 constexpr size_t kCapacity = size_t{64} << 20;  // Holds every key.
 constexpr int kShardBits = 4;                   // 16 shards everywhere.
 
-const Workload& GetWorkload(Distribution distribution) {
+const Workload& GetWorkload(AccessDistribution distribution) {
   static const Workload* zipf = [] {
     WorkloadOptions options;
-    options.distribution = Distribution::kZipf;
+    options.distribution = AccessDistribution::kZipf;
     return new Workload(options);
   }();
   static const Workload* uniform = [] {
     WorkloadOptions options;
-    options.distribution = Distribution::kUniform;
+    options.distribution = AccessDistribution::kUniform;
     return new Workload(options);
   }();
-  return distribution == Distribution::kZipf ? *zipf : *uniform;
+  return distribution == AccessDistribution::kZipf ? *zipf : *uniform;
 }
 
 std::string ValueFor(size_t i) {
@@ -67,7 +67,7 @@ CacheGroup& MakeFilledGroup(EvictionPolicy policy) {
   options.capacity_bytes = kCapacity;
   options.num_shards = 1u << kShardBits;
   CacheGroup* created = CacheGroup::Create(options)->release();
-  const Workload& workload = GetWorkload(Distribution::kZipf);
+  const Workload& workload = GetWorkload(AccessDistribution::kZipf);
   for (size_t i = 0; i < workload.num_keys(); ++i) {
     if (!created->Set(workload.key(i), ValueFor(i)).ok()) std::abort();
   }
@@ -101,7 +101,7 @@ void DeleteString(const rocksdb::Slice& /*key*/, void* value) {
 }
 
 std::shared_ptr<rocksdb::Cache> Fill(std::shared_ptr<rocksdb::Cache> cache) {
-  const Workload& workload = GetWorkload(Distribution::kZipf);
+  const Workload& workload = GetWorkload(AccessDistribution::kZipf);
   for (size_t i = 0; i < workload.num_keys(); ++i) {
     auto* value = new std::string(ValueFor(i));
     const absl::string_view key = workload.key(i);
@@ -195,7 +195,7 @@ class MutexLru {
 MutexLru& GetMutexLru() {
   static MutexLru* cache = [] {
     auto* created = new MutexLru(kCapacity, kShardBits);
-    const Workload& workload = GetWorkload(Distribution::kZipf);
+    const Workload& workload = GetWorkload(AccessDistribution::kZipf);
     for (size_t i = 0; i < workload.num_keys(); ++i)
       created->Insert(workload.key(i), ValueFor(i));
     return created;
@@ -208,7 +208,7 @@ size_t StartOf(const benchmark::State& state) {
   return static_cast<size_t>(state.thread_index()) * 1000003;
 }
 
-void GogocacheLoop(benchmark::State& state, Distribution distribution,
+void GogocacheLoop(benchmark::State& state, AccessDistribution distribution,
                    EvictionPolicy policy) {
   const Workload& workload = GetWorkload(distribution);
   CacheGroup& group = GetGogocache(policy);
@@ -224,24 +224,26 @@ void GogocacheLoop(benchmark::State& state, Distribution distribution,
   state.SetItemsProcessed(state.iterations());
 }
 
-void BM_Gogocache(benchmark::State& state, Distribution distribution) {
+void BM_Gogocache(benchmark::State& state, AccessDistribution distribution) {
   GogocacheLoop(state, distribution, CacheGroupOptions().eviction);
 }
 
-void BM_GogocacheLirs(benchmark::State& state, Distribution distribution) {
+void BM_GogocacheLirs(benchmark::State& state,
+                      AccessDistribution distribution) {
   GogocacheLoop(state, distribution, EvictionPolicy::kLirs);
 }
 
-void BM_GogocacheLru(benchmark::State& state, Distribution distribution) {
+void BM_GogocacheLru(benchmark::State& state, AccessDistribution distribution) {
   GogocacheLoop(state, distribution, EvictionPolicy::kLru);
 }
 
-void BM_GogocacheTinyLfu(benchmark::State& state, Distribution distribution) {
+void BM_GogocacheTinyLfu(benchmark::State& state,
+                         AccessDistribution distribution) {
   GogocacheLoop(state, distribution, EvictionPolicy::kTinyLfu);
 }
 
 void LookupLoop(benchmark::State& state, rocksdb::Cache& cache,
-                Distribution distribution) {
+                AccessDistribution distribution) {
   const Workload& workload = GetWorkload(distribution);
   size_t i = StartOf(state);
   for (auto _ : state) {
@@ -257,15 +259,16 @@ void LookupLoop(benchmark::State& state, rocksdb::Cache& cache,
   state.SetItemsProcessed(state.iterations());
 }
 
-void BM_RocksDbLru(benchmark::State& state, Distribution distribution) {
+void BM_RocksDbLru(benchmark::State& state, AccessDistribution distribution) {
   LookupLoop(state, GetRocksDbLru(), distribution);
 }
 
-void BM_RocksDbHyperClock(benchmark::State& state, Distribution distribution) {
+void BM_RocksDbHyperClock(benchmark::State& state,
+                          AccessDistribution distribution) {
   LookupLoop(state, GetRocksDbHyperClock(), distribution);
 }
 
-void BM_MutexLru(benchmark::State& state, Distribution distribution) {
+void BM_MutexLru(benchmark::State& state, AccessDistribution distribution) {
   const Workload& workload = GetWorkload(distribution);
   MutexLru& cache = GetMutexLru();
   size_t i = StartOf(state);
@@ -284,7 +287,7 @@ void BM_MutexLru(benchmark::State& state, Distribution distribution) {
 // With several rounds, the whole set runs once per round, in the same
 // order, so that each round's ratios compare runs seconds apart.
 void Register(const std::vector<int>& threads, int rounds) {
-  using Function = void (*)(benchmark::State&, Distribution);
+  using Function = void (*)(benchmark::State&, AccessDistribution);
   const std::pair<const char*, Function> caches[] = {
       {"BM_Gogocache", &BM_Gogocache},
       {"BM_GogocacheLirs", &BM_GogocacheLirs},
@@ -294,8 +297,9 @@ void Register(const std::vector<int>& threads, int rounds) {
       {"BM_RocksDbLru", &BM_RocksDbLru},
       {"BM_MutexLru", &BM_MutexLru},
   };
-  const std::pair<const char*, Distribution> workloads[] = {
-      {"zipf", Distribution::kZipf}, {"uniform", Distribution::kUniform}};
+  const std::pair<const char*, AccessDistribution> workloads[] = {
+      {"zipf", AccessDistribution::kZipf},
+      {"uniform", AccessDistribution::kUniform}};
   for (int round = 0; round < rounds; ++round) {
     for (const auto& [workload, distribution] : workloads) {
       for (const auto& [name, function] : caches) {

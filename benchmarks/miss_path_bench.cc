@@ -21,9 +21,9 @@
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
 #include "benchmarks/bench_main.h"
-#include "benchmarks/workload.h"
 #include "cache/cache_group.h"
 #include "loader/getter.h"
+#include "workload/workload.h"
 
 namespace gogocache {
 namespace bench {

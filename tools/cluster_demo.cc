@@ -152,8 +152,8 @@ absl::Status RunClusterDemo(const ClusterDemoOptions& options,
                             std::ostream& out, std::ostream& log) {
   if (absl::Status status = Validate(options); !status.ok()) return status;
   // The nodes' workload, built here to count the keys they request.
-  const bench::Workload workload(ClusterWorkloadOptions(
-      options.keys, options.key_size, options.zipf_exponent));
+  const Workload workload(ClusterWorkloadOptions(options.keys, options.key_size,
+                                                 options.zipf_exponent));
   InterruptSignals signals;  // Before the nodes start: none may be missed.
   absl::StatusOr<std::unique_ptr<TempDir>> dir = TempDir::Make();
   if (!dir.ok()) return dir.status();

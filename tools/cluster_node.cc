@@ -13,9 +13,9 @@
 
 #include "absl/algorithm/container.h"
 #include "absl/strings/str_cat.h"
-#include "benchmarks/workload.h"
 #include "tools/demo_value.h"
 #include "tools/serve_command.h"
+#include "workload/workload.h"
 
 namespace gogocache {
 namespace {
@@ -77,9 +77,8 @@ absl::Status Expect(std::istream& in, absl::string_view expected) {
 
 // Runs the workload on `threads` threads for `duration`, filling the
 // workload's part of `report`.
-void RunWorkload(const ClusterNodeOptions& options,
-                 const bench::Workload& workload, CacheGroup& group,
-                 NodeReport* report) {
+void RunWorkload(const ClusterNodeOptions& options, const Workload& workload,
+                 CacheGroup& group, NodeReport* report) {
   std::atomic<bool> stop{false};
   std::atomic<uint64_t> get_errors{0};
   std::atomic<uint64_t> wrong_values{0};
@@ -133,8 +132,8 @@ absl::Status RunClusterNode(const ClusterNodeOptions& options, std::istream& in,
   }
   // Built first: with many keys it takes a while, which must not count
   // against the workload.
-  const bench::Workload workload(ClusterWorkloadOptions(
-      options.keys, options.key_size, options.zipf_exponent));
+  const Workload workload(ClusterWorkloadOptions(options.keys, options.key_size,
+                                                 options.zipf_exponent));
 
   auto times = std::make_shared<FetchTimes>();
   PeerNodeOptions node_options = options.node;

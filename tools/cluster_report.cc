@@ -86,7 +86,7 @@ double Ratio(double part, double whole) {
 
 // The keys the reports' threads requested, counted once each.
 uint64_t DistinctKeys(const std::vector<NodeReport>& reports,
-                      const bench::Workload& workload) {
+                      const Workload& workload) {
   const std::vector<uint32_t>& accesses = workload.accesses();
   std::vector<bool> requested(workload.num_keys(), false);
   for (const NodeReport& report : reports) {
@@ -102,9 +102,9 @@ uint64_t DistinctKeys(const std::vector<NodeReport>& reports,
 
 }  // namespace
 
-bench::WorkloadOptions ClusterWorkloadOptions(size_t keys, size_t key_size,
-                                              double zipf_exponent) {
-  bench::WorkloadOptions options;
+WorkloadOptions ClusterWorkloadOptions(size_t keys, size_t key_size,
+                                       double zipf_exponent) {
+  WorkloadOptions options;
   options.num_keys = keys;
   options.key_size = key_size;
   options.zipf_exponent = zipf_exponent;
@@ -205,7 +205,7 @@ absl::StatusOr<NodeReport> DecodeNodeReport(absl::string_view line) {
 void PrintClusterReport(const ClusterSetup& setup,
                         const std::vector<std::string>& addresses,
                         const std::vector<NodeReport>& reports,
-                        const bench::Workload& workload, std::ostream& out) {
+                        const Workload& workload, std::ostream& out) {
   NodeReport total;
   LatencyHistogram fetches;
   for (const NodeReport& report : reports) {

@@ -20,17 +20,17 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "benchmarks/workload.h"
 #include "tools/latency_histogram.h"
+#include "workload/workload.h"
 
 namespace gogocache {
 
 // The workload of every node: the same keys, the same popularity and the
-// same access sequence (bench::Workload), long enough that the nodes' threads,
+// same access sequence (Workload), long enough that the nodes' threads,
 // each starting at its own place in it (ClusterThreadStart), rarely reach
 // the places others started from.
-bench::WorkloadOptions ClusterWorkloadOptions(size_t keys, size_t key_size,
-                                              double zipf_exponent);
+WorkloadOptions ClusterWorkloadOptions(size_t keys, size_t key_size,
+                                       double zipf_exponent);
 
 // Where thread `thread` of node `node` starts in a sequence of `accesses`:
 // the cluster's threads spread evenly over it.
@@ -110,7 +110,7 @@ struct ClusterSetup {
 void PrintClusterReport(const ClusterSetup& setup,
                         const std::vector<std::string>& addresses,
                         const std::vector<NodeReport>& reports,
-                        const bench::Workload& workload, std::ostream& out);
+                        const Workload& workload, std::ostream& out);
 
 }  // namespace gogocache
 

@@ -84,9 +84,9 @@ TEST(ClusterThreadStartTest, SpreadsThreadsEvenly) {
 }
 
 TEST(PrintClusterReportTest, CountsDistinctKeysAndPrintsTheBlock) {
-  bench::WorkloadOptions options = ClusterWorkloadOptions(50, 16, 0.99);
+  WorkloadOptions options = ClusterWorkloadOptions(50, 16, 0.99);
   options.num_accesses = 1000;
-  const bench::Workload workload(options);
+  const Workload workload(options);
   NodeReport a, b;
   a.seconds = 2;
   b.seconds = 1;

@@ -13,7 +13,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "benchmarks/workload.h"
 #include "cache/cache_group.h"
 #include "cache/eviction_policy.h"
 #include "hash/hash_strategy.h"
@@ -21,6 +20,7 @@
 #include "persistence/open.h"
 #include "tools/demo_value.h"
 #include "tools/latency_histogram.h"
+#include "workload/workload.h"
 
 namespace gogocache {
 namespace {
@@ -161,12 +161,12 @@ absl::Status RunDemo(const DemoOptions& options, std::ostream& out,
                                     create_start)
           .count();
 
-  bench::WorkloadOptions workload_options;
+  WorkloadOptions workload_options;
   workload_options.num_keys = options.keys;
   workload_options.key_size = options.key_size;
   workload_options.zipf_exponent = options.zipf_exponent;
   workload_options.num_accesses = size_t{1} << 20;
-  const bench::Workload workload(workload_options);
+  const Workload workload(workload_options);
 
   out << absl::StrFormat(
       "gogocache demo: %d threads for %s; capacity %s in %d shards (%s, %s); "

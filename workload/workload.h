@@ -5,8 +5,8 @@
 // not part of what is timed, and every cache under test sees the same keys in
 // the same order.
 
-#ifndef GOGOCACHE_BENCHMARKS_WORKLOAD_H_
-#define GOGOCACHE_BENCHMARKS_WORKLOAD_H_
+#ifndef GOGOCACHE_WORKLOAD_WORKLOAD_H_
+#define GOGOCACHE_WORKLOAD_WORKLOAD_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -16,14 +16,13 @@
 #include "absl/strings/string_view.h"
 
 namespace gogocache {
-namespace bench {
 
-enum class Distribution { kZipf, kUniform };
+enum class AccessDistribution { kZipf, kUniform };
 
 struct WorkloadOptions {
   size_t num_keys = 100000;
   size_t key_size = 16;  // RocksDB 7.8's HyperClockCache takes only 16.
-  Distribution distribution = Distribution::kZipf;
+  AccessDistribution distribution = AccessDistribution::kZipf;
   double zipf_exponent = 0.99;
   size_t num_accesses = size_t{1} << 22;
   uint64_t seed = 20261125;
@@ -60,7 +59,6 @@ class Workload {
   std::vector<uint32_t> accesses_;
 };
 
-}  // namespace bench
 }  // namespace gogocache
 
-#endif  // GOGOCACHE_BENCHMARKS_WORKLOAD_H_
+#endif  // GOGOCACHE_WORKLOAD_WORKLOAD_H_

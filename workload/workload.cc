@@ -1,6 +1,6 @@
 // Copyright 2026 The gogocache Authors.
 
-#include "benchmarks/workload.h"
+#include "workload/workload.h"
 
 #include <algorithm>
 #include <cmath>
@@ -10,7 +10,6 @@
 #include "absl/strings/str_format.h"
 
 namespace gogocache {
-namespace bench {
 
 Workload::Workload(const WorkloadOptions& options)
     : num_keys_(options.num_keys), key_size_(options.key_size) {
@@ -31,7 +30,7 @@ Workload::Workload(const WorkloadOptions& options)
   // weight r^-s. absl::zipf_distribution would be shorter but requires s > 1,
   // and the workloads of interest (YCSB's, RocksDB's) use s = 0.99.
   std::vector<double> cumulative;
-  if (options.distribution == Distribution::kZipf) {
+  if (options.distribution == AccessDistribution::kZipf) {
     cumulative.resize(options.num_keys);
     double sum = 0;
     for (size_t r = 0; r < options.num_keys; ++r) {
@@ -45,7 +44,7 @@ Workload::Workload(const WorkloadOptions& options)
   accesses_.reserve(options.num_accesses);
   for (size_t i = 0; i < options.num_accesses; ++i) {
     size_t rank;
-    if (options.distribution == Distribution::kZipf) {
+    if (options.distribution == AccessDistribution::kZipf) {
       rank =
           std::lower_bound(cumulative.begin(), cumulative.end(), unit(random)) -
           cumulative.begin();
@@ -57,5 +56,4 @@ Workload::Workload(const WorkloadOptions& options)
   }
 }
 
-}  // namespace bench
 }  // namespace gogocache

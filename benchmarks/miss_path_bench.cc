@@ -91,7 +91,7 @@ void BM_Stampede(benchmark::State& state) {
     const CacheGroupStats stats = group->GetStats();
     state.counters["loads_per_key"] =
         static_cast<double>(stats.local_loads) / keys_asked.load();
-    state.counters["deduplicated"] = stats.loads_deduplicated;
+    state.counters["shared"] = stats.loads_shared;
   }
 }
 

@@ -374,7 +374,10 @@ CacheGroupStats CacheGroup::GetStats() const {
     stats.too_large += s.too_large;
   }
   stats.loads = loads_.load(std::memory_order_relaxed);
-  stats.loads_deduplicated = flight_.shared_calls();
+  stats.loads_shared = flight_.shared_calls();
+  // The two counters are read one after the other, not at one instant.
+  stats.loads_deduped =
+      stats.loads > stats.loads_shared ? stats.loads - stats.loads_shared : 0;
   stats.local_loads = local_loads_.load(std::memory_order_relaxed);
   stats.local_load_errors = local_load_errors_.load(std::memory_order_relaxed);
   stats.capacity_bytes = options_.capacity_bytes;

@@ -172,9 +172,12 @@ struct CacheGroupStats {
   uint64_t gets = 0;   // Get() calls with a valid key
   uint64_t hits = 0;   // ... answered from memory
   uint64_t loads = 0;  // ... that missed and went to the getter path
-  uint64_t loads_deduplicated = 0;  // ... of which shared another's call
-  uint64_t local_loads = 0;         // getter calls that returned a value
-  uint64_t local_load_errors = 0;   // getter calls that returned an error
+  // ... of which led a load (groupcache's LoadsDeduped: loads after the
+  // single flight), and of which waited for another caller's load instead.
+  uint64_t loads_deduped = 0;
+  uint64_t loads_shared = 0;
+  uint64_t local_loads = 0;        // getter calls that returned a value
+  uint64_t local_load_errors = 0;  // getter calls that returned an error
   // The cache's figures, summed over the shards.
   uint64_t bytes = 0;      // charged bytes held (see CacheGroupOptions)
   uint64_t items = 0;      // entries held

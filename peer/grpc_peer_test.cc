@@ -98,7 +98,7 @@ TEST(GrpcPeerTest, AStampedeOnAllNodesCallsOneGetter) {
     if (cluster->Waiting() != 1) return false;
     if (cluster->node(owner).stats().served_for_peers != 2) return false;
     for (int n = 0; n < 3; ++n) {
-      if (cluster->node(n).stats().loads_deduplicated != kThreadsPerNode - 1) {
+      if (cluster->node(n).stats().loads_shared != kThreadsPerNode - 1) {
         return false;
       }
     }

@@ -92,10 +92,10 @@ class WriteFailureRecorder : public Store {
 std::string ProgressLine(const CacheGroupStats& stats, double elapsed,
                          double total) {
   return absl::StrFormat(
-      "[%4.1fs/%.1fs] gets %d  hit %.1f%%  loads %d (deduplicated %d)  "
+      "[%4.1fs/%.1fs] gets %d  hit %.1f%%  loads %d (shared %d)  "
       "items %d  %s",
       elapsed, total, stats.gets, 100 * Ratio(stats.hits, stats.gets),
-      stats.local_loads + stats.local_load_errors, stats.loads_deduplicated,
+      stats.local_loads + stats.local_load_errors, stats.loads_shared,
       stats.items, Bytes(stats.bytes));
 }
 
@@ -259,8 +259,11 @@ absl::Status RunDemo(const DemoOptions& options, std::ostream& out,
   out << absl::StrFormat("%-20s %12d  misses that went to the getter path\n",
                          "loads", stats.loads);
   out << absl::StrFormat(
-      "%-20s %12d  misses that shared another caller's load\n",
-      "loads deduplicated", stats.loads_deduplicated);
+      "%-20s %12d  of which led a load (groupcache's LoadsDeduped)\n",
+      "loads deduped", stats.loads_deduped);
+  out << absl::StrFormat(
+      "%-20s %12d  of which waited for another caller's load\n", "loads shared",
+      stats.loads_shared);
   out << absl::StrFormat("%-20s %12d  getter calls that returned a value\n",
                          "local loads", stats.local_loads);
   out << absl::StrFormat("%-20s %12d\n", "local load errors",

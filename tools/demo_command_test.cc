@@ -25,8 +25,8 @@ TEST(DemoCommandTest, RunsAndReportsTheFigures) {
   const absl::Status status = RunDemo(options, out, progress, false);
   ASSERT_TRUE(status.ok()) << status;
   for (const char* figure :
-       {"gets", "hit ratio", "loads deduplicated", "local loads", "evictions",
-        "p50", "p99", "all correct"}) {
+       {"gets", "hit ratio", "loads deduped", "loads shared", "local loads",
+        "evictions", "p50", "p99", "all correct"}) {
     EXPECT_THAT(out.str(), HasSubstr(figure));
   }
   EXPECT_THAT(progress.str(), HasSubstr("gets"));

@@ -102,7 +102,7 @@ void BM_Mixed(benchmark::State& state) {
   if (state.thread_index() == 0) {
     // Room for half the keys: reads miss and load, writes evict.
     group =
-        MakeGroup(workload->num_keys() / 2 * LruShard::Charge(16, kValueSize),
+        MakeGroup(workload->num_keys() / 2 * CacheGroup::Charge(16, kValueSize),
                   /*work_us=*/0);
   }
   const std::string value(kValueSize, 'w');

@@ -6,6 +6,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "cache/cache_shard.h"
 
 namespace gogocache {
 namespace {
@@ -91,6 +92,11 @@ absl::StatusOr<std::unique_ptr<CacheGroup>> CacheGroup::Create(
   return group;
 }
 
+static_assert(CacheGroup::kEntryOverhead == CacheShard::kEntryOverhead,
+              "the public charge is the shard's");
+
+CacheGroup::~CacheGroup() = default;
+
 CacheGroup::CacheGroup(CacheGroupOptions options, ShardSelector selector)
     : options_(std::move(options)), selector_(selector) {
   const size_t per_shard =
@@ -99,14 +105,14 @@ CacheGroup::CacheGroup(CacheGroupOptions options, ShardSelector selector)
   shards_.reserve(options_.num_shards);
   for (uint32_t i = 0; i < options_.num_shards; ++i) {
     shards_.push_back(
-        std::make_unique<LruShard>(per_shard, nullptr, options_.eviction));
+        std::make_unique<CacheShard>(per_shard, nullptr, options_.eviction));
   }
   if (options_.peers != nullptr) {
     const size_t per_hot_shard = options_.hot_cache_bytes / options_.num_shards;
     hot_shards_.reserve(options_.num_shards);
     for (uint32_t i = 0; i < options_.num_shards; ++i) {
-      hot_shards_.push_back(std::make_unique<LruShard>(per_hot_shard, nullptr,
-                                                       options_.eviction));
+      hot_shards_.push_back(std::make_unique<CacheShard>(per_hot_shard, nullptr,
+                                                         options_.eviction));
     }
   }
   if (options_.store != nullptr || options_.peers != nullptr) {
@@ -150,7 +156,7 @@ absl::Status CacheGroup::ReplayStore() {
 }
 
 absl::Status CacheGroup::InsertWithStore(absl::string_view key, uint64_t hash,
-                                         LruShard& shard,
+                                         CacheShard& shard,
                                          absl::string_view value,
                                          ByteView* inserted, bool* cached,
                                          std::vector<std::string>* evicted) {
@@ -192,7 +198,7 @@ absl::Status CacheGroup::KeyError(absl::string_view key) const {
 absl::StatusOr<ByteView> CacheGroup::Get(absl::string_view key) {
   if (absl::Status status = ValidateKey(key); !status.ok()) return status;
   const uint64_t hash = options_.hash.Hash(key);
-  LruShard& shard = ShardFor(hash);
+  CacheShard& shard = ShardFor(hash);
   ByteView value;
   if (shard.Lookup(key, hash, &value)) return value;
   if (options_.peers != nullptr) {
@@ -210,7 +216,7 @@ absl::Status CacheGroup::NoGetterError(absl::string_view key) const {
 }
 
 absl::StatusOr<ByteView> CacheGroup::Load(absl::string_view key, uint64_t hash,
-                                          LruShard& shard) {
+                                          CacheShard& shard) {
   loads_.fetch_add(1, std::memory_order_relaxed);
   return flight_.Do(key, [&]() -> absl::StatusOr<ByteView> {
     // A call for this key may have filled it between our miss and now.
@@ -223,7 +229,7 @@ absl::StatusOr<ByteView> CacheGroup::Load(absl::string_view key, uint64_t hash,
 
 absl::StatusOr<ByteView> CacheGroup::LoadLocally(absl::string_view key,
                                                  uint64_t hash,
-                                                 LruShard& shard) {
+                                                 CacheShard& shard) {
   return getter_flight_.Do(key, [&]() -> absl::StatusOr<ByteView> {
     ByteView value;
     if (shard.Lookup(key, hash, &value, /*count=*/false)) return value;
@@ -232,7 +238,8 @@ absl::StatusOr<ByteView> CacheGroup::LoadLocally(absl::string_view key,
 }
 
 absl::StatusOr<ByteView> CacheGroup::CallGetter(absl::string_view key,
-                                                uint64_t hash, LruShard* into) {
+                                                uint64_t hash,
+                                                CacheShard* into) {
   if (options_.getter == nullptr) return NoGetterError(key);
   absl::StatusOr<std::string> loaded = options_.getter->Get(key);
   if (!loaded.ok()) {
@@ -246,7 +253,7 @@ absl::StatusOr<ByteView> CacheGroup::CallGetter(absl::string_view key,
     if (into->Insert(key, hash, *loaded, &value)) return value;
     return ByteView::CopyOf(*loaded);  // Too large to cache; an answer.
   }
-  if (LruShard::Charge(key.size(), loaded->size()) > into->capacity()) {
+  if (CacheShard::Charge(key.size(), loaded->size()) > into->capacity()) {
     into->Insert(key, hash, *loaded);  // Counts it as too large.
     return ByteView::CopyOf(*loaded);
   }
@@ -281,10 +288,10 @@ absl::Status CacheGroup::Set(absl::string_view key, absl::string_view value) {
 
 absl::Status CacheGroup::SetLocally(absl::string_view key, uint64_t hash,
                                     absl::string_view value) {
-  LruShard& shard = ShardFor(hash);
+  CacheShard& shard = ShardFor(hash);
   const bool fits =
-      LruShard::Charge(key.size(), value.size()) <= shard.capacity() &&
-      value.size() <= LruShard::kMaxValueSize;
+      CacheShard::Charge(key.size(), value.size()) <= shard.capacity() &&
+      value.size() <= CacheShard::kMaxValueSize;
   if (options_.store != nullptr && fits) {
     std::vector<std::string> evicted;
     {
@@ -311,7 +318,7 @@ absl::Status CacheGroup::SetLocally(absl::string_view key, uint64_t hash,
   if (!shard.Insert(key, hash, value)) {
     return absl::ResourceExhaustedError(absl::StrCat(
         "cache group \"", options_.name, "\": entry for key \"", Printable(key),
-        "\" charges ", LruShard::Charge(key.size(), value.size()),
+        "\" charges ", CacheShard::Charge(key.size(), value.size()),
         " bytes, more than a shard's capacity of ", shard.capacity(),
         "; not stored"));
   }
@@ -338,7 +345,7 @@ absl::Status CacheGroup::Remove(absl::string_view key) {
 
 absl::Status CacheGroup::RemoveLocally(absl::string_view key, uint64_t hash,
                                        bool owned) {
-  LruShard& shard = ShardFor(hash);
+  CacheShard& shard = ShardFor(hash);
   std::unique_lock<std::mutex> lock;
   if (key_locks_ != nullptr) {
     lock = std::unique_lock<std::mutex>(KeyLock(hash));
@@ -365,7 +372,7 @@ absl::Status CacheGroup::RemoveLocally(absl::string_view key, uint64_t hash,
 CacheGroupStats CacheGroup::GetStats() const {
   CacheGroupStats stats;
   for (const auto& shard : shards_) {
-    const LruShardStats s = shard->GetStats();
+    const CacheShardStats s = shard->GetStats();
     stats.gets += s.hits + s.misses;
     stats.hits += s.hits;
     stats.bytes += s.bytes;
@@ -387,7 +394,7 @@ CacheGroupStats CacheGroup::GetStats() const {
   stats.store_write_errors =
       store_write_errors_.load(std::memory_order_relaxed);
   for (const auto& shard : hot_shards_) {
-    const LruShardStats s = shard->GetStats();
+    const CacheShardStats s = shard->GetStats();
     stats.hot_hits += s.hits;
     stats.hot_bytes += s.bytes;
     stats.hot_items += s.items;

@@ -112,7 +112,6 @@
 #include "absl/strings/string_view.h"
 #include "cache/byte_view.h"
 #include "cache/eviction_policy.h"
-#include "cache/lru_shard.h"
 #include "cache/peers.h"
 #include "hash/hash_strategy.h"
 #include "hash/shard_selector.h"
@@ -122,12 +121,14 @@
 
 namespace gogocache {
 
+class CacheShard;  // cache/cache_shard.h
+
 struct CacheGroupOptions {
   // Names the group in errors and statistics. Must not be empty.
   std::string name = "gogocache";
 
   // Memory bound for all shards together, charging each entry its key and
-  // value sizes plus LruShard::kEntryOverhead. Each shard gets
+  // value sizes plus CacheGroup::kEntryOverhead. Each shard gets
   // capacity_bytes / num_shards, which must be at least kMinShardCapacity.
   size_t capacity_bytes = size_t{64} << 20;
 
@@ -202,13 +203,23 @@ class CacheGroup {
  public:
   static constexpr uint32_t kMaxShards = 1u << 12;
   static constexpr size_t kMaxKeySize = 1u << 20;
-  static constexpr size_t kMinShardCapacity = 4 * LruShard::kEntryOverhead;
+  // Bytes charged per entry beyond its key and value: the entry's header,
+  // its slot in the shard's table and the allocator's rounding, so that
+  // capacity_bytes bounds the memory really used.
+  static constexpr size_t kEntryOverhead = 64;
+  // Bytes of capacity_bytes an entry of these sizes takes.
+  static constexpr size_t Charge(size_t key_size, size_t value_size) {
+    return key_size + value_size + kEntryOverhead;
+  }
+  static constexpr size_t kMinShardCapacity = 4 * kEntryOverhead;
   static constexpr size_t kKeyLocks = 256;
 
   // A group with `options`, or InvalidArgument naming the bad option. With a
   // store, its contents are loaded first; a failure to read it is returned.
   static absl::StatusOr<std::unique_ptr<CacheGroup>> Create(
       CacheGroupOptions options);
+
+  ~CacheGroup();
 
   CacheGroup(const CacheGroup&) = delete;
   CacheGroup& operator=(const CacheGroup&) = delete;
@@ -262,28 +273,28 @@ class CacheGroup {
   }
   absl::Status KeyError(absl::string_view key) const;
   absl::Status NoGetterError(absl::string_view key) const;
-  LruShard& ShardFor(uint64_t hash) const {
+  CacheShard& ShardFor(uint64_t hash) const {
     return *shards_[selector_.Select(hash)];
   }
-  LruShard& HotShardFor(uint64_t hash) const {
+  CacheShard& HotShardFor(uint64_t hash) const {
     return *hot_shards_[selector_.Select(hash)];
   }
   absl::StatusOr<ByteView> Load(absl::string_view key, uint64_t hash,
-                                LruShard& shard);
+                                CacheShard& shard);
   // Load's path with peers: the hot cache, then the owner.
   absl::StatusOr<ByteView> LoadFromOwner(absl::string_view key, uint64_t hash,
-                                         LruShard& shard);
+                                         CacheShard& shard);
   // Loads `key` as its owner: the getter, once for concurrent calls of Load
   // and GetForPeer, its value kept in `shard` (and written to the store).
   absl::StatusOr<ByteView> LoadLocally(absl::string_view key, uint64_t hash,
-                                       LruShard& shard);
+                                       CacheShard& shard);
   // GetForPeer when `wait`, GetForPeerUnlessLoading otherwise.
   std::optional<absl::StatusOr<ByteView>> ServePeerGet(absl::string_view key,
                                                        bool wait);
   // Calls the getter and keeps its value in `into` as the key's owner
   // (writing through to the store); with `into` null, keeps nothing.
   absl::StatusOr<ByteView> CallGetter(absl::string_view key, uint64_t hash,
-                                      LruShard* into);
+                                      CacheShard* into);
   // The hot cache's copies of a key's stripe change generation whenever a
   // Set or Remove drops one of them. HotGeneration reads it before a fetch;
   // KeepCopy keeps the fetched value only if it has not changed since, and
@@ -310,7 +321,7 @@ class CacheGroup {
   // lock; returns the store's status (OK without a store). Evicted keys are
   // appended to `evicted`, for DeleteEvicted() once the lock is released.
   absl::Status InsertWithStore(absl::string_view key, uint64_t hash,
-                               LruShard& shard, absl::string_view value,
+                               CacheShard& shard, absl::string_view value,
                                ByteView* inserted, bool* cached,
                                std::vector<std::string>* evicted);
   // Deletes from the store the evicted keys that are still not in memory.
@@ -318,8 +329,8 @@ class CacheGroup {
 
   const CacheGroupOptions options_;
   const ShardSelector selector_;
-  std::vector<std::unique_ptr<LruShard>> shards_;
-  std::vector<std::unique_ptr<LruShard>> hot_shards_;  // Only with peers.
+  std::vector<std::unique_ptr<CacheShard>> shards_;
+  std::vector<std::unique_ptr<CacheShard>> hot_shards_;  // Only with peers.
   SingleFlight<ByteView> flight_;
   // With peers: the getter's calls, shared by Gets and requests from peers
   // (flight_ also covers calls to peers, which requests from peers must not

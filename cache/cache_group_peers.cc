@@ -10,12 +10,13 @@
 #include <utility>
 
 #include "cache/cache_group.h"
+#include "cache/cache_shard.h"
 
 namespace gogocache {
 
 absl::StatusOr<ByteView> CacheGroup::LoadFromOwner(absl::string_view key,
                                                    uint64_t hash,
-                                                   LruShard& shard) {
+                                                   CacheShard& shard) {
   ByteView value;
   if (HotShardFor(hash).Lookup(key, hash, &value, /*count=*/false)) {
     return value;
@@ -103,7 +104,7 @@ std::optional<absl::StatusOr<ByteView>> CacheGroup::ServePeerGet(
     answer = status;
   } else {
     const uint64_t hash = options_.hash.Hash(key);
-    LruShard& shard = ShardFor(hash);
+    CacheShard& shard = ShardFor(hash);
     // With peers, getter_flight_: requests from peers share their loads with
     // this process's own Gets of the keys it owns, but never wait on
     // flight_, whose calls may be waiting on a peer.

@@ -111,7 +111,7 @@ TEST(CacheGroupTest, LoadsOnceThenHits) {
   EXPECT_EQ(stats.local_loads, 1u);
   EXPECT_EQ(stats.local_load_errors, 0u);
   EXPECT_EQ(stats.items, 1u);
-  EXPECT_EQ(stats.bytes, LruShard::Charge(1, 10));
+  EXPECT_EQ(stats.bytes, CacheGroup::Charge(1, 10));
 }
 
 TEST(CacheGroupTest, AnEmptyValueIsAValueAndIsCached) {

@@ -60,7 +60,7 @@ struct ShardEntry {
 static_assert(sizeof(ShardEntry) == 32, "keep the entry header small");
 inline constexpr size_t kMaxShardKeySize = (size_t{1} << 24) - 1;
 
-// Bytes charged per entry beyond its key and value (see LruShard).
+// Bytes charged per entry beyond its key and value (see CacheShard).
 inline constexpr size_t kEntryOverhead = 64;
 
 inline size_t ChargeOf(const ShardEntry* entry) {

@@ -119,7 +119,7 @@ TEST_P(CacheGroupStoreTest, GetterFillsAreWrittenThroughErrorsAreNot) {
 TEST_P(CacheGroupStoreTest, StoreMirrorsMemoryUnderEviction) {
   auto store = OpenStoreOrDie();
   // Room for about 40 of the 400 entries written.
-  const size_t capacity = 4 * 10 * LruShard::Charge(6, 1000);
+  const size_t capacity = 4 * 10 * CacheGroup::Charge(6, 1000);
   auto group = MakeGroup(store, capacity);
   const std::string value(1000, 'x');
   for (int i = 0; i < 400; ++i) {
@@ -142,7 +142,7 @@ TEST_P(CacheGroupStoreTest, SmallerCapacityAfterRestartKeepsTheNewest) {
     }
   }
   auto store = OpenStoreOrDie();
-  const size_t capacity = 4 * 10 * LruShard::Charge(6, 500);
+  const size_t capacity = 4 * 10 * CacheGroup::Charge(6, 500);
   auto group = MakeGroup(store, capacity);
   const CacheGroupStats stats = group->GetStats();
   EXPECT_LE(stats.bytes, capacity);
@@ -159,7 +159,7 @@ TEST_P(CacheGroupStoreTest, SmallerCapacityAfterRestartKeepsTheNewest) {
 
 TEST_P(CacheGroupStoreTest, ConcurrentSetRemoveGetKeepStoreAndMemoryEqual) {
   auto store = OpenStoreOrDie();
-  auto group = MakeGroup(store, 64 * LruShard::Charge(6, 200));
+  auto group = MakeGroup(store, 64 * CacheGroup::Charge(6, 200));
   constexpr int kKeys = 50;
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {

@@ -10,7 +10,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "cache/byte_view.h"
-#include "cache/lru_shard.h"
+#include "cache/cache_shard.h"
 #include "hash/hash_strategy.h"
 
 namespace gogocache {
@@ -90,7 +90,7 @@ uint64_t ShardHits(const std::vector<uint64_t>& keys, size_t capacity,
                    EvictionPolicy policy) {
   if (capacity == 0) return 0;
   constexpr size_t kKeySize = sizeof(uint64_t);
-  LruShard shard(capacity * LruShard::Charge(kKeySize, 0), nullptr, policy);
+  CacheShard shard(capacity * CacheShard::Charge(kKeySize, 0), nullptr, policy);
   const HashStrategy hash = HashStrategy::Xxh3();
   uint64_t hits = 0;
   ByteView value;

@@ -1,6 +1,6 @@
 // Copyright 2026 The gogocache Authors.
 
-#include "cache/lru_shard.h"
+#include "cache/cache_shard.h"
 
 #include <atomic>
 #include <cmath>
@@ -26,23 +26,23 @@ uint64_t H(absl::string_view key) {
       std::string_view(key.data(), key.size()));
 }
 
-bool Has(LruShard& shard, absl::string_view key) {
+bool Has(CacheShard& shard, absl::string_view key) {
   ByteView ignored;
   return shard.Lookup(key, H(key), &ignored, /*count=*/false);
 }
 
-std::string Get(LruShard& shard, absl::string_view key) {
+std::string Get(CacheShard& shard, absl::string_view key) {
   ByteView value;
   if (!shard.Lookup(key, H(key), &value)) return "<miss>";
   return value.ToString();
 }
 
-bool Put(LruShard& shard, absl::string_view key, absl::string_view value) {
+bool Put(CacheShard& shard, absl::string_view key, absl::string_view value) {
   return shard.Insert(key, H(key), value);
 }
 
-TEST(LruShardTest, LookupInsertErase) {
-  LruShard shard(1 << 20);
+TEST(CacheShardTest, LookupInsertErase) {
+  CacheShard shard(1 << 20);
   EXPECT_EQ(Get(shard, "a"), "<miss>");
   EXPECT_TRUE(Put(shard, "a", "1"));
   EXPECT_EQ(Get(shard, "a"), "1");
@@ -52,7 +52,7 @@ TEST(LruShardTest, LookupInsertErase) {
   EXPECT_FALSE(shard.Erase("a", H("a")));
   EXPECT_EQ(Get(shard, "a"), "<miss>");
 
-  const LruShardStats stats = shard.GetStats();
+  const CacheShardStats stats = shard.GetStats();
   EXPECT_EQ(stats.hits, 2u);
   EXPECT_EQ(stats.misses, 2u);
   EXPECT_EQ(stats.items, 0u);
@@ -60,22 +60,22 @@ TEST(LruShardTest, LookupInsertErase) {
   EXPECT_EQ(stats.evictions, 0u);
 }
 
-TEST(LruShardTest, ChargesKeyValueAndOverhead) {
-  LruShard shard(1 << 20);
+TEST(CacheShardTest, ChargesKeyValueAndOverhead) {
+  CacheShard shard(1 << 20);
   Put(shard, "key", "value");
   Put(shard, "k2", "");
   EXPECT_EQ(shard.GetStats().bytes,
-            LruShard::Charge(3, 5) + LruShard::Charge(2, 0));
-  EXPECT_EQ(LruShard::Charge(3, 5), 3 + 5 + LruShard::kEntryOverhead);
+            CacheShard::Charge(3, 5) + CacheShard::Charge(2, 0));
+  EXPECT_EQ(CacheShard::Charge(3, 5), 3 + 5 + CacheShard::kEntryOverhead);
   Put(shard, "key", "longer value");  // Replacement re-charges.
   EXPECT_EQ(shard.GetStats().bytes,
-            LruShard::Charge(3, 12) + LruShard::Charge(2, 0));
+            CacheShard::Charge(3, 12) + CacheShard::Charge(2, 0));
   EXPECT_EQ(shard.GetStats().items, 2u);
 }
 
-TEST(LruShardTest, EvictsLeastRecentlyUsedFirst) {
+TEST(CacheShardTest, EvictsLeastRecentlyUsedFirst) {
   // Room for exactly four entries of one-byte keys and values.
-  LruShard shard(4 * LruShard::Charge(1, 1));
+  CacheShard shard(4 * CacheShard::Charge(1, 1));
   for (const char* key : {"1", "2", "3", "4"}) Put(shard, key, "v");
   Get(shard, "3");
   Get(shard, "1");  // Recency, oldest first: 2 4 3 1.
@@ -89,12 +89,12 @@ TEST(LruShardTest, EvictsLeastRecentlyUsedFirst) {
   EXPECT_EQ(shard.GetStats().evictions, 3u);
 }
 
-TEST(LruShardTest, EvictsAsManyAsABigEntryNeeds) {
-  LruShard shard(4 * LruShard::Charge(1, 10));
+TEST(CacheShardTest, EvictsAsManyAsABigEntryNeeds) {
+  CacheShard shard(4 * CacheShard::Charge(1, 10));
   for (const char* key : {"a", "b", "c", "d"}) Put(shard, key, "0123456789");
   // Charges three small entries less the key and overhead: evicts three.
   ASSERT_TRUE(
-      Put(shard, "E", std::string(2 * LruShard::Charge(1, 10) + 10, 'x')));
+      Put(shard, "E", std::string(2 * CacheShard::Charge(1, 10) + 10, 'x')));
   EXPECT_FALSE(Has(shard, "a"));
   EXPECT_FALSE(Has(shard, "b"));
   EXPECT_FALSE(Has(shard, "c"));
@@ -102,8 +102,8 @@ TEST(LruShardTest, EvictsAsManyAsABigEntryNeeds) {
   EXPECT_LE(shard.GetStats().bytes, shard.capacity());
 }
 
-TEST(LruShardTest, RefusesEntriesLargerThanTheShard) {
-  LruShard shard(1000);
+TEST(CacheShardTest, RefusesEntriesLargerThanTheShard) {
+  CacheShard shard(1000);
   ASSERT_TRUE(Put(shard, "k", "small"));
   EXPECT_FALSE(Put(shard, "k", std::string(1000, 'x')));
   EXPECT_FALSE(Has(shard, "k")) << "the stale value must not survive";
@@ -111,8 +111,8 @@ TEST(LruShardTest, RefusesEntriesLargerThanTheShard) {
   EXPECT_EQ(shard.GetStats().bytes, 0u);
 }
 
-TEST(LruShardTest, ViewsOutliveEviction) {
-  LruShard shard(LruShard::Charge(1, 5));
+TEST(CacheShardTest, ViewsOutliveEviction) {
+  CacheShard shard(CacheShard::Charge(1, 5));
   ByteView held;
   ASSERT_TRUE(shard.Insert("a", H("a"), "first", &held));
   Put(shard, "b", "other");  // Evicts "a".
@@ -120,15 +120,15 @@ TEST(LruShardTest, ViewsOutliveEviction) {
   EXPECT_EQ(held, "first");
 }
 
-TEST(LruShardTest, NotifiesEvictionsOutsideTheLock) {
+TEST(CacheShardTest, NotifiesEvictionsOutsideTheLock) {
   std::vector<std::pair<std::string, std::string>> evicted;
-  LruShard* self = nullptr;
-  LruShard shard(2 * LruShard::Charge(1, 1),
-                 [&](absl::string_view key, const ByteView& value) {
-                   evicted.emplace_back(std::string(key), value.ToString());
-                   // Calling back in would deadlock if the lock were held.
-                   EXPECT_FALSE(Has(*self, key));
-                 });
+  CacheShard* self = nullptr;
+  CacheShard shard(2 * CacheShard::Charge(1, 1),
+                   [&](absl::string_view key, const ByteView& value) {
+                     evicted.emplace_back(std::string(key), value.ToString());
+                     // Calling back in would deadlock if the lock were held.
+                     EXPECT_FALSE(Has(*self, key));
+                   });
   self = &shard;
   Put(shard, "a", "1");
   Put(shard, "b", "2");
@@ -140,8 +140,8 @@ TEST(LruShardTest, NotifiesEvictionsOutsideTheLock) {
   EXPECT_EQ(evicted[0].second, "2");
 }
 
-TEST(LruShardTest, ReportsEvictedKeysAndContainsIsNotAnAccess) {
-  LruShard shard(2 * LruShard::Charge(1, 1));
+TEST(CacheShardTest, ReportsEvictedKeysAndContainsIsNotAnAccess) {
+  CacheShard shard(2 * CacheShard::Charge(1, 1));
   Put(shard, "a", "1");
   Put(shard, "b", "2");
   EXPECT_TRUE(shard.Contains("a", H("a")));  // Must not make "a" recent.
@@ -170,12 +170,12 @@ class ModelLru {
   std::vector<std::string> Insert(const std::string& key, size_t value_size) {
     Erase(key);
     std::vector<std::string> evicted;
-    const size_t charge = LruShard::Charge(key.size(), value_size);
+    const size_t charge = CacheShard::Charge(key.size(), value_size);
     if (charge > capacity_) return evicted;
     while (usage_ + charge > capacity_) {
       evicted.push_back(order_.back().first);
       usage_ -=
-          LruShard::Charge(order_.back().first.size(), order_.back().second);
+          CacheShard::Charge(order_.back().first.size(), order_.back().second);
       order_.pop_back();
     }
     order_.emplace_front(key, value_size);
@@ -185,7 +185,7 @@ class ModelLru {
   void Erase(const std::string& key) {
     for (auto it = order_.begin(); it != order_.end(); ++it) {
       if (it->first == key) {
-        usage_ -= LruShard::Charge(key.size(), it->second);
+        usage_ -= CacheShard::Charge(key.size(), it->second);
         order_.erase(it);
         return;
       }
@@ -200,10 +200,10 @@ class ModelLru {
   std::list<std::pair<std::string, size_t>> order_;  // Most recent first.
 };
 
-TEST(LruShardTest, AgreesWithAModelLruOnRandomOperations) {
+TEST(CacheShardTest, AgreesWithAModelLruOnRandomOperations) {
   const size_t capacity = 3000;
   std::vector<std::string> evicted;
-  LruShard shard(capacity, [&](absl::string_view key, const ByteView&) {
+  CacheShard shard(capacity, [&](absl::string_view key, const ByteView&) {
     evicted.emplace_back(key);
   });
   ModelLru model(capacity);
@@ -225,7 +225,7 @@ TEST(LruShardTest, AgreesWithAModelLruOnRandomOperations) {
       shard.Erase(key, H(key));
       model.Erase(key);
     }
-    const LruShardStats stats = shard.GetStats();
+    const CacheShardStats stats = shard.GetStats();
     ASSERT_EQ(stats.bytes, model.usage()) << "step " << step;
     ASSERT_EQ(stats.items, model.size()) << "step " << step;
   }
@@ -238,7 +238,7 @@ class ShardPolicyTest : public ::testing::TestWithParam<EvictionPolicy> {};
 
 TEST_P(ShardPolicyTest, ConcurrentChurnNeverExceedsCapacity) {
   const size_t capacity = 64 * 1024;
-  LruShard shard(capacity, nullptr, GetParam());
+  CacheShard shard(capacity, nullptr, GetParam());
   std::atomic<bool> stop{false};
   std::atomic<bool> over{false};
   std::thread monitor([&] {
@@ -292,8 +292,8 @@ TEST_P(ShardPolicyTest, ConcurrentChurnNeverExceedsCapacity) {
 // .ci/run).
 TEST_P(ShardPolicyTest, ConcurrentTrafficThatChangesItsBestPolicy) {
   constexpr size_t kEntries = 400;
-  const size_t capacity = kEntries * LruShard::Charge(6, 8);
-  LruShard shard(capacity, nullptr, GetParam());
+  const size_t capacity = kEntries * CacheShard::Charge(6, 8);
+  CacheShard shard(capacity, nullptr, GetParam());
   std::vector<int> keys;
   for (int round = 0; round < 6; ++round) {
     for (int k = 0; k < 1000; ++k) keys.push_back(k);
@@ -334,7 +334,7 @@ TEST_P(ShardPolicyTest, ConcurrentTrafficThatChangesItsBestPolicy) {
   stop = true;
   monitor.join();
   EXPECT_FALSE(over.load());
-  const LruShardStats stats = shard.GetStats();
+  const CacheShardStats stats = shard.GetStats();
   EXPECT_LE(stats.bytes, capacity);
   EXPECT_LE(stats.items, kEntries);
   EXPECT_GT(stats.hits, 0u);
@@ -345,7 +345,7 @@ TEST_P(ShardPolicyTest, ConcurrentTrafficThatChangesItsBestPolicy) {
 // under every policy the newest stay, as under LRU (LIRS and TinyLFU would
 // hold new keys back if restores counted as new keys).
 TEST_P(ShardPolicyTest, RestoreKeepsTheNewest) {
-  LruShard shard(50 * LruShard::Charge(4, 10), nullptr, GetParam());
+  CacheShard shard(50 * CacheShard::Charge(4, 10), nullptr, GetParam());
   std::vector<std::string> evicted;
   for (int i = 0; i < 500; ++i) {
     const std::string key = absl::StrCat(1000 + i);

@@ -1,10 +1,10 @@
 // Copyright 2026 The gogocache Authors.
 //
-// LruShard: one shard of a CacheGroup. It maps keys to immutable values,
+// CacheShard: one shard of a CacheGroup. It maps keys to immutable values,
 // holds at most `capacity_bytes` of them, and when an insert would exceed that
-// it evicts entries in the order its EvictionPolicy chooses (named for the
-// first of them, LRU; a CacheGroup's default is the adaptive policy).
-// Lookup, insert, erase and each eviction are O(1).
+// it evicts entries in the order its EvictionPolicy chooses (a CacheGroup's
+// default is the adaptive policy). Lookup, insert, erase and each eviction
+// are O(1).
 //
 // Charge: an entry costs key.size() + value.size() + kEntryOverhead bytes of
 // the capacity. kEntryOverhead covers the entry's header, its hash-table slot
@@ -42,8 +42,8 @@
 // Nothing slow happens inside a writer: the entry's allocation and copy come
 // before, the eviction listener after.
 
-#ifndef GOGOCACHE_CACHE_LRU_SHARD_H_
-#define GOGOCACHE_CACHE_LRU_SHARD_H_
+#ifndef GOGOCACHE_CACHE_CACHE_SHARD_H_
+#define GOGOCACHE_CACHE_CACHE_SHARD_H_
 
 #include <atomic>
 #include <cstddef>
@@ -66,7 +66,7 @@
 
 namespace gogocache {
 
-struct LruShardStats {
+struct CacheShardStats {
   uint64_t items = 0;      // entries held now
   uint64_t bytes = 0;      // sum of their charges
   uint64_t hits = 0;       // counted lookups that found the key
@@ -75,7 +75,7 @@ struct LruShardStats {
   uint64_t too_large = 0;  // inserts refused: charge above capacity
 };
 
-class alignas(64) LruShard {
+class alignas(64) CacheShard {
  public:
   using EvictionListener =
       std::function<void(absl::string_view key, const ByteView& value)>;
@@ -100,12 +100,13 @@ class alignas(64) LruShard {
   static constexpr uint32_t kAccessBufferSize = 128;
 
   // `policy` chooses what is evicted (cache/eviction_policy.h).
-  explicit LruShard(size_t capacity_bytes, EvictionListener on_evict = nullptr,
-                    EvictionPolicy policy = EvictionPolicy::kLru);
-  ~LruShard();
+  explicit CacheShard(size_t capacity_bytes,
+                      EvictionListener on_evict = nullptr,
+                      EvictionPolicy policy = EvictionPolicy::kLru);
+  ~CacheShard();
 
-  LruShard(const LruShard&) = delete;
-  LruShard& operator=(const LruShard&) = delete;
+  CacheShard(const CacheShard&) = delete;
+  CacheShard& operator=(const CacheShard&) = delete;
 
   // If `key` is present, stores its value in `*value`, records the access for
   // the eviction policy and returns true. Counts a hit or a miss when `count`
@@ -138,7 +139,7 @@ class alignas(64) LruShard {
   // Removes `key`; returns whether it was present.
   bool Erase(absl::string_view key, uint64_t hash);
 
-  LruShardStats GetStats() const;
+  CacheShardStats GetStats() const;
 
   size_t capacity() const { return capacity_; }
 
@@ -235,4 +236,4 @@ class alignas(64) LruShard {
 
 }  // namespace gogocache
 
-#endif  // GOGOCACHE_CACHE_LRU_SHARD_H_
+#endif  // GOGOCACHE_CACHE_CACHE_SHARD_H_

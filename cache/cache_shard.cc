@@ -1,6 +1,6 @@
 // Copyright 2026 The gogocache Authors.
 
-#include "cache/lru_shard.h"
+#include "cache/cache_shard.h"
 
 #include <sched.h>
 
@@ -23,12 +23,13 @@ using byte_view_internal::SharedBuffer;
 // spreads every input bit over the 32 bits the table uses, so the table does
 // not see the bits that are constant within this shard. (For a 32-bit CRC the
 // product's high half depends on all 32 input bits.)
-uint32_t LruShard::TableHashOf(uint64_t hash) {
+uint32_t CacheShard::TableHashOf(uint64_t hash) {
   return static_cast<uint32_t>((hash * 0x9E3779B97F4A7C15ULL) >> 32);
 }
 
-LruShard::Entry* LruShard::NewEntry(absl::string_view key, uint32_t table_hash,
-                                    absl::string_view value) {
+CacheShard::Entry* CacheShard::NewEntry(absl::string_view key,
+                                        uint32_t table_hash,
+                                        absl::string_view value) {
   static_assert(std::is_trivially_destructible<Entry>::value,
                 "SharedBuffer frees entries without running destructors");
   void* memory =
@@ -48,15 +49,15 @@ LruShard::Entry* LruShard::NewEntry(absl::string_view key, uint32_t table_hash,
   return entry;
 }
 
-ByteView LruShard::ViewOf(Entry* entry) {
+ByteView CacheShard::ViewOf(Entry* entry) {
   entry->buffer.Ref();
   return ByteView::Adopt(&entry->buffer, entry->value_data(),
                          entry->value_size);
 }
 
-class LruShard::WriterSection {
+class CacheShard::WriterSection {
  public:
-  explicit WriterSection(LruShard& shard)
+  explicit WriterSection(CacheShard& shard)
       ABSL_EXCLUSIVE_LOCK_FUNCTION(shard.writer_mu_)
       : shard_(shard) {
     shard_.writer_mu_.lock();
@@ -83,20 +84,20 @@ class LruShard::WriterSection {
   WriterSection& operator=(const WriterSection&) = delete;
 
  private:
-  LruShard& shard_;
+  CacheShard& shard_;
 };
 
-LruShard::LruShard(size_t capacity_bytes, EvictionListener on_evict,
-                   EvictionPolicy policy)
+CacheShard::CacheShard(size_t capacity_bytes, EvictionListener on_evict,
+                       EvictionPolicy policy)
     : capacity_(capacity_bytes),
       on_evict_(std::move(on_evict)),
       order_(shard_internal::MakeEvictionOrder(policy, capacity_bytes)) {}
 
-LruShard::~LruShard() {
+CacheShard::~CacheShard() {
   order_->ForEach([](Entry* entry) { entry->buffer.Unref(); });
 }
 
-LruShard::Stripe& LruShard::StripeOfThisThread() {
+CacheShard::Stripe& CacheShard::StripeOfThisThread() {
   // By the CPU the thread runs on (glibc reads it from the rseq area, no
   // system call): threads running at the same moment are on different CPUs
   // and so, up to kStripes CPUs, on different stripes, where picking by
@@ -106,7 +107,7 @@ LruShard::Stripe& LruShard::StripeOfThisThread() {
   return stripes_[static_cast<unsigned>(cpu < 0 ? 0 : cpu) % kStripes];
 }
 
-void LruShard::StepAside(Stripe& stripe, bool claim_slot) {
+void CacheShard::StepAside(Stripe& stripe, bool claim_slot) {
   // The slot claimed is given up, never written (the writer's replay may
   // pass it before this reader is back), and the claim is not a lookup.
   stripe.state.fetch_sub(kOneReader, std::memory_order_release);
@@ -116,7 +117,7 @@ void LruShard::StepAside(Stripe& stripe, bool claim_slot) {
   }
 }
 
-void LruShard::ReplayStripe(Stripe& stripe, bool exclusive) {
+void CacheShard::ReplayStripe(Stripe& stripe, bool exclusive) {
   // Most stripes are idle: skip them without a locked instruction.
   if ((stripe.state.load(std::memory_order_relaxed) >> kLookupShift) == 0 &&
       (!exclusive || stripe.late_slots == 0)) {
@@ -157,13 +158,13 @@ void LruShard::ReplayStripe(Stripe& stripe, bool exclusive) {
   order_->TouchAll(taken, taken_count);
 }
 
-void LruShard::Detach(Entry* entry) {
+void CacheShard::Detach(Entry* entry) {
   order_->Remove(entry);
   usage_ -= shard_internal::ChargeOf(entry);
 }
 
-bool LruShard::Lookup(absl::string_view key, uint64_t hash, ByteView* value,
-                      bool count) {
+bool CacheShard::Lookup(absl::string_view key, uint64_t hash, ByteView* value,
+                        bool count) {
   const uint32_t table_hash = TableHashOf(hash);
   Stripe& stripe = StripeOfThisThread();
   const uint32_t slot = EnterRead(stripe, /*claim_slot=*/true);
@@ -195,7 +196,7 @@ bool LruShard::Lookup(absl::string_view key, uint64_t hash, ByteView* value,
   return entry != nullptr;
 }
 
-bool LruShard::Contains(absl::string_view key, uint64_t hash) {
+bool CacheShard::Contains(absl::string_view key, uint64_t hash) {
   const uint32_t table_hash = TableHashOf(hash);
   Stripe& stripe = StripeOfThisThread();
   EnterRead(stripe, /*claim_slot=*/false);
@@ -204,23 +205,23 @@ bool LruShard::Contains(absl::string_view key, uint64_t hash) {
   return found;
 }
 
-bool LruShard::Insert(absl::string_view key, uint64_t hash,
-                      absl::string_view value, ByteView* inserted,
-                      std::vector<std::string>* evicted_keys) {
+bool CacheShard::Insert(absl::string_view key, uint64_t hash,
+                        absl::string_view value, ByteView* inserted,
+                        std::vector<std::string>* evicted_keys) {
   return InsertEntry(key, hash, value, /*restore=*/false, inserted,
                      evicted_keys);
 }
 
-bool LruShard::Restore(absl::string_view key, uint64_t hash,
-                       absl::string_view value,
-                       std::vector<std::string>* evicted_keys) {
+bool CacheShard::Restore(absl::string_view key, uint64_t hash,
+                         absl::string_view value,
+                         std::vector<std::string>* evicted_keys) {
   return InsertEntry(key, hash, value, /*restore=*/true, nullptr, evicted_keys);
 }
 
-bool LruShard::InsertEntry(absl::string_view key, uint64_t hash,
-                           absl::string_view value, bool restore,
-                           ByteView* inserted,
-                           std::vector<std::string>* evicted_keys) {
+bool CacheShard::InsertEntry(absl::string_view key, uint64_t hash,
+                             absl::string_view value, bool restore,
+                             ByteView* inserted,
+                             std::vector<std::string>* evicted_keys) {
   const uint32_t table_hash = TableHashOf(hash);
   const size_t charge = Charge(key.size(), value.size());
   const bool fits = charge <= capacity_ && value.size() <= kMaxValueSize &&
@@ -271,7 +272,7 @@ bool LruShard::InsertEntry(absl::string_view key, uint64_t hash,
   return entry != nullptr;
 }
 
-bool LruShard::Erase(absl::string_view key, uint64_t hash) {
+bool CacheShard::Erase(absl::string_view key, uint64_t hash) {
   Entry* victim = nullptr;
   {
     WriterSection writer(*this);
@@ -283,8 +284,8 @@ bool LruShard::Erase(absl::string_view key, uint64_t hash) {
   return true;
 }
 
-LruShardStats LruShard::GetStats() const {
-  LruShardStats stats;
+CacheShardStats CacheShard::GetStats() const {
+  CacheShardStats stats;
   // Only writers change what is read below, and holding the writer lock keeps
   // them out without stopping the readers.
   std::lock_guard<SpinLock> lock(writer_mu_);

@@ -133,5 +133,22 @@ ScopedFileSizeSignalBlock::~ScopedFileSizeSignalBlock() {
   errno = saved_errno;
 }
 
+absl::Status WriteAll(int fd, absl::string_view bytes, uint64_t offset,
+                      const std::string& path) {
+  // Past a file-size limit the write fails (EFBIG: ResourceExhausted)
+  // instead of the process being killed.
+  file_util::ScopedFileSizeSignalBlock file_size_limit_fails_writes;
+  while (!bytes.empty()) {
+    const ssize_t n = pwrite(fd, bytes.data(), bytes.size(), offset);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoError(errno, "cannot write to", path);
+    }
+    bytes.remove_prefix(static_cast<size_t>(n));
+    offset += static_cast<uint64_t>(n);
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace file_util
 }  // namespace gogocache

@@ -9,6 +9,7 @@
 
 #include <signal.h>
 
+#include <cstdint>
 #include <string>
 
 #include "absl/status/status.h"
@@ -34,6 +35,12 @@ std::string DirName(absl::string_view path);
 // is not one or `path` is of another kind (a directory where a file is
 // needed, a regular file where a directory is, or a FIFO, socket or device).
 absl::Status CheckStorePath(absl::string_view path, bool must_be_directory);
+
+// Writes all of `bytes` at `offset` of `fd` (pwrite, retried after EINTR
+// and short writes). Past a file-size limit it fails (EFBIG:
+// ResourceExhausted) instead of the process being killed.
+absl::Status WriteAll(int fd, absl::string_view bytes, uint64_t offset,
+                      const std::string& path);
 
 // fsync of a directory, so that entries created or renamed in it persist.
 absl::Status SyncDirectory(absl::string_view dir);

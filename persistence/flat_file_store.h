@@ -112,6 +112,10 @@
 #include "persistence/store.h"
 
 namespace gogocache {
+namespace persistence_internal {
+class LogFile;  // An open log file, shared with in-flight syncs and reads.
+enum class LogWriting;
+}  // namespace persistence_internal
 
 // The most compaction_min_bytes may be: the most a log may hold.
 inline constexpr uint64_t kMaxCompactionMinBytes = uint64_t{1} << 48;
@@ -186,14 +190,8 @@ class FlatFileStore : public Store {
   const std::string& path() const { return path_; }
 
  private:
-  class LogFile;  // An open log file, shared with in-flight syncs and reads.
-  // How records reach the log file, and how its disk space is claimed ahead
-  // of them (LogFile::Allocate says why each durability has its own).
-  enum class LogWriting {
-    kMappedOverZeros,      // kNone: copied into the mapping; zeros written
-    kMappedOverAllocated,  // kPeriodic: copied into the mapping; fallocate
-    kWrittenOverZeros,     // kAlways: pwrite; zeros written
-  };
+  using LogFile = persistence_internal::LogFile;
+  using LogWriting = persistence_internal::LogWriting;
   using Location = persistence_internal::KeyIndex::Location;
 
   FlatFileStore(std::string path, std::string file_path,

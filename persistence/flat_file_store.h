@@ -88,6 +88,11 @@
 //
 // Thread safety: as Store. One mutex orders appends; fsyncs and compaction
 // copies run outside it.
+//
+// The code: flat_file_store.cc (appends, group commit, background indexing
+// and reservations), flat_file_recovery.cc (opening a log), and
+// flat_file_compaction.cc (compaction and Replay()), over log_file.h (the
+// open file, its mapping and the disk space claimed ahead of appends).
 
 #ifndef GOGOCACHE_PERSISTENCE_FLAT_FILE_STORE_H_
 #define GOGOCACHE_PERSISTENCE_FLAT_FILE_STORE_H_

@@ -138,7 +138,9 @@ absl::StatusOr<StoreSpec> ParseStoreSpec(absl::string_view spec,
     bool ok = true;
     if (name == "durability") {
       expected = "none, periodic or always";
-      ok = ParseDurability(value, &options.durability);
+      const absl::StatusOr<Durability> durability = ParseDurability(value);
+      ok = durability.ok();
+      if (ok) options.durability = *durability;
     } else if (name == "sync_ms") {
       expected = "whole milliseconds from 1 to 3600000 (an hour)";
       uint64_t ms = 0;

@@ -69,6 +69,20 @@ constexpr char kChildAsNobody[] = "GOGOCACHE_CHILD_AS_NOBODY";
 // ThreadSanitizer). Opens the store named by kChildSpec, as user nobody if
 // kChildAsNobody is set and it runs as root, and exits 0 when the open fails
 // with the status code named by kChildExpect. Disabled: only a child runs it.
+TEST(ParseDurabilityTest, NamesEachPolicyAndRefusesOthers) {
+  EXPECT_EQ(*ParseDurability("none"), Durability::kNone);
+  EXPECT_EQ(*ParseDurability("periodic"), Durability::kPeriodic);
+  EXPECT_EQ(*ParseDurability("always"), Durability::kAlways);
+  for (const char* bad : {"", "Always", "sometimes", "none "}) {
+    const absl::StatusOr<Durability> parsed = ParseDurability(bad);
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument)
+        << bad;
+    EXPECT_NE(parsed.status().message().find(absl::StrCat("\"", bad, "\"")),
+              absl::string_view::npos)
+        << parsed.status();
+  }
+}
+
 TEST(ChildProcess, DISABLED_OpenStore) {
   const char* spec = std::getenv(kChildSpec);
   const char* expect = std::getenv(kChildExpect);
@@ -211,10 +225,10 @@ TEST_P(StoreContractTest, WrongKindOfPathIsRefusedAndKept) {
 TEST_P(StoreContractTest, ConcurrentWritersUnderEveryPolicy) {
   for (const char* policy : {"none", "periodic", "always"}) {
     SCOPED_TRACE(policy);
-    Durability durability;
-    ASSERT_TRUE(ParseDurability(policy, &durability));
+    const absl::StatusOr<Durability> durability = ParseDurability(policy);
+    ASSERT_TRUE(durability.ok()) << durability.status();
     StoreOptions options;
-    options.durability = durability;
+    options.durability = *durability;
     options.sync_interval = absl::Milliseconds(2);
     {
       auto store = OpenOrDie(options);

@@ -278,8 +278,11 @@ int main(int argc, char** argv) {
   gogocache::RocksDbStoreOptions options;
   uint64_t limit = 0;
   uint64_t ballast = 0;
-  if (argc != 7 || !gogocache::ParseDurability(argv[3], &options.durability) ||
-      !absl::SimpleAtoi(argv[4], &limit) ||
+  const absl::StatusOr<gogocache::Durability> durability =
+      argc == 7 ? gogocache::ParseDurability(argv[3])
+                : absl::InvalidArgumentError("usage");
+  if (durability.ok()) options.durability = *durability;
+  if (argc != 7 || !durability.ok() || !absl::SimpleAtoi(argv[4], &limit) ||
       !absl::SimpleAtoi(argv[5], &ballast) ||
       (std::string(argv[6]) != "default" &&
        std::string(argv[6]) != "ignored")) {

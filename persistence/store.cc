@@ -4,21 +4,18 @@
 
 #include <string>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 
 namespace gogocache {
 
-bool ParseDurability(absl::string_view text, Durability* durability) {
-  if (text == "none") {
-    *durability = Durability::kNone;
-  } else if (text == "periodic") {
-    *durability = Durability::kPeriodic;
-  } else if (text == "always") {
-    *durability = Durability::kAlways;
-  } else {
-    return false;
-  }
-  return true;
+absl::StatusOr<Durability> ParseDurability(absl::string_view text) {
+  if (text == "none") return Durability::kNone;
+  if (text == "periodic") return Durability::kPeriodic;
+  if (text == "always") return Durability::kAlways;
+  return absl::InvalidArgumentError(
+      absl::StrCat("durability \"", absl::CHexEscape(text),
+                   "\" is not none, periodic or always"));
 }
 
 absl::Status CheckSyncInterval(absl::Duration interval) {

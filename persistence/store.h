@@ -30,6 +30,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
@@ -57,8 +58,9 @@ inline constexpr absl::Duration kMaxSyncInterval = absl::Hours(1);
 // OK, or InvalidArgument naming `interval` and the range it is outside.
 absl::Status CheckSyncInterval(absl::Duration interval);
 
-// Parses "none", "periodic" or "always".
-bool ParseDurability(absl::string_view text, Durability* durability);
+// Parses "none", "periodic" or "always"; InvalidArgument naming `text`
+// otherwise.
+absl::StatusOr<Durability> ParseDurability(absl::string_view text);
 absl::string_view DurabilityName(Durability durability);
 
 // The spec of the store of `scheme` ("file", "rocksdb") at `path`, as

@@ -84,37 +84,35 @@ ShardEntry* AdaptiveOrder::Evict() {
 }
 
 void AdaptiveOrder::Observe(uint32_t hash) {
-  if (sketch_active_ && running_ != EvictionPolicy::kTinyLfu) {
-    tinylfu_.Warm(hash);
-  }
-  if (duel_ == nullptr) {
-    // Made with the first entry, so that the miniatures fill as the shard
-    // does, sized to the sampled share of the entries the shard will hold if
-    // later entries are like the first.
-    const double full = capacity_ * static_cast<double>(lists_.entries()) /
-                        static_cast<double>(lists_.total_bytes());
-    const double sampled = std::min(full, WindowSizer::kSampledEntries);
-    duel_threshold_ = static_cast<uint32_t>(65536 * sampled / full);
-    duel_ = std::make_unique<PolicyDuel>(static_cast<size_t>(sampled));
-  }
+  if (lists_.entries() >= resize_at_) SizeDuel();
   if (WindowSizer::SampleHash(hash) >= duel_threshold_) return;
-  if (!duel_->Access(hash, running_)) return;
-  if (duel_->challenger().has_value()) {
-    const EvictionPolicy challenger = *duel_->challenger();
-    if (challenger == EvictionPolicy::kTinyLfu) sketch_active_ = true;
-    SwitchTo(challenger);
-  } else if (duel_->leader() == running_ &&
-             running_ != EvictionPolicy::kTinyLfu) {
-    sketch_active_ = false;
+  if (duel_->Access(hash, running_) && duel_->challenger().has_value()) {
+    SwitchTo(*duel_->challenger());
   }
+}
+
+void AdaptiveOrder::SizeDuel() {
+  // The entries the shard holds when full, if they are like those it holds
+  // now; the miniatures hold the sampled share of them. Made with the first
+  // entry, so that the miniatures fill as the shard does, and made again
+  // (empty) whenever the entry count has doubled and the estimate has moved
+  // by more than half, so that a first entry unlike the rest does not leave
+  // every access sampled, or none.
+  const double full = capacity_ * static_cast<double>(lists_.entries()) /
+                      static_cast<double>(lists_.total_bytes());
+  resize_at_ = 2 * lists_.entries();
+  if (duel_ != nullptr && full < 2 * duel_full_ && 2 * full > duel_full_) {
+    return;
+  }
+  duel_full_ = full;
+  const double sampled = std::min(full, WindowSizer::kSampledEntries);
+  duel_threshold_ = static_cast<uint32_t>(65536 * sampled / full);
+  duel_ = std::make_unique<PolicyDuel>(static_cast<size_t>(sampled));
 }
 
 void AdaptiveOrder::SwitchTo(EvictionPolicy policy) {
   if (running_ == EvictionPolicy::kLirs) lirs_.Stop();
-  if (running_ == EvictionPolicy::kTinyLfu) {
-    tinylfu_.Stop();
-    sketch_active_ = false;
-  }
+  if (running_ == EvictionPolicy::kTinyLfu) tinylfu_.Stop();
   switch (policy) {
     case EvictionPolicy::kLru:
       RelinkByRecency();

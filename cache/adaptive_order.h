@@ -7,9 +7,8 @@
 // A switch relinks the lists in place from one policy's meaning to the
 // other's; every policy stamps each entry's last use, so the relinked lists
 // keep recency. History is kept for the running policy only: LIRS's ghosts
-// while LIRS runs; the frequency sketch while TinyLFU runs, and from the
-// duel's first challenge by TinyLFU until the running policy leads the duel
-// again (so that the sketch has history when TinyLFU takes over).
+// while LIRS runs, the frequency sketch while TinyLFU runs (a sketch warmed
+// while TinyLFU led the duel, before it took over, measured no better).
 //
 // Thread safety: none; the owning shard calls it under its writer lock.
 
@@ -50,11 +49,13 @@ class AdaptiveOrder final : public EvictionOrder {
   }
 
  private:
-  // Feeds one access to the sketch's warm-up and the duel, and switches to
-  // the policy the duel elects. Called once the running policy has placed
-  // the access: switching in the middle of placing it would leave that
-  // policy going on with its own steps on the other's lists.
+  // Feeds one access to the duel, and switches to the policy it elects. Called
+  // once the running policy has placed the access: switching in the middle of
+  // placing it would leave that policy going on with its own steps on the
+  // other's lists.
   void Observe(uint32_t hash);
+  // Sizes the duel's sample and miniatures to the shard (see the .cc).
+  void SizeDuel();
   void SwitchTo(EvictionPolicy policy);
   // Relinks every entry onto the window list, most recently used first.
   void RelinkByRecency();
@@ -70,10 +71,11 @@ class AdaptiveOrder final : public EvictionOrder {
   LirsOrder lirs_;
   TinyLfuOrder tinylfu_;
   EvictionPolicy running_ = EvictionPolicy::kLirs;
-  std::unique_ptr<PolicyDuel> duel_;  // Made with the first entry.
+  std::unique_ptr<PolicyDuel> duel_;  // Made by SizeDuel().
+  double duel_full_ = 0;  // The full shard's entries it was sized for.
+  size_t resize_at_ = 1;  // SizeDuel() checks again at this many entries.
   // Keys whose SampleHash is below this feed the duel.
   uint32_t duel_threshold_ = 0;
-  bool sketch_active_ = false;
 };
 
 }  // namespace shard_internal

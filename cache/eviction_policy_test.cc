@@ -361,5 +361,36 @@ TEST(EvictionPolicyTest, AdaptiveSwitchesAsPopularityMoves) {
       << "LIRS " << lirs << ", TinyLFU " << tinylfu;
 }
 
+// The duel sizes its sample by the entries a full shard would hold, first
+// estimated from the first entry. A first entry much larger than the rest
+// must not leave the duel judging a cache of a few entries: on a sweep
+// forward and back (where LRU is optimal) the default still finds LRU.
+TEST(EvictionPolicyTest, AdaptiveIsNotMisledByAnUnusualFirstEntry) {
+  const size_t capacity = EntriesOf(2000);
+  CacheShard adaptive(capacity, nullptr, EvictionPolicy::kAdaptive);
+  CacheShard lru(capacity, nullptr, EvictionPolicy::kLru);
+  const std::string big(capacity / 4, 'b');
+  for (CacheShard* shard : {&adaptive, &lru}) {
+    ASSERT_TRUE(shard->Insert("first!", H("first!"), big));
+  }
+  int adaptive_hits = 0;
+  int lru_hits = 0;
+  int accesses = 0;
+  for (int round = 0; round < 30; ++round) {
+    for (int pass = 0; pass < 2; ++pass) {
+      for (int i = 0; i < 4000; ++i) {
+        const int k = pass == 0 ? i : 3999 - i;
+        const std::string key = absl::StrCat(100000 + k);
+        adaptive_hits += Access(adaptive, key);
+        lru_hits += Access(lru, key);
+        ++accesses;
+      }
+    }
+  }
+  EXPECT_GE(adaptive_hits, lru_hits - accesses / 100)
+      << "adaptive " << adaptive_hits << ", LRU " << lru_hits << " of "
+      << accesses;
+}
+
 }  // namespace
 }  // namespace gogocache

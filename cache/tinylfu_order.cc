@@ -29,11 +29,6 @@ void TinyLfuOrder::Grow(size_t entries) {
   }
 }
 
-void TinyLfuOrder::Warm(uint32_t hash) {
-  Grow(lists_.entries());
-  sketch_.Increment(hash);
-}
-
 void TinyLfuOrder::Add(ShardEntry* entry) {
   const size_t entries = lists_.entries() + 1;
   Grow(entries);
@@ -101,6 +96,7 @@ ShardEntry* TinyLfuOrder::Evict() {
 }
 
 void TinyLfuOrder::Start() {
+  Grow(lists_.entries());
   lists_.SpillOldest(kWindow, window_.window(), kProbation);
   lists_.SpillOldest(kProtected, ProtectedCapacity(), kProbation);
   candidates_ = 0;

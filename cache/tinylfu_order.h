@@ -41,14 +41,20 @@ class TinyLfuOrder {
   // On probation, newest, and not a candidate for admission.
   void Restore(ShardEntry* entry);
   void Touch(ShardEntry* entry);
-  void Remove(ShardEntry* entry) { lists_.Erase(entry); }
+  void Remove(ShardEntry* entry) {
+    // The shard evicts only right after an Add, which sets the candidates
+    // again; still, never keep a pointer to an entry that left.
+    if (entry == next_candidate_) {
+      next_candidate_ = nullptr;
+      candidates_ = 0;
+    }
+    lists_.Erase(entry);
+  }
   ShardEntry* Evict();
 
-  // For the adaptive policy. Warm counts a use in the sketch while another
-  // policy runs, so that the sketch has history when this one takes over;
-  // Start takes over lists with the window and protected lists within their
-  // shares (no candidates pending).
-  void Warm(uint32_t hash);
+  // For the adaptive policy: Start takes over lists with the window and
+  // protected lists within their shares (no candidates pending), with a
+  // sketch sized to the entries.
   void Start();
   // Forgets the sketch, so that a shard holds one policy's history.
   void Stop() { sketch_ = FrequencySketch(); }

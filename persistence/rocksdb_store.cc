@@ -502,26 +502,39 @@ absl::Status RocksDbStore::Replay(Visitor visitor) {
             [](const Position& a, const Position& b) {
               return a.sequence < b.sequence;
             });
-  constexpr size_t kChunk = 1024;
-  std::vector<std::string> values(kChunk);
-  for (size_t first = 0; first < positions.size(); first += kChunk) {
-    const size_t count = std::min(kChunk, positions.size() - first);
+  // A chunk ends at this many values or once its values pass this many
+  // bytes, whichever comes first.
+  constexpr size_t kChunkValues = 1024;
+  constexpr size_t kChunkBytes = size_t{16} << 20;
+  std::vector<std::string> values(kChunkValues);
+  for (size_t first = 0; first < positions.size();) {
+    size_t count = 0;
     {
       WriterToken writer(*this);
-      for (size_t i = 0; i < count; ++i) {
-        const std::string& key = positions[first + i].key;
+      for (size_t bytes = 0;
+           count < kChunkValues && first + count < positions.size() &&
+           bytes < kChunkBytes;
+           ++count) {
+        const std::string& key = positions[first + count].key;
+        std::string& value = values[count];
         if (absl::Status status =
-                FromRocksDb(db_->Get(read, key, &values[i]), "replay", path_);
+                FromRocksDb(db_->Get(read, key, &value), "replay", path_);
             !status.ok()) {
           return status;
         }
-        if (values[i].size() < kSequenceSize) return TooShort(key);
+        if (value.size() < kSequenceSize) return TooShort(key);
+        bytes += value.size();
       }
     }
     for (size_t i = 0; i < count; ++i) {
       visitor(positions[first + i].key,
               absl::string_view(values[i]).substr(kSequenceSize));
+      // A large value does not keep its buffer for the next chunk.
+      if (values[i].capacity() > kChunkBytes / kChunkValues) {
+        std::string().swap(values[i]);
+      }
     }
+    first += count;
   }
   return absl::OkStatus();
 }

@@ -413,6 +413,24 @@ TEST(RocksDbStoreTest, EntriesIsExactUntilAWriteThenAnEstimateSaidToBeOne) {
   EXPECT_FALSE(stats.entries_estimated);
 }
 
+// Large values end a replay's chunk by bytes rather than by count; their
+// order is still the order of the writes.
+TEST(RocksDbStoreTest, ReplayOfLargeValuesInWriteOrder) {
+  const std::string path = FreshTestDir() + "/db";
+  absl::StatusOr<std::unique_ptr<RocksDbStore>> store =
+      RocksDbStore::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status();
+  Entries written;
+  for (int i = 0; i < 20; ++i) {
+    written.emplace_back(
+        absl::StrCat("big", (i * 7) % 20),
+        std::string(size_t{1} << 20, static_cast<char>('a' + i)));
+    ASSERT_TRUE(
+        (*store)->Put(written.back().first, written.back().second).ok());
+  }
+  EXPECT_EQ(ReplayAll(**store), written);
+}
+
 // Replay reads keys first and values a chunk at a time: across chunks the
 // order is still the order of the writes (not the keys'), and writes running
 // meanwhile neither tear a value nor add or drop an earlier key.

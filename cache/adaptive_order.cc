@@ -17,70 +17,27 @@ AdaptiveOrder::AdaptiveOrder(size_t capacity)
 AdaptiveOrder::~AdaptiveOrder() = default;
 
 void AdaptiveOrder::Add(ShardEntry* entry) {
-  switch (running_) {
-    case EvictionPolicy::kLru:
-      lru_.Add(entry);
-      break;
-    case EvictionPolicy::kTinyLfu:
-      tinylfu_.Add(entry);
-      break;
-    default:
-      lirs_.Add(entry);
-  }
+  WithRunning([entry](auto& policy) { policy.Add(entry); });
   Observe(entry->table_hash);
 }
 
 void AdaptiveOrder::Restore(ShardEntry* entry) {
-  switch (running_) {
-    case EvictionPolicy::kLru:
-      lru_.Restore(entry);
-      break;
-    case EvictionPolicy::kTinyLfu:
-      tinylfu_.Restore(entry);
-      break;
-    default:
-      lirs_.Restore(entry);
-  }
+  WithRunning([entry](auto& policy) { policy.Restore(entry); });
 }
 
 void AdaptiveOrder::TouchAll(ShardEntry* const* entries, size_t count) {
   TouchInOrder(entries, count, [this](ShardEntry* entry) {
-    switch (running_) {
-      case EvictionPolicy::kLru:
-        lru_.Touch(entry);
-        break;
-      case EvictionPolicy::kTinyLfu:
-        tinylfu_.Touch(entry);
-        break;
-      default:
-        lirs_.Touch(entry);
-    }
+    WithRunning([entry](auto& policy) { policy.Touch(entry); });
     Observe(entry->table_hash);
   });
 }
 
 void AdaptiveOrder::Remove(ShardEntry* entry) {
-  switch (running_) {
-    case EvictionPolicy::kLru:
-      lru_.Remove(entry);
-      break;
-    case EvictionPolicy::kTinyLfu:
-      tinylfu_.Remove(entry);
-      break;
-    default:
-      lirs_.Remove(entry);
-  }
+  WithRunning([entry](auto& policy) { policy.Remove(entry); });
 }
 
 ShardEntry* AdaptiveOrder::Evict() {
-  switch (running_) {
-    case EvictionPolicy::kLru:
-      return lru_.Evict();
-    case EvictionPolicy::kTinyLfu:
-      return tinylfu_.Evict();
-    default:
-      return lirs_.Evict();
-  }
+  return WithRunning([](auto& policy) { return policy.Evict(); });
 }
 
 void AdaptiveOrder::Observe(uint32_t hash) {

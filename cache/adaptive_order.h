@@ -49,6 +49,18 @@ class AdaptiveOrder final : public EvictionOrder {
   }
 
  private:
+  // Calls `call` with the running policy, returning what it returns.
+  template <typename Call>
+  decltype(auto) WithRunning(Call call) {
+    switch (running_) {
+      case EvictionPolicy::kLru:
+        return call(lru_);
+      case EvictionPolicy::kTinyLfu:
+        return call(tinylfu_);
+      default:
+        return call(lirs_);
+    }
+  }
   // Feeds one access to the duel, and switches to the policy it elects. Called
   // once the running policy has placed the access: switching in the middle of
   // placing it would leave that policy going on with its own steps on the

@@ -7,6 +7,8 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "cache/cache_shard.h"
+#include "cache/hot_cache.h"
+#include "cache/store_mirror.h"
 
 namespace gogocache {
 namespace {
@@ -82,12 +84,14 @@ absl::StatusOr<std::unique_ptr<CacheGroup>> CacheGroup::Create(
   }
   std::unique_ptr<CacheGroup> group(
       new CacheGroup(std::move(options), *selector));
-  if (group->options_.store != nullptr) {
-    if (absl::Status status = group->ReplayStore(); !status.ok()) {
-      return absl::Status(
-          status.code(),
-          absl::StrCat(where, "cannot load its store: ", status.message()));
-    }
+  CacheGroup& g = *group;
+  absl::Status replayed = g.mirror_->Replay(
+      [&g](uint64_t hash) -> CacheShard& { return g.ShardFor(hash); },
+      [&g](absl::string_view key) { return g.ValidateKey(key).ok(); });
+  if (!replayed.ok()) {
+    return absl::Status(
+        replayed.code(),
+        absl::StrCat(where, "cannot load its store: ", replayed.message()));
   }
   return group;
 }
@@ -98,90 +102,20 @@ static_assert(CacheGroup::kEntryOverhead == CacheShard::kEntryOverhead,
 CacheGroup::~CacheGroup() = default;
 
 CacheGroup::CacheGroup(CacheGroupOptions options, ShardSelector selector)
-    : options_(std::move(options)), selector_(selector) {
+    : options_(std::move(options)),
+      selector_(selector),
+      mirror_(std::make_unique<StoreMirror>(options_.store, options_.hash)) {
   const size_t per_shard =
       (options_.capacity_bytes - options_.hot_cache_bytes) /
       options_.num_shards;
   shards_.reserve(options_.num_shards);
   for (uint32_t i = 0; i < options_.num_shards; ++i) {
     shards_.push_back(
-        std::make_unique<CacheShard>(per_shard, nullptr, options_.eviction));
+        std::make_unique<CacheShard>(per_shard, options_.eviction));
   }
   if (options_.peers != nullptr) {
-    const size_t per_hot_shard = options_.hot_cache_bytes / options_.num_shards;
-    hot_shards_.reserve(options_.num_shards);
-    for (uint32_t i = 0; i < options_.num_shards; ++i) {
-      hot_shards_.push_back(std::make_unique<CacheShard>(per_hot_shard, nullptr,
-                                                         options_.eviction));
-    }
-  }
-  if (options_.store != nullptr || options_.peers != nullptr) {
-    key_locks_ = std::make_unique<PaddedMutex[]>(kKeyLocks);
-  }
-  if (options_.peers != nullptr) {
-    hot_generations_ = std::make_unique<uint64_t[]>(kKeyLocks);
-  }
-}
-
-absl::Status CacheGroup::ReplayStore() {
-  // Oldest first: later entries push earlier ones out when not all fit.
-  std::vector<std::string> evicted;
-  std::vector<std::string> unfit;
-  uint64_t replayed = 0;
-  absl::Status status = options_.store->Replay(
-      [&](absl::string_view key, absl::string_view value) {
-        if (!ValidateKey(key).ok()) {
-          unfit.emplace_back(key);
-          return;
-        }
-        const uint64_t hash = options_.hash.Hash(key);
-        if (ShardFor(hash).Restore(key, hash, value, &evicted)) {
-          ++replayed;
-        } else {
-          unfit.emplace_back(key);
-        }
-      });
-  if (!status.ok()) return status;
-  store_replayed_.store(replayed, std::memory_order_relaxed);
-  // The store mirrors memory: drop what did not fit.
-  for (const std::string& key : unfit) {
-    if (options_.store->Delete(key).ok()) {
-      store_deletes_.fetch_add(1, std::memory_order_relaxed);
-    } else {
-      store_write_errors_.fetch_add(1, std::memory_order_relaxed);
-    }
-  }
-  DeleteEvicted(evicted);
-  return absl::OkStatus();
-}
-
-absl::Status CacheGroup::InsertWithStore(absl::string_view key, uint64_t hash,
-                                         CacheShard& shard,
-                                         absl::string_view value,
-                                         ByteView* inserted, bool* cached,
-                                         std::vector<std::string>* evicted) {
-  std::lock_guard<std::mutex> lock(KeyLock(hash));
-  absl::Status status = options_.store->Put(key, value);
-  if (status.ok()) {
-    store_writes_.fetch_add(1, std::memory_order_relaxed);
-  } else {
-    store_write_errors_.fetch_add(1, std::memory_order_relaxed);
-  }
-  *cached = shard.Insert(key, hash, value, inserted, evicted);
-  return status;
-}
-
-void CacheGroup::DeleteEvicted(const std::vector<std::string>& evicted) {
-  for (const std::string& key : evicted) {
-    const uint64_t hash = options_.hash.Hash(key);
-    std::lock_guard<std::mutex> lock(KeyLock(hash));
-    // Set again since it was evicted: the store holds the new value.
-    if (ShardFor(hash).Contains(key, hash)) continue;
-    if (options_.store->Delete(key).ok()) {
-      store_deletes_.fetch_add(1, std::memory_order_relaxed);
-    } else {
-      store_write_errors_.fetch_add(1, std::memory_order_relaxed);
-    }
+    hot_ = std::make_unique<HotCache>(options_.hot_cache_bytes, selector_,
+                                      options_.eviction);
   }
 }
 
@@ -202,7 +136,7 @@ absl::StatusOr<ByteView> CacheGroup::Get(absl::string_view key) {
   ByteView value;
   if (shard.Lookup(key, hash, &value)) return value;
   if (options_.peers != nullptr) {
-    if (HotShardFor(hash).Lookup(key, hash, &value)) return value;
+    if (hot_->Lookup(key, hash, &value)) return value;
   } else if (options_.getter == nullptr) {
     return NoGetterError(key);
   }
@@ -248,23 +182,7 @@ absl::StatusOr<ByteView> CacheGroup::CallGetter(absl::string_view key,
   }
   local_loads_.fetch_add(1, std::memory_order_relaxed);
   if (into == nullptr) return ByteView::CopyOf(*loaded);
-  ByteView value;
-  if (options_.store == nullptr) {
-    if (into->Insert(key, hash, *loaded, &value)) return value;
-    return ByteView::CopyOf(*loaded);  // Too large to cache; an answer.
-  }
-  if (CacheShard::Charge(key.size(), loaded->size()) > into->capacity()) {
-    into->Insert(key, hash, *loaded);  // Counts it as too large.
-    return ByteView::CopyOf(*loaded);
-  }
-  std::vector<std::string> evicted;
-  bool cached = false;
-  // A failed write-through is counted; the value is still the answer.
-  InsertWithStore(key, hash, *into, *loaded, &value, &cached, &evicted)
-      .IgnoreError();
-  DeleteEvicted(evicted);
-  if (cached) return value;
-  return ByteView::CopyOf(*loaded);
+  return mirror_->Fill(key, hash, *into, *loaded);
 }
 
 absl::Status CacheGroup::Set(absl::string_view key, absl::string_view value) {
@@ -275,7 +193,7 @@ absl::Status CacheGroup::Set(absl::string_view key, absl::string_view value) {
   absl::Status status;
   if (owner == nullptr) {
     status = SetLocally(key, hash, value);
-    DropCopy(key, hash);
+    hot_->Drop(key, hash);
   } else {
     status = owner->Set(options_.name, key, value);
     RemoveLocally(key, hash, /*owned=*/false).IgnoreError();
@@ -289,40 +207,17 @@ absl::Status CacheGroup::Set(absl::string_view key, absl::string_view value) {
 absl::Status CacheGroup::SetLocally(absl::string_view key, uint64_t hash,
                                     absl::string_view value) {
   CacheShard& shard = ShardFor(hash);
-  const bool fits =
-      CacheShard::Charge(key.size(), value.size()) <= shard.capacity() &&
-      value.size() <= CacheShard::kMaxValueSize;
-  if (options_.store != nullptr && fits) {
-    std::vector<std::string> evicted;
-    {
-      std::lock_guard<std::mutex> lock(KeyLock(hash));
-      if (absl::Status status = options_.store->Put(key, value); !status.ok()) {
-        store_write_errors_.fetch_add(1, std::memory_order_relaxed);
-        return status;  // Nothing changed, in memory or in the store.
-      }
-      store_writes_.fetch_add(1, std::memory_order_relaxed);
-      shard.Insert(key, hash, value, nullptr, &evicted);
-    }
-    DeleteEvicted(evicted);
-    return absl::OkStatus();
+  bool inserted = false;
+  if (absl::Status status = mirror_->Set(key, hash, shard, value, &inserted);
+      !status.ok()) {
+    return status;
   }
-  std::unique_lock<std::mutex> lock;
-  if (options_.store != nullptr) {
-    // Too large: like the shard, drop any older value, here and there.
-    lock = std::unique_lock<std::mutex>(KeyLock(hash));
-    if (absl::Status status = options_.store->Delete(key); !status.ok()) {
-      store_write_errors_.fetch_add(1, std::memory_order_relaxed);
-      return status;
-    }
-  }
-  if (!shard.Insert(key, hash, value)) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "cache group \"", options_.name, "\": entry for key \"", Printable(key),
-        "\" charges ", CacheShard::Charge(key.size(), value.size()),
-        " bytes, more than a shard's capacity of ", shard.capacity(),
-        "; not stored"));
-  }
-  return absl::OkStatus();
+  if (inserted) return absl::OkStatus();
+  return absl::ResourceExhaustedError(absl::StrCat(
+      "cache group \"", options_.name, "\": entry for key \"", Printable(key),
+      "\" charges ", CacheShard::Charge(key.size(), value.size()),
+      " bytes, more than a shard's capacity of ", shard.capacity(),
+      "; not stored"));
 }
 
 absl::Status CacheGroup::Remove(absl::string_view key) {
@@ -345,41 +240,19 @@ absl::Status CacheGroup::Remove(absl::string_view key) {
 
 absl::Status CacheGroup::RemoveLocally(absl::string_view key, uint64_t hash,
                                        bool owned) {
-  CacheShard& shard = ShardFor(hash);
-  std::unique_lock<std::mutex> lock;
-  if (key_locks_ != nullptr) {
-    lock = std::unique_lock<std::mutex>(KeyLock(hash));
-  }
-  if (!hot_shards_.empty()) {
-    ++hot_generations_[hash % kKeyLocks];
-    HotShardFor(hash).Erase(key, hash);
-  }
-  if (options_.store != nullptr) {
-    // A key owned elsewhere is in the store only while it is in memory (held
-    // from an older peer list): a delete of anything else would only add a
-    // tombstone.
-    if (!owned && !shard.Contains(key, hash)) return absl::OkStatus();
-    if (absl::Status status = options_.store->Delete(key); !status.ok()) {
-      store_write_errors_.fetch_add(1, std::memory_order_relaxed);
-      return status;  // Still in memory, as in the store.
-    }
-    store_deletes_.fetch_add(1, std::memory_order_relaxed);
-  }
-  shard.Erase(key, hash);
-  return absl::OkStatus();
+  if (hot_ != nullptr) hot_->Drop(key, hash);
+  return mirror_->Remove(key, hash, ShardFor(hash), owned);
 }
 
 CacheGroupStats CacheGroup::GetStats() const {
+  CacheShardStats shards;
+  for (const auto& shard : shards_) shards.Add(shard->GetStats());
+  const CacheShardStats hot =
+      hot_ != nullptr ? hot_->GetStats() : CacheShardStats();
+  const StoreMirrorStats store = mirror_->GetStats();
   CacheGroupStats stats;
-  for (const auto& shard : shards_) {
-    const CacheShardStats s = shard->GetStats();
-    stats.gets += s.hits + s.misses;
-    stats.hits += s.hits;
-    stats.bytes += s.bytes;
-    stats.items += s.items;
-    stats.evictions += s.evictions;
-    stats.too_large += s.too_large;
-  }
+  stats.gets = shards.hits + shards.misses;
+  stats.hits = shards.hits + hot.hits;
   stats.loads = loads_.load(std::memory_order_relaxed);
   stats.loads_shared = flight_.shared_calls();
   // The two counters are read one after the other, not at one instant.
@@ -387,26 +260,21 @@ CacheGroupStats CacheGroup::GetStats() const {
       stats.loads > stats.loads_shared ? stats.loads - stats.loads_shared : 0;
   stats.local_loads = local_loads_.load(std::memory_order_relaxed);
   stats.local_load_errors = local_load_errors_.load(std::memory_order_relaxed);
+  stats.bytes = shards.bytes + hot.bytes;
+  stats.items = shards.items + hot.items;
+  stats.evictions = shards.evictions + hot.evictions;
+  stats.too_large = shards.too_large + hot.too_large;
   stats.capacity_bytes = options_.capacity_bytes;
-  stats.store_replayed = store_replayed_.load(std::memory_order_relaxed);
-  stats.store_writes = store_writes_.load(std::memory_order_relaxed);
-  stats.store_deletes = store_deletes_.load(std::memory_order_relaxed);
-  stats.store_write_errors =
-      store_write_errors_.load(std::memory_order_relaxed);
-  for (const auto& shard : hot_shards_) {
-    const CacheShardStats s = shard->GetStats();
-    stats.hot_hits += s.hits;
-    stats.hot_bytes += s.bytes;
-    stats.hot_items += s.items;
-    stats.evictions += s.evictions;
-    stats.too_large += s.too_large;
-  }
-  stats.hits += stats.hot_hits;
-  stats.bytes += stats.hot_bytes;
-  stats.items += stats.hot_items;
+  stats.store_replayed = store.replayed;
+  stats.store_writes = store.writes;
+  stats.store_deletes = store.deletes;
+  stats.store_write_errors = store.write_errors;
   stats.peer_loads = peer_loads_.load(std::memory_order_relaxed);
   stats.peer_errors = peer_errors_.load(std::memory_order_relaxed);
   stats.served_for_peers = served_for_peers_.load(std::memory_order_relaxed);
+  stats.hot_hits = hot.hits;
+  stats.hot_bytes = hot.bytes;
+  stats.hot_items = hot.items;
   return stats;
 }
 

@@ -44,10 +44,9 @@
 // to it; Remove and eviction delete from it. Create() replays the store, in
 // write order, into the shards before the group serves, so a restarted
 // process comes back warm with the most recently written entries that fit.
-// Writes and deletes of one key are ordered by a per-key lock (one of
-// kKeyLocks, taken by key hash) so the store and the memory agree on its
-// value; no shard lock is held during store I/O, and hits never touch the
-// store or the key locks.
+// Writes and deletes of one key are ordered by a per-key lock, so the store
+// and the memory agree on its value; no shard lock is held during store I/O,
+// and hits never touch the store or the key locks.
 //   - A Set whose store write fails returns that error and changes nothing
 //     (memory keeps the older value, as does the store); counted in
 //     store_write_errors.
@@ -101,7 +100,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -121,7 +119,9 @@
 
 namespace gogocache {
 
-class CacheShard;  // cache/cache_shard.h
+class CacheShard;   // cache/cache_shard.h
+class HotCache;     // cache/hot_cache.h
+class StoreMirror;  // cache/store_mirror.h
 
 struct CacheGroupOptions {
   // Names the group in errors and statistics. Must not be empty.
@@ -212,7 +212,6 @@ class CacheGroup {
     return key_size + value_size + kEntryOverhead;
   }
   static constexpr size_t kMinShardCapacity = 4 * kEntryOverhead;
-  static constexpr size_t kKeyLocks = 256;
 
   // A group with `options`, or InvalidArgument naming the bad option. With a
   // store, its contents are loaded first; a failure to read it is returned.
@@ -276,9 +275,6 @@ class CacheGroup {
   CacheShard& ShardFor(uint64_t hash) const {
     return *shards_[selector_.Select(hash)];
   }
-  CacheShard& HotShardFor(uint64_t hash) const {
-    return *hot_shards_[selector_.Select(hash)];
-  }
   absl::StatusOr<ByteView> Load(absl::string_view key, uint64_t hash,
                                 CacheShard& shard);
   // Load's path with peers: the hot cache, then the owner.
@@ -295,14 +291,6 @@ class CacheGroup {
   // (writing through to the store); with `into` null, keeps nothing.
   absl::StatusOr<ByteView> CallGetter(absl::string_view key, uint64_t hash,
                                       CacheShard* into);
-  // The hot cache's copies of a key's stripe change generation whenever a
-  // Set or Remove drops one of them. HotGeneration reads it before a fetch;
-  // KeepCopy keeps the fetched value only if it has not changed since, and
-  // returns it either way; DropCopy drops the key's copy.
-  uint64_t HotGeneration(uint64_t hash) const;
-  ByteView KeepCopy(absl::string_view key, uint64_t hash, uint64_t generation,
-                    absl::string_view value);
-  void DropCopy(absl::string_view key, uint64_t hash);
   // Set and Remove in this process alone.
   absl::Status SetLocally(absl::string_view key, uint64_t hash,
                           absl::string_view value);
@@ -312,25 +300,13 @@ class CacheGroup {
   // Asks every peer but `owner` to drop `key`, all at once, and waits for
   // their answers; failures are counted.
   void RemoveFromOthers(absl::string_view key, const PeerClient* owner);
-  absl::Status ReplayStore();
-  std::mutex& KeyLock(uint64_t hash) const {
-    // The low bits: the shard was chosen by the high ones.
-    return key_locks_[hash % kKeyLocks].mu;
-  }
-  // Inserts into memory and writes through to the store, under the key's
-  // lock; returns the store's status (OK without a store). Evicted keys are
-  // appended to `evicted`, for DeleteEvicted() once the lock is released.
-  absl::Status InsertWithStore(absl::string_view key, uint64_t hash,
-                               CacheShard& shard, absl::string_view value,
-                               ByteView* inserted, bool* cached,
-                               std::vector<std::string>* evicted);
-  // Deletes from the store the evicted keys that are still not in memory.
-  void DeleteEvicted(const std::vector<std::string>& evicted);
-
   const CacheGroupOptions options_;
   const ShardSelector selector_;
   std::vector<std::unique_ptr<CacheShard>> shards_;
-  std::vector<std::unique_ptr<CacheShard>> hot_shards_;  // Only with peers.
+  // Every write to the shards goes through it, and with a store to the
+  // store too.
+  std::unique_ptr<StoreMirror> mirror_;
+  std::unique_ptr<HotCache> hot_;  // Only with peers.
   SingleFlight<ByteView> flight_;
   // With peers: the getter's calls, shared by Gets and requests from peers
   // (flight_ also covers calls to peers, which requests from peers must not
@@ -339,16 +315,6 @@ class CacheGroup {
   std::atomic<uint64_t> loads_{0};
   std::atomic<uint64_t> local_loads_{0};
   std::atomic<uint64_t> local_load_errors_{0};
-  struct alignas(64) PaddedMutex {
-    std::mutex mu;
-  };
-  std::unique_ptr<PaddedMutex[]> key_locks_;  // With a store or peers.
-  // With peers, one per key lock, guarded by it (see HotGeneration).
-  std::unique_ptr<uint64_t[]> hot_generations_;
-  std::atomic<uint64_t> store_replayed_{0};
-  std::atomic<uint64_t> store_writes_{0};
-  std::atomic<uint64_t> store_deletes_{0};
-  std::atomic<uint64_t> store_write_errors_{0};
   std::atomic<uint64_t> peer_loads_{0};
   std::atomic<uint64_t> peer_errors_{0};
   std::atomic<uint64_t> served_for_peers_{0};

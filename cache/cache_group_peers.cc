@@ -1,8 +1,8 @@
 // Copyright 2026 The gogocache Authors.
 //
 // CacheGroup's part in a cache spread over peers (see "Peers" in
-// cache_group.h): asking a key's owner, the hot cache's copies and their
-// generations, dropping copies elsewhere, and answering requests from peers.
+// cache_group.h): asking a key's owner, keeping its answer in the hot cache,
+// dropping copies elsewhere, and answering requests from peers.
 // The rest of the group is in cache_group.cc.
 
 #include <algorithm>
@@ -11,6 +11,7 @@
 
 #include "cache/cache_group.h"
 #include "cache/cache_shard.h"
+#include "cache/hot_cache.h"
 
 namespace gogocache {
 
@@ -18,12 +19,10 @@ absl::StatusOr<ByteView> CacheGroup::LoadFromOwner(absl::string_view key,
                                                    uint64_t hash,
                                                    CacheShard& shard) {
   ByteView value;
-  if (HotShardFor(hash).Lookup(key, hash, &value, /*count=*/false)) {
-    return value;
-  }
+  if (hot_->Lookup(key, hash, &value, /*count=*/false)) return value;
   const std::shared_ptr<PeerClient> owner = options_.peers->Owner(key);
   if (owner == nullptr) return LoadLocally(key, hash, shard);
-  const uint64_t generation = HotGeneration(hash);
+  const uint64_t generation = hot_->Generation(hash);
   absl::StatusOr<std::string> answer;
   if (!owner->Get(options_.name, key, &answer).ok()) {
     // No answer: this process answers instead, keeping the value as a copy
@@ -32,35 +31,11 @@ absl::StatusOr<ByteView> CacheGroup::LoadFromOwner(absl::string_view key,
     absl::StatusOr<ByteView> loaded = getter_flight_.Do(
         key, [&] { return CallGetter(key, hash, /*into=*/nullptr); });
     if (!loaded.ok()) return loaded;
-    return KeepCopy(key, hash, generation, loaded->view());
+    return hot_->Keep(key, hash, generation, loaded->view());
   }
   peer_loads_.fetch_add(1, std::memory_order_relaxed);
   if (!answer.ok()) return answer.status();
-  return KeepCopy(key, hash, generation, *answer);
-}
-
-uint64_t CacheGroup::HotGeneration(uint64_t hash) const {
-  std::lock_guard<std::mutex> lock(KeyLock(hash));
-  return hot_generations_[hash % kKeyLocks];
-}
-
-ByteView CacheGroup::KeepCopy(absl::string_view key, uint64_t hash,
-                              uint64_t generation, absl::string_view value) {
-  ByteView kept;
-  std::lock_guard<std::mutex> lock(KeyLock(hash));
-  // A Set or Remove of the key since `generation` was read dropped the
-  // copies everywhere; keeping this answer would bring an older value back.
-  if (hot_generations_[hash % kKeyLocks] == generation &&
-      HotShardFor(hash).Insert(key, hash, value, &kept)) {
-    return kept;
-  }
-  return ByteView::CopyOf(value);  // An answer, not kept.
-}
-
-void CacheGroup::DropCopy(absl::string_view key, uint64_t hash) {
-  std::lock_guard<std::mutex> lock(KeyLock(hash));
-  ++hot_generations_[hash % kKeyLocks];
-  HotShardFor(hash).Erase(key, hash);
+  return hot_->Keep(key, hash, generation, *answer);
 }
 
 void CacheGroup::RemoveFromOthers(absl::string_view key,
@@ -141,7 +116,7 @@ absl::Status CacheGroup::SetForPeer(absl::string_view key,
   if (absl::Status status = ValidateKey(key); !status.ok()) return status;
   const uint64_t hash = options_.hash.Hash(key);
   absl::Status status = SetLocally(key, hash, value);
-  if (!hot_shards_.empty()) DropCopy(key, hash);
+  if (hot_ != nullptr) hot_->Drop(key, hash);
   return status;
 }
 

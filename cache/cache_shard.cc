@@ -87,10 +87,8 @@ class CacheShard::WriterSection {
   CacheShard& shard_;
 };
 
-CacheShard::CacheShard(size_t capacity_bytes, EvictionListener on_evict,
-                       EvictionPolicy policy)
+CacheShard::CacheShard(size_t capacity_bytes, EvictionPolicy policy)
     : capacity_(capacity_bytes),
-      on_evict_(std::move(on_evict)),
       order_(shard_internal::MakeEvictionOrder(policy, capacity_bytes)) {}
 
 CacheShard::~CacheShard() {
@@ -205,29 +203,31 @@ bool CacheShard::Contains(absl::string_view key, uint64_t hash) {
   return found;
 }
 
-bool CacheShard::Insert(absl::string_view key, uint64_t hash,
-                        absl::string_view value, ByteView* inserted,
-                        std::vector<std::string>* evicted_keys) {
-  return InsertEntry(key, hash, value, /*restore=*/false, inserted,
-                     evicted_keys);
+bool CacheShard::Fits(size_t key_size, size_t value_size) const {
+  return Charge(key_size, value_size) <= capacity_ &&
+         value_size <= kMaxValueSize &&
+         key_size <= shard_internal::kMaxShardKeySize;
 }
 
-bool CacheShard::Restore(absl::string_view key, uint64_t hash,
-                         absl::string_view value,
-                         std::vector<std::string>* evicted_keys) {
-  return InsertEntry(key, hash, value, /*restore=*/true, nullptr, evicted_keys);
+ShardInsert CacheShard::Insert(absl::string_view key, uint64_t hash,
+                               absl::string_view value) {
+  return InsertEntry(key, hash, value, /*restore=*/false);
 }
 
-bool CacheShard::InsertEntry(absl::string_view key, uint64_t hash,
-                             absl::string_view value, bool restore,
-                             ByteView* inserted,
-                             std::vector<std::string>* evicted_keys) {
+ShardInsert CacheShard::Restore(absl::string_view key, uint64_t hash,
+                                absl::string_view value) {
+  return InsertEntry(key, hash, value, /*restore=*/true);
+}
+
+ShardInsert CacheShard::InsertEntry(absl::string_view key, uint64_t hash,
+                                    absl::string_view value, bool restore) {
   const uint32_t table_hash = TableHashOf(hash);
   const size_t charge = Charge(key.size(), value.size());
-  const bool fits = charge <= capacity_ && value.size() <= kMaxValueSize &&
-                    key.size() <= shard_internal::kMaxShardKeySize;
+  ShardInsert result;
   // Allocate and copy before excluding the readers.
-  Entry* entry = fits ? NewEntry(key, table_hash, value) : nullptr;
+  Entry* entry = Fits(key.size(), value.size())
+                     ? NewEntry(key, table_hash, value)
+                     : nullptr;
   absl::InlinedVector<Entry*, 4> dropped;  // Replaced or evicted; unref later.
   size_t evicted_count = 0;
   {
@@ -246,7 +246,8 @@ bool CacheShard::InsertEntry(absl::string_view key, uint64_t hash,
         order_->Add(entry);
       }
       usage_ += charge;
-      if (inserted != nullptr) *inserted = ViewOf(entry);
+      result.inserted = true;
+      result.value = ViewOf(entry);
       // The new entry itself may be the one to go (refused admission).
       while (usage_ > capacity_) {
         Entry* victim = order_->Evict();
@@ -261,15 +262,13 @@ bool CacheShard::InsertEntry(absl::string_view key, uint64_t hash,
   }
   // The replaced entry, if any, comes first and is not an eviction.
   const size_t first_evicted = dropped.size() - evicted_count;
+  result.evicted.reserve(evicted_count);
   for (size_t i = 0; i < dropped.size(); ++i) {
     Entry* victim = dropped[i];
-    if (i >= first_evicted) {
-      if (evicted_keys != nullptr) evicted_keys->emplace_back(victim->key());
-      if (on_evict_) on_evict_(victim->key(), ViewOf(victim));
-    }
+    if (i >= first_evicted) result.evicted.emplace_back(victim->key());
     victim->buffer.Unref();
   }
-  return entry != nullptr;
+  return result;
 }
 
 bool CacheShard::Erase(absl::string_view key, uint64_t hash) {

@@ -14,10 +14,9 @@
 // The caller hashes each key once (with the group's HashStrategy) and passes
 // the hash with the key; the shard never hashes keys itself.
 //
-// Eviction listener: called once for each entry evicted to make room, after
-// the shard's lock is released (so it may do I/O or call back into the shard),
-// on the thread whose insert caused the eviction. Not called for Erase(), for
-// replacement of a key's value, or at destruction.
+// Eviction report: an insert returns the keys it evicted to make room (not a
+// replaced value, not an Erase()), once the shard's lock is released, so that
+// the caller may do I/O for them (a CacheGroup deletes them from its store).
 //
 // Thread safety: all methods may be called concurrently.
 //
@@ -40,7 +39,7 @@
 // written it.
 //
 // Nothing slow happens inside a writer: the entry's allocation and copy come
-// before, the eviction listener after.
+// before, the eviction report is built after.
 
 #ifndef GOGOCACHE_CACHE_CACHE_SHARD_H_
 #define GOGOCACHE_CACHE_CACHE_SHARD_H_
@@ -48,7 +47,6 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -73,13 +71,34 @@ struct CacheShardStats {
   uint64_t misses = 0;     // counted lookups that did not
   uint64_t evictions = 0;  // entries dropped to make room
   uint64_t too_large = 0;  // inserts refused: charge above capacity
+
+  // Adds `other`'s counts to these (to sum shards).
+  void Add(const CacheShardStats& other) {
+    items += other.items;
+    bytes += other.bytes;
+    hits += other.hits;
+    misses += other.misses;
+    evictions += other.evictions;
+    too_large += other.too_large;
+  }
+};
+
+// What an insert did.
+struct ShardInsert {
+  // False when the entry's charge exceeds the shard's whole capacity (or its
+  // value is over CacheShard::kMaxValueSize): nothing was stored, and any
+  // older value of the key was dropped.
+  bool inserted = false;
+  // When inserted, a view of the stored copy; it stays valid after eviction.
+  ByteView value;
+  // Keys evicted to make room, in eviction order. The inserted key itself is
+  // among them when the policy refused to keep it (it was admitted, then
+  // evicted first).
+  std::vector<std::string> evicted;
 };
 
 class alignas(64) CacheShard {
  public:
-  using EvictionListener =
-      std::function<void(absl::string_view key, const ByteView& value)>;
-
   // Bytes charged per entry beyond its key and value: a 32-byte header and
   // the policy word, 9 to 11 bytes of hash-table slot at the table's load
   // factor, the allocator's own header and rounding, and the policy's
@@ -101,7 +120,6 @@ class alignas(64) CacheShard {
 
   // `policy` chooses what is evicted (cache/eviction_policy.h).
   explicit CacheShard(size_t capacity_bytes,
-                      EvictionListener on_evict = nullptr,
                       EvictionPolicy policy = EvictionPolicy::kLru);
   ~CacheShard();
 
@@ -114,24 +132,23 @@ class alignas(64) CacheShard {
   bool Lookup(absl::string_view key, uint64_t hash, ByteView* value,
               bool count = true);
 
+  // Whether an entry of these sizes can be stored at all: its charge is at
+  // most the capacity and its value at most kMaxValueSize. Insert() refuses
+  // exactly the entries this refuses.
+  bool Fits(size_t key_size, size_t value_size) const;
+
   // Stores a copy of `value` under `key`, replacing any older value, as a new
-  // entry for the eviction policy, evicting others as needed. Returns false,
-  // stores nothing and drops any older value of `key` when the entry's charge
-  // exceeds the whole capacity (or value is over kMaxValueSize). When
-  // `inserted` is not null and the insert succeeds, it receives a view of the
-  // stored copy. When `evicted_keys` is not null, the keys of entries evicted
-  // to make room are appended to it (as well as passed to the eviction
-  // listener).
-  bool Insert(absl::string_view key, uint64_t hash, absl::string_view value,
-              ByteView* inserted = nullptr,
-              std::vector<std::string>* evicted_keys = nullptr);
+  // entry for the eviction policy, evicting others as needed; says what it
+  // did. An entry that does not Fit() is counted in too_large.
+  ShardInsert Insert(absl::string_view key, uint64_t hash,
+                     absl::string_view value);
 
   // Insert() for an entry brought back from a persistent store at startup,
   // oldest first: the eviction policy places it as if it had just been used
   // (not as a new key, which LIRS and TinyLFU would hold back), so that when
   // not all fit, later restores push out earlier ones, as under LRU.
-  bool Restore(absl::string_view key, uint64_t hash, absl::string_view value,
-               std::vector<std::string>* evicted_keys);
+  ShardInsert Restore(absl::string_view key, uint64_t hash,
+                      absl::string_view value);
 
   // Whether `key` is present. Unlike Lookup, neither counted nor an access.
   bool Contains(absl::string_view key, uint64_t hash);
@@ -209,16 +226,14 @@ class alignas(64) CacheShard {
   void ReplayStripe(Stripe& stripe, bool exclusive)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_);
 
-  bool InsertEntry(absl::string_view key, uint64_t hash,
-                   absl::string_view value, bool restore, ByteView* inserted,
-                   std::vector<std::string>* evicted_keys);
+  ShardInsert InsertEntry(absl::string_view key, uint64_t hash,
+                          absl::string_view value, bool restore);
 
   // Takes `entry`, already out of the table, out of the eviction order and
   // the usage; the caller owns its reference.
   void Detach(Entry* entry) ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_);
 
   const size_t capacity_;
-  const EvictionListener on_evict_;
 
   Stripe stripes_[kStripes];
   // Set by a writer that wants the readers out; read by every reader.

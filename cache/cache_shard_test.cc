@@ -38,7 +38,7 @@ std::string Get(CacheShard& shard, absl::string_view key) {
 }
 
 bool Put(CacheShard& shard, absl::string_view key, absl::string_view value) {
-  return shard.Insert(key, H(key), value);
+  return shard.Insert(key, H(key), value).inserted;
 }
 
 TEST(CacheShardTest, LookupInsertErase) {
@@ -113,31 +113,36 @@ TEST(CacheShardTest, RefusesEntriesLargerThanTheShard) {
 
 TEST(CacheShardTest, ViewsOutliveEviction) {
   CacheShard shard(CacheShard::Charge(1, 5));
-  ByteView held;
-  ASSERT_TRUE(shard.Insert("a", H("a"), "first", &held));
+  ShardInsert inserted = shard.Insert("a", H("a"), "first");
+  ASSERT_TRUE(inserted.inserted);
+  const ByteView held = inserted.value;
   Put(shard, "b", "other");  // Evicts "a".
   EXPECT_FALSE(Has(shard, "a"));
   EXPECT_EQ(held, "first");
 }
 
-TEST(CacheShardTest, NotifiesEvictionsOutsideTheLock) {
-  std::vector<std::pair<std::string, std::string>> evicted;
-  CacheShard* self = nullptr;
-  CacheShard shard(2 * CacheShard::Charge(1, 1),
-                   [&](absl::string_view key, const ByteView& value) {
-                     evicted.emplace_back(std::string(key), value.ToString());
-                     // Calling back in would deadlock if the lock were held.
-                     EXPECT_FALSE(Has(*self, key));
-                   });
-  self = &shard;
-  Put(shard, "a", "1");
-  Put(shard, "b", "2");
-  Put(shard, "a", "3");      // Replacement: not an eviction.
-  Put(shard, "c", "4");      // Evicts b.
-  shard.Erase("a", H("a"));  // Erase: not an eviction.
-  ASSERT_EQ(evicted.size(), 1u);
-  EXPECT_EQ(evicted[0].first, "b");
-  EXPECT_EQ(evicted[0].second, "2");
+// The report names evictions only: not a replaced value, not an Erase().
+TEST(CacheShardTest, ReportsOnlyEvictions) {
+  CacheShard shard(2 * CacheShard::Charge(1, 1));
+  EXPECT_TRUE(shard.Insert("a", H("a"), "1").evicted.empty());
+  EXPECT_TRUE(shard.Insert("b", H("b"), "2").evicted.empty());
+  EXPECT_TRUE(shard.Insert("a", H("a"), "3").evicted.empty());  // Replaced.
+  EXPECT_EQ(shard.Insert("c", H("c"), "4").evicted,
+            std::vector<std::string>{"b"});
+  EXPECT_TRUE(shard.Erase("a", H("a")));
+  EXPECT_TRUE(shard.Insert("d", H("d"), "5").evicted.empty());
+}
+
+TEST(CacheShardTest, ReportsWhatATooLargeInsertDid) {
+  CacheShard shard(CacheShard::Charge(1, 10));
+  ASSERT_TRUE(Put(shard, "k", "old"));
+  EXPECT_TRUE(shard.Fits(1, 10));
+  EXPECT_FALSE(shard.Fits(1, 11));
+  const ShardInsert result = shard.Insert("k", H("k"), std::string(11, 'x'));
+  EXPECT_FALSE(result.inserted);
+  EXPECT_TRUE(result.value.empty());
+  EXPECT_TRUE(result.evicted.empty()) << "a dropped older value is no eviction";
+  EXPECT_FALSE(Has(shard, "k"));
 }
 
 TEST(CacheShardTest, ReportsEvictedKeysAndContainsIsNotAnAccess) {
@@ -146,9 +151,10 @@ TEST(CacheShardTest, ReportsEvictedKeysAndContainsIsNotAnAccess) {
   Put(shard, "b", "2");
   EXPECT_TRUE(shard.Contains("a", H("a")));  // Must not make "a" recent.
   EXPECT_FALSE(shard.Contains("z", H("z")));
-  std::vector<std::string> evicted;
-  ASSERT_TRUE(shard.Insert("c", H("c"), "3", nullptr, &evicted));
-  EXPECT_EQ(evicted, std::vector<std::string>{"a"});
+  const ShardInsert result = shard.Insert("c", H("c"), "3");
+  ASSERT_TRUE(result.inserted);
+  EXPECT_EQ(result.value, "3");
+  EXPECT_EQ(result.evicted, std::vector<std::string>{"a"});
   EXPECT_EQ(shard.GetStats().hits, 0u);
   EXPECT_EQ(shard.GetStats().misses, 0u);
 }
@@ -202,10 +208,7 @@ class ModelLru {
 
 TEST(CacheShardTest, AgreesWithAModelLruOnRandomOperations) {
   const size_t capacity = 3000;
-  std::vector<std::string> evicted;
-  CacheShard shard(capacity, [&](absl::string_view key, const ByteView&) {
-    evicted.emplace_back(key);
-  });
+  CacheShard shard(capacity);
   ModelLru model(capacity);
   std::mt19937 random(42);
   for (int step = 0; step < 20000; ++step) {
@@ -217,10 +220,10 @@ TEST(CacheShardTest, AgreesWithAModelLruOnRandomOperations) {
           << "step " << step << " lookup " << key;
     } else if (op < 9) {
       const size_t value_size = random() % 200;
-      evicted.clear();
       const std::vector<std::string> expected = model.Insert(key, value_size);
-      shard.Insert(key, H(key), std::string(value_size, 'v'));
-      ASSERT_EQ(evicted, expected) << "step " << step << " insert " << key;
+      ASSERT_EQ(shard.Insert(key, H(key), std::string(value_size, 'v')).evicted,
+                expected)
+          << "step " << step << " insert " << key;
     } else {
       shard.Erase(key, H(key));
       model.Erase(key);
@@ -238,7 +241,7 @@ class ShardPolicyTest : public ::testing::TestWithParam<EvictionPolicy> {};
 
 TEST_P(ShardPolicyTest, ConcurrentChurnNeverExceedsCapacity) {
   const size_t capacity = 64 * 1024;
-  CacheShard shard(capacity, nullptr, GetParam());
+  CacheShard shard(capacity, GetParam());
   std::atomic<bool> stop{false};
   std::atomic<bool> over{false};
   std::thread monitor([&] {
@@ -293,7 +296,7 @@ TEST_P(ShardPolicyTest, ConcurrentChurnNeverExceedsCapacity) {
 TEST_P(ShardPolicyTest, ConcurrentTrafficThatChangesItsBestPolicy) {
   constexpr size_t kEntries = 400;
   const size_t capacity = kEntries * CacheShard::Charge(6, 8);
-  CacheShard shard(capacity, nullptr, GetParam());
+  CacheShard shard(capacity, GetParam());
   std::vector<int> keys;
   for (int round = 0; round < 6; ++round) {
     for (int k = 0; k < 1000; ++k) keys.push_back(k);
@@ -345,14 +348,16 @@ TEST_P(ShardPolicyTest, ConcurrentTrafficThatChangesItsBestPolicy) {
 // under every policy the newest stay, as under LRU (LIRS and TinyLFU would
 // hold new keys back if restores counted as new keys).
 TEST_P(ShardPolicyTest, RestoreKeepsTheNewest) {
-  CacheShard shard(50 * CacheShard::Charge(4, 10), nullptr, GetParam());
-  std::vector<std::string> evicted;
+  CacheShard shard(50 * CacheShard::Charge(4, 10), GetParam());
+  size_t evicted = 0;
   for (int i = 0; i < 500; ++i) {
     const std::string key = absl::StrCat(1000 + i);
-    ASSERT_TRUE(shard.Restore(key, H(key), std::string(10, 'r'), &evicted));
+    const ShardInsert result = shard.Restore(key, H(key), std::string(10, 'r'));
+    ASSERT_TRUE(result.inserted);
+    evicted += result.evicted.size();
   }
   EXPECT_EQ(shard.GetStats().items, 50u);
-  EXPECT_EQ(evicted.size(), 450u);
+  EXPECT_EQ(evicted, 450u);
   ByteView value;
   for (int i = 450; i < 500; ++i) {
     const std::string key = absl::StrCat(1000 + i);

@@ -79,7 +79,7 @@ TEST(EvictionPolicyTest, OneTimeScanDoesNotFlushTheHotSet) {
        {EvictionPolicy::kLru, EvictionPolicy::kTinyLfu, EvictionPolicy::kLirs,
         EvictionPolicy::kAdaptive}) {
     SCOPED_TRACE(EvictionPolicyName(policy));
-    CacheShard shard(EntriesOf(100), nullptr, policy);
+    CacheShard shard(EntriesOf(100), policy);
     for (int round = 0; round < 20; ++round) {
       for (int i = 0; i < 50; ++i) Access(shard, absl::StrCat("hot", i));
     }
@@ -102,7 +102,7 @@ TEST(EvictionPolicyTest, LoopLargerThanTheCacheStillHits) {
        {EvictionPolicy::kLru, EvictionPolicy::kTinyLfu, EvictionPolicy::kLirs,
         EvictionPolicy::kAdaptive}) {
     SCOPED_TRACE(EvictionPolicyName(policy));
-    CacheShard shard(EntriesOf(100), nullptr, policy);
+    CacheShard shard(EntriesOf(100), policy);
     int hits = 0;
     for (int round = 0; round < 30; ++round) {
       for (int i = 0; i < 150; ++i)
@@ -121,7 +121,7 @@ TEST(EvictionPolicyTest, FormerPopularityAges) {
   for (EvictionPolicy policy : {EvictionPolicy::kTinyLfu, EvictionPolicy::kLirs,
                                 EvictionPolicy::kAdaptive}) {
     SCOPED_TRACE(EvictionPolicyName(policy));
-    CacheShard shard(EntriesOf(100), nullptr, policy);
+    CacheShard shard(EntriesOf(100), policy);
     // An old favourite, very popular once...
     for (int round = 0; round < 15; ++round) {
       for (int i = 0; i < 90; ++i) Access(shard, absl::StrCat("old", i));
@@ -149,8 +149,8 @@ struct HitCounts {
 // entries side by side; counts the hits of each from access `from` on.
 HitCounts HitsBesideLru(EvictionPolicy policy, int capacity,
                         const std::vector<std::string>& trace, size_t from) {
-  CacheShard lru(EntriesOf(capacity), nullptr, EvictionPolicy::kLru);
-  CacheShard shard(EntriesOf(capacity), nullptr, policy);
+  CacheShard lru(EntriesOf(capacity), EvictionPolicy::kLru);
+  CacheShard shard(EntriesOf(capacity), policy);
   HitCounts counts;
   for (size_t i = 0; i < trace.size(); ++i) {
     const bool lru_hit = Access(lru, trace[i]);
@@ -227,7 +227,7 @@ TEST(EvictionPolicyTest, SmallSteadyLeadOfLruIsNoticed) {
 TEST(EvictionPolicyTest, AdaptiveHitsALoopAsLirsDoes) {
   constexpr int kKeys = 1000;
   const auto hits = [&](EvictionPolicy policy) {
-    CacheShard shard(EntriesOf(300), nullptr, policy);
+    CacheShard shard(EntriesOf(300), policy);
     int count = 0;
     for (int pass = 0; pass < 300; ++pass) {
       for (int i = 0; i < kKeys; ++i) {
@@ -246,7 +246,7 @@ TEST(EvictionPolicyTest, EntriesOfDifferentSizesStayWithinCapacity) {
                                 EvictionPolicy::kAdaptive}) {
     SCOPED_TRACE(EvictionPolicyName(policy));
     const size_t capacity = 64 << 10;
-    CacheShard shard(capacity, nullptr, policy);
+    CacheShard shard(capacity, policy);
     uint64_t hits = 0;
     for (int i = 0; i < 20000; ++i) {
       // Small hot entries and large cold ones.
@@ -264,7 +264,7 @@ TEST(EvictionPolicyTest, EntriesOfDifferentSizesStayWithinCapacity) {
 TEST(EvictionPolicyTest, LirsKeepsReturningKeysOverNewOnes) {
   // Keys used again soon after they left (their reuse distance is short, in
   // the ghost table) must win over a stream of keys never seen before.
-  CacheShard shard(EntriesOf(100), nullptr, EvictionPolicy::kLirs);
+  CacheShard shard(EntriesOf(100), EvictionPolicy::kLirs);
   int returning_hits = 0;
   for (int round = 0; round < 50; ++round) {
     // 120 keys in a loop (more than fit) interleaved with one-time keys.
@@ -283,7 +283,7 @@ TEST(EvictionPolicyTest, LirsDemotesTheStalestLirEntriesFirst) {
   // stays where it is), but an entry used again long after its last move
   // must still move up, or the LIR set would shed its entries in the order
   // they came in rather than by their use.
-  CacheShard shard(EntriesOf(100), nullptr, EvictionPolicy::kLirs);
+  CacheShard shard(EntriesOf(100), EvictionPolicy::kLirs);
   const auto key = [](const char* prefix, int i) {
     return absl::StrCat(prefix, 10000 + i);  // 6 bytes, as EntriesOf counts.
   };
@@ -313,7 +313,7 @@ TEST(EvictionPolicyTest, AdaptiveFollowsTheBetterPolicy) {
     key = absl::StrCat("z", ranks(random) * 7919 % kKeys);
   }
   const auto late_hits = [&](EvictionPolicy policy) {
-    CacheShard shard(EntriesOf(1000), nullptr, policy);
+    CacheShard shard(EntriesOf(1000), policy);
     int hits = 0;
     for (size_t i = 0; i < trace.size(); ++i) {
       const bool hit = Access(shard, trace[i]);
@@ -349,7 +349,7 @@ TEST(EvictionPolicyTest, AdaptiveSwitchesAsPopularityMoves) {
     }
   }
   const auto hits = [&](EvictionPolicy policy) {
-    CacheShard shard(EntriesOf(300), nullptr, policy);
+    CacheShard shard(EntriesOf(300), policy);
     int count = 0;
     for (const std::string& key : trace) count += Access(shard, key);
     return count;
@@ -367,11 +367,11 @@ TEST(EvictionPolicyTest, AdaptiveSwitchesAsPopularityMoves) {
 // forward and back (where LRU is optimal) the default still finds LRU.
 TEST(EvictionPolicyTest, AdaptiveIsNotMisledByAnUnusualFirstEntry) {
   const size_t capacity = EntriesOf(2000);
-  CacheShard adaptive(capacity, nullptr, EvictionPolicy::kAdaptive);
-  CacheShard lru(capacity, nullptr, EvictionPolicy::kLru);
+  CacheShard adaptive(capacity, EvictionPolicy::kAdaptive);
+  CacheShard lru(capacity, EvictionPolicy::kLru);
   const std::string big(capacity / 4, 'b');
   for (CacheShard* shard : {&adaptive, &lru}) {
-    ASSERT_TRUE(shard->Insert("first!", H("first!"), big));
+    ASSERT_TRUE(shard->Insert("first!", H("first!"), big).inserted);
   }
   int adaptive_hits = 0;
   int lru_hits = 0;

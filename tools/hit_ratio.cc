@@ -90,7 +90,7 @@ uint64_t ShardHits(const std::vector<uint64_t>& keys, size_t capacity,
                    EvictionPolicy policy) {
   if (capacity == 0) return 0;
   constexpr size_t kKeySize = sizeof(uint64_t);
-  CacheShard shard(capacity * CacheShard::Charge(kKeySize, 0), nullptr, policy);
+  CacheShard shard(capacity * CacheShard::Charge(kKeySize, 0), policy);
   const HashStrategy hash = HashStrategy::Xxh3();
   uint64_t hits = 0;
   ByteView value;

@@ -1,0 +1,162 @@
+// Copyright 2026 The gogocache Authors.
+//
+// StoreMirror over a real flat-file store: what reaches the store for fills,
+// Sets and Removes, and the one race its eviction deletes must survive.
+
+#include "cache/store_mirror.h"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <utility>
+
+#include "absl/synchronization/notification.h"
+#include "gtest/gtest.h"
+#include "persistence/open.h"
+#include "persistence/test_util.h"
+
+namespace gogocache {
+namespace {
+
+using ::gogocache::testing::FreshTestDir;
+using ::gogocache::testing::ReplayAll;
+
+const HashStrategy kHash = HashStrategy::Xxh3();
+
+uint64_t H(absl::string_view key) { return kHash.Hash(key); }
+
+std::shared_ptr<Store> OpenFileStore() {
+  absl::StatusOr<std::unique_ptr<Store>> store =
+      OpenStore("file:" + FreshTestDir() + "/store.log");
+  EXPECT_TRUE(store.ok()) << store.status();
+  return store.ok() ? std::shared_ptr<Store>(*std::move(store)) : nullptr;
+}
+
+std::map<std::string, std::string> Contents(Store& store) {
+  const testing::Entries entries = ReplayAll(store);
+  return std::map<std::string, std::string>(entries.begin(), entries.end());
+}
+
+// A real store whose Delete() of one key waits, once, until told to go on:
+// the test's way to hold a thread between two deletes of one eviction report.
+class PausingStore : public Store {
+ public:
+  PausingStore(std::shared_ptr<Store> inner, std::string pause_on)
+      : inner_(std::move(inner)), pause_on_(std::move(pause_on)) {}
+
+  absl::Notification paused;
+  absl::Notification resume;
+
+  absl::Status Put(absl::string_view key, absl::string_view value) override {
+    return inner_->Put(key, value);
+  }
+  absl::Status Delete(absl::string_view key) override {
+    if (key == pause_on_ && !paused.HasBeenNotified()) {
+      paused.Notify();
+      resume.WaitForNotification();
+    }
+    return inner_->Delete(key);
+  }
+  absl::Status Replay(Visitor visitor) override {
+    return inner_->Replay(visitor);
+  }
+  absl::Status Sync() override { return inner_->Sync(); }
+  absl::Status Compact() override { return inner_->Compact(); }
+  StoreStats GetStats() const override { return inner_->GetStats(); }
+  absl::Status Close() override { return inner_->Close(); }
+  std::string spec() const override { return inner_->spec(); }
+
+ private:
+  const std::shared_ptr<Store> inner_;
+  const std::string pause_on_;
+};
+
+TEST(StoreMirrorTest, WritesThroughAndDeletesWhatIsEvicted) {
+  std::shared_ptr<Store> store = OpenFileStore();
+  CacheShard shard(2 * CacheShard::Charge(1, 1), EvictionPolicy::kLru);
+  StoreMirror mirror(store, kHash);
+  EXPECT_EQ(mirror.Fill("a", H("a"), shard, "1"), "1");
+  bool inserted = false;
+  ASSERT_TRUE(mirror.Set("b", H("b"), shard, "2", &inserted).ok());
+  EXPECT_TRUE(inserted);
+  ASSERT_TRUE(
+      mirror.Set("c", H("c"), shard, "3", &inserted).ok());  // Evicts a.
+  EXPECT_EQ(Contents(*store),
+            (std::map<std::string, std::string>{{"b", "2"}, {"c", "3"}}));
+  const StoreMirrorStats stats = mirror.GetStats();
+  EXPECT_EQ(stats.writes, 3u);
+  EXPECT_EQ(stats.deletes, 1u);
+  EXPECT_EQ(stats.write_errors, 0u);
+}
+
+TEST(StoreMirrorTest, TooLargeValuesAreAnsweredNotWritten) {
+  std::shared_ptr<Store> store = OpenFileStore();
+  CacheShard shard(CacheShard::Charge(1, 4), EvictionPolicy::kLru);
+  StoreMirror mirror(store, kHash);
+  bool inserted = true;
+  ASSERT_TRUE(mirror.Set("k", H("k"), shard, "old", &inserted).ok());
+  EXPECT_EQ(mirror.Fill("f", H("f"), shard, "too large"), "too large");
+  ASSERT_TRUE(mirror.Set("k", H("k"), shard, "too large", &inserted).ok());
+  EXPECT_FALSE(inserted);
+  // The Set dropped the older value from memory and from the store alike.
+  EXPECT_TRUE(Contents(*store).empty());
+  EXPECT_FALSE(shard.Contains("k", H("k")));
+  EXPECT_EQ(shard.GetStats().too_large, 2u);
+}
+
+TEST(StoreMirrorTest, RemoveOfAKeyOwnedElsewhereTouchesTheStoreOnlyIfHeld) {
+  std::shared_ptr<Store> store = OpenFileStore();
+  CacheShard shard(1 << 20, EvictionPolicy::kLru);
+  StoreMirror mirror(store, kHash);
+  ASSERT_TRUE(mirror.Remove("absent", H("absent"), shard, false).ok());
+  EXPECT_EQ(mirror.GetStats().deletes, 0u);
+  bool inserted = false;
+  ASSERT_TRUE(mirror.Set("held", H("held"), shard, "v", &inserted).ok());
+  ASSERT_TRUE(mirror.Remove("held", H("held"), shard, false).ok());
+  EXPECT_EQ(mirror.GetStats().deletes, 1u);
+  EXPECT_TRUE(Contents(*store).empty());
+}
+
+// One insert evicts k1 then k2. While its thread is inside the store's delete
+// of k1, another thread sets k2 again. The first thread must then leave k2 in
+// the store: memory holds it.
+TEST(StoreMirrorTest, AKeySetAgainAfterItsEvictionStaysInTheStore) {
+  const std::string k1 = "k1";
+  std::string k2 = "k2";
+  std::string big = "big";
+  // Distinct key locks, or the threads below would wait on each other.
+  for (char c = 'a';
+       H(k2) % StoreMirror::kKeyLocks == H(k1) % StoreMirror::kKeyLocks; ++c) {
+    k2 = std::string("k") + c;
+  }
+  for (char c = 'a';
+       H(big) % StoreMirror::kKeyLocks == H(k1) % StoreMirror::kKeyLocks ||
+       H(big) % StoreMirror::kKeyLocks == H(k2) % StoreMirror::kKeyLocks;
+       ++c) {
+    big = std::string("bi") + c;
+  }
+  auto store = std::make_shared<PausingStore>(OpenFileStore(), k1);
+  CacheShard shard(2 * CacheShard::Charge(2, 1), EvictionPolicy::kLru);
+  StoreMirror mirror(store, kHash);
+  bool inserted = false;
+  ASSERT_TRUE(mirror.Set(k1, H(k1), shard, "1", &inserted).ok());
+  ASSERT_TRUE(mirror.Set(k2, H(k2), shard, "2", &inserted).ok());
+  const std::string big_value(
+      2 * CacheShard::Charge(2, 1) - CacheShard::Charge(big.size(), 0), 'b');
+  std::thread evictor([&] {
+    ASSERT_TRUE(mirror.Set(big, H(big), shard, big_value, &inserted).ok());
+  });
+  store->paused.WaitForNotification();
+  bool again = false;
+  ASSERT_TRUE(mirror.Set(k2, H(k2), shard, "2 again", &again).ok());
+  store->resume.Notify();
+  evictor.join();
+  ASSERT_TRUE(shard.Contains(k2, H(k2)));
+  const std::map<std::string, std::string> contents = Contents(*store);
+  ASSERT_EQ(contents.count(k2), 1u) << "deleted from the store while held";
+  EXPECT_EQ(contents.at(k2), "2 again");
+}
+
+}  // namespace
+}  // namespace gogocache

@@ -5,8 +5,7 @@
 //
 // Why not std::mutex or absl::Mutex: under contention glibc's mutex puts the
 // waiter to sleep in the kernel, which costs microseconds to protect
-// nanoseconds; cache_group_bench measured std::mutex at half this lock's
-// throughput with two threads. absl::Mutex spins first, but Debian's Abseil is
+// nanoseconds. absl::Mutex spins first, but Debian's Abseil is
 // built without ThreadSanitizer instrumentation, so TSan cannot see it
 // (README, "Sanitizers"); this lock is built on std::atomic, which TSan
 // understands.

@@ -5,7 +5,7 @@
 #
 #   tools/caffeine_hit_ratio.sh [--format=lirs|cache2k] [--runs=N] TRACE SIZE...
 #
-# e.g. tools/caffeine_hit_ratio.sh ../shared/traces/lirs-sprite.trace.gz 500 1000
+# e.g. tools/caffeine_hit_ratio.sh tools/testdata/lirs-loop.trace.gz 256 512
 #
 # Prints one line per size: size=N hit_ratio=MEAN min=MIN max=MAX runs=R
 # accesses=A. Caffeine 2.6.2 draws random numbers it takes no seed for, so each

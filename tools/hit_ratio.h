@@ -7,8 +7,8 @@
 //   ExactLruHits   a plain, textbook LRU: the reference the shard must match
 //   OptimalHits    Belady's MIN: every miss brings its key in and evicts the
 //                  held key whose next use is farthest away. The bound no
-//                  demand-fetching policy beats; it is what the reference
-//                  figures of ../shared/traces use (as Caffeine's simulator)
+//                  demand-fetching policy beats; as in Caffeine's
+//                  simulator, whose published figures the tests compare
 //   ShardHits      gogocache's own shard, the code a CacheGroup runs, with
 //                  the given eviction policy; each key is 8 bytes with an
 //                  empty value, so the byte capacity of `capacity` such

@@ -43,7 +43,7 @@ TEST(HitRatioTest, ShardIsExactLruAndOptBoundsBoth) {
   }
 }
 
-// The published reference figures of ../shared/traces/README.md, for the
+// Published reference figures (LRU, Caffeine's simulator and OPT) for the
 // traces kept in tools/testdata.
 struct Reference {
   const char* trace;

@@ -5,7 +5,7 @@
 // Formats:
 //   kLirs     text, one unsigned integer key per line; lines holding only
 //             `*` are checkpoint markers and are skipped; blank lines too.
-//             (The LIRS authors' traces, as in ../shared/traces.)
+//             (The LIRS authors' traces are in this format.)
 //   kCache2k  binary, one big-endian unsigned 32-bit key per 4 bytes
 //             (cache2k's trace format).
 // Either may be compressed with gzip or xz; the compression is recognised by

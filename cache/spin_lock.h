@@ -7,8 +7,8 @@
 // waiter to sleep in the kernel, which costs microseconds to protect
 // nanoseconds. absl::Mutex spins first, but Debian's Abseil is
 // built without ThreadSanitizer instrumentation, so TSan cannot see it
-// (README, "Sanitizers"); this lock is built on std::atomic, which TSan
-// understands.
+// (docs/design.md, section "Sanitizers"); this lock is built on std::atomic,
+// which TSan understands.
 //
 // A waiter spins briefly with a pause instruction, then yields its time
 // slice, so a lock holder that is descheduled (more threads than cores) is not

@@ -1,19 +1,26 @@
 // Copyright 2026 The gogocache Authors.
 //
-// HashStrategy: how a CacheGroup turns a key into a number. The same number
-// picks the key's shard in this process and, later, the peer that owns the key
-// among several processes, so every strategy is a pure function of the key's
-// bytes: the same on every machine, in every process and in every release.
+// HashStrategy: how a CacheGroup turns a key into a number. The number picks
+// the key's shard in this process (ShardSelector) and is reused by the shard's
+// table and for the key's lock (StoreMirror). It does not pick the peer that
+// owns the key: OwnerPicker (peer/owner_picker.h) hashes keys with XXH3
+// whatever the group's strategy. Every strategy is a pure function of the
+// key's bytes: the same on every machine, in every process and in every
+// release.
 //
 // Built in:
-//   crc32  CRC-32 with the IEEE 802.3 polynomial, computed by zlib. Bit-for-bit
-//          the Go original's default (crc32.ChecksumIEEE), so a gogocache
-//          deployment can shard keys exactly as a GogoCache one did. 32 bits.
+//   crc32  CRC-32 with the IEEE 802.3 polynomial, computed by zlib. 32 bits.
+//          Bit-for-bit Go's crc32.ChecksumIEEE, which Go groupcache's
+//          consistent-hash ring (package consistenthash) uses by default to
+//          pick a key's peer; groupcache's local cache has no shards. Here the
+//          value picks a shard, never a peer, so choosing crc32 does not place
+//          keys where groupcache would.
 //   xxh3   XXH3 64-bit with seed 0, computed by libxxhash. Faster on keys of
 //          any length and 64 bits wide; the default for new deployments.
 //
-// A strategy fills the low `bits()` bits of its result uniformly; consumers
-// (ShardSelector, JumpConsistentHash) take the width into account.
+// A strategy fills the low `bits()` bits of its result uniformly.
+// ShardSelector takes the width into account; JumpConsistentHash takes any
+// 64-bit value.
 //
 // Thread safety: HashStrategy is an immutable value; copies may be used from
 // any number of threads at once.
@@ -36,7 +43,7 @@ class HashStrategy {
   // A stateless hash function. It must not throw and must be deterministic.
   using Function = uint64_t (*)(absl::string_view key);
 
-  // The Go original's default: zlib's crc32() over the key, 32 bits.
+  // zlib's crc32() over the key, 32 bits: Go's crc32.ChecksumIEEE.
   static HashStrategy Crc32Ieee();
 
   // XXH3_64bits() over the key, 64 bits.

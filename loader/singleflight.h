@@ -15,7 +15,7 @@
 //   - shared_calls() counts callers that received another caller's result.
 //
 // Thread safety: all methods may be called concurrently. Uses std::mutex and
-// std::condition_variable (see README, "Sanitizers").
+// std::condition_variable (see docs/design.md, section "Sanitizers").
 
 #ifndef GOGOCACHE_LOADER_SINGLEFLIGHT_H_
 #define GOGOCACHE_LOADER_SINGLEFLIGHT_H_

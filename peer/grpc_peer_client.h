@@ -8,7 +8,12 @@
 //
 //   GrpcPeerClientOptions options;
 //   options.timeout = absl::Milliseconds(500);
-//   options.tls = LoadPeerTls({"ca.pem", "node.pem", "node.key"});
+//   absl::StatusOr<PeerTls> tls =
+//       LoadPeerTls({"ca.pem", "node.pem", "node.key"});
+//   if (!tls.ok()) return tls.status();
+//   options.tls = *std::move(tls);
+//   PeerPoolOptions pool_options;
+//   pool_options.self = "cache-0.cache:8080";
 //   pool_options.connect = GrpcPeerConnector(options);
 
 #ifndef GOGOCACHE_PEER_GRPC_PEER_CLIENT_H_

@@ -10,8 +10,9 @@
 //               implemented with atomics and futexes in code TSan never saw,
 //               so TSan cannot see the happens-before edge and reports a race
 //               that is not there.
-// .ci/run asserts the first two; the third documents why gogocache's own code
-// uses std::mutex / std::shared_mutex rather than absl::Mutex (README,
+// tsan_trust_test.sh (run by .ci/run under --config=tsan) asserts the first
+// two; the third documents why gogocache's own code uses std::mutex /
+// std::shared_mutex rather than absl::Mutex (docs/design.md, section
 // "Sanitizers").
 
 #include <cstdio>

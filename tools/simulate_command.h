@@ -1,13 +1,17 @@
 // Copyright 2026 The gogocache Authors.
 //
 // `gogocache simulate TRACE`: replays a key trace through gogocache's own
-// shard code, with each eviction policy (Window TinyLFU and LRU), and prints
-// the hit ratios beside exact LRU and Belady's OPT (both computed here), for
-// each cache size (counted in entries).
+// shard code once per eviction policy. It prints the trace's number of
+// accesses and of distinct keys, then, for each cache size (counted in
+// entries), a row of hit ratios: the shard with the default adaptive policy,
+// with LIRS, with Window TinyLFU and with the LRU policy (columns
+// gogocache-adaptive, gogocache-lirs, gogocache-tinylfu and gogocache-lru),
+// then exact LRU and Belady's OPT (both computed here).
 //
-// With `sweep`, the sizes run from a twentieth of the distinct keys to all of
-// them, and a PNG plot of hit ratio against size, one line per policy, is
-// written with gnuplot.
+// With `sweep`, the sizes are `sweep_points` (at least 2) even steps from
+// 1/sweep_points of the distinct keys to all of them, and a PNG plot of hit
+// ratio against size, one line per policy plus LRU and OPT, is written with
+// gnuplot; its path is printed last ("plot: PATH").
 
 #ifndef GOGOCACHE_TOOLS_SIMULATE_COMMAND_H_
 #define GOGOCACHE_TOOLS_SIMULATE_COMMAND_H_

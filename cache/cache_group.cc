@@ -6,21 +6,20 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "cache/background_tasks.h"
 #include "cache/cache_shard.h"
 #include "cache/hot_cache.h"
 #include "cache/store_mirror.h"
 
 namespace gogocache {
-namespace {
 
 // Keys in messages are escaped and cut short: they may be binary or long.
-std::string Printable(absl::string_view key) {
+std::string CacheGroup::Printable(absl::string_view key) {
   constexpr size_t kShown = 64;
   if (key.size() <= kShown) return absl::CHexEscape(key);
   return absl::StrCat(absl::CHexEscape(key.substr(0, kShown)), "...");
 }
-
-}  // namespace
 
 absl::StatusOr<std::unique_ptr<CacheGroup>> CacheGroup::Create(
     CacheGroupOptions options) {
@@ -76,6 +75,33 @@ absl::StatusOr<std::unique_ptr<CacheGroup>> CacheGroup::Create(
         absl::StrCat(where, "max_key_size is ", options.max_key_size,
                      ", must be in [1, ", kMaxKeySize, "]"));
   }
+  if (options.expire_after_write <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, "expire_after_write is ",
+                     absl::FormatDuration(options.expire_after_write),
+                     ", must be positive (InfiniteDuration() for no expiry)"));
+  }
+  if (options.not_found_ttl < absl::ZeroDuration() ||
+      options.not_found_ttl == absl::InfiniteDuration()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        where, "not_found_ttl is ", absl::FormatDuration(options.not_found_ttl),
+        ", must be finite and not negative (zero: NotFound is not cached)"));
+  }
+  if (!(options.refresh_ahead >= 0 && options.refresh_ahead < 1)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, "refresh_ahead is ", options.refresh_ahead,
+                     ", must be in [0, 1) (0: off)"));
+  }
+  const bool expiring =
+      options.expire_after_write != absl::InfiniteDuration() ||
+      options.per_entry_expiry || options.not_found_ttl > absl::ZeroDuration();
+  if (options.refresh_ahead > 0 && !expiring) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where,
+                     "refresh_ahead needs expiry: set expire_after_write or "
+                     "per_entry_expiry"));
+  }
+  if (options.clock == nullptr) options.clock = NewSystemClock();
   absl::StatusOr<ShardSelector> selector =
       ShardSelector::Create(options.num_shards, options.hash.bits());
   if (!selector.ok()) {
@@ -104,14 +130,20 @@ CacheGroup::~CacheGroup() = default;
 CacheGroup::CacheGroup(CacheGroupOptions options, ShardSelector selector)
     : options_(std::move(options)),
       selector_(selector),
-      mirror_(std::make_unique<StoreMirror>(options_.store, options_.hash)) {
+      mirror_(std::make_unique<StoreMirror>(options_.store, options_.hash)),
+      expiring_(options_.expire_after_write != absl::InfiniteDuration() ||
+                options_.per_entry_expiry ||
+                options_.not_found_ttl > absl::ZeroDuration()),
+      clock_(options_.clock),
+      background_(std::make_unique<BackgroundTasks>(kMaxRefreshes)) {
   const size_t per_shard =
       (options_.capacity_bytes - options_.hot_cache_bytes) /
       options_.num_shards;
   shards_.reserve(options_.num_shards);
   for (uint32_t i = 0; i < options_.num_shards; ++i) {
-    shards_.push_back(
-        std::make_unique<CacheShard>(per_shard, options_.eviction));
+    shards_.push_back(std::make_unique<CacheShard>(
+        per_shard, options_.eviction, expiring_ ? clock_.get() : nullptr,
+        options_.refresh_ahead > 0));
   }
   if (options_.peers != nullptr) {
     hot_ = std::make_unique<HotCache>(options_.hot_cache_bytes, selector_,
@@ -130,17 +162,30 @@ absl::Status CacheGroup::KeyError(absl::string_view key) const {
 }
 
 absl::StatusOr<ByteView> CacheGroup::Get(absl::string_view key) {
+  return Get(key, Context());
+}
+
+absl::StatusOr<ByteView> CacheGroup::Get(absl::string_view key,
+                                         const Context& context) {
   if (absl::Status status = ValidateKey(key); !status.ok()) return status;
   const uint64_t hash = options_.hash.Hash(key);
   CacheShard& shard = ShardFor(hash);
   ByteView value;
-  if (shard.Lookup(key, hash, &value)) return value;
+  if (!expiring_) {
+    if (shard.Lookup(key, hash, &value)) return value;
+  } else {
+    ShardHit hit;
+    if (shard.Lookup(key, hash, &value, /*count=*/true, &hit)) {
+      return ServeHit(key, hash, std::move(value), hit);
+    }
+  }
   if (options_.peers != nullptr) {
     if (hot_->Lookup(key, hash, &value)) return value;
   } else if (options_.getter == nullptr) {
     return NoGetterError(key);
   }
-  return Load(key, hash, shard);
+  if (context.CanEnd()) return LoadUntil(key, hash, shard, context);
+  return Load(key, hash, shard, context);
 }
 
 absl::Status CacheGroup::NoGetterError(absl::string_view key) const {
@@ -149,50 +194,93 @@ absl::Status CacheGroup::NoGetterError(absl::string_view key) const {
                    Printable(key), "\" and no getter to load it"));
 }
 
+std::optional<absl::StatusOr<ByteView>> CacheGroup::Held(absl::string_view key,
+                                                         uint64_t hash,
+                                                         CacheShard& shard) {
+  ByteView value;
+  ShardHit hit;
+  if (!shard.Lookup(key, hash, &value, /*count=*/false, &hit)) {
+    return std::nullopt;
+  }
+  if (hit.not_found) return absl::NotFoundError(value.ToString());
+  return value;
+}
+
 absl::StatusOr<ByteView> CacheGroup::Load(absl::string_view key, uint64_t hash,
-                                          CacheShard& shard) {
+                                          CacheShard& shard,
+                                          const Context& context) {
   loads_.fetch_add(1, std::memory_order_relaxed);
   return flight_.Do(key, [&]() -> absl::StatusOr<ByteView> {
     // A call for this key may have filled it between our miss and now.
-    ByteView value;
-    if (shard.Lookup(key, hash, &value, /*count=*/false)) return value;
-    if (options_.peers != nullptr) return LoadFromOwner(key, hash, shard);
-    return CallGetter(key, hash, &shard);
+    if (auto held = Held(key, hash, shard)) return *std::move(held);
+    if (options_.peers != nullptr) {
+      return LoadFromOwner(key, hash, shard, context);
+    }
+    return CallGetter(key, hash, &shard, context);
   });
 }
 
 absl::StatusOr<ByteView> CacheGroup::LoadLocally(absl::string_view key,
                                                  uint64_t hash,
-                                                 CacheShard& shard) {
+                                                 CacheShard& shard,
+                                                 const Context& context) {
   return getter_flight_.Do(key, [&]() -> absl::StatusOr<ByteView> {
-    ByteView value;
-    if (shard.Lookup(key, hash, &value, /*count=*/false)) return value;
-    return CallGetter(key, hash, &shard);
+    if (auto held = Held(key, hash, shard)) return *std::move(held);
+    return CallGetter(key, hash, &shard, context);
   });
 }
 
 absl::StatusOr<ByteView> CacheGroup::CallGetter(absl::string_view key,
-                                                uint64_t hash,
-                                                CacheShard* into) {
+                                                uint64_t hash, CacheShard* into,
+                                                const Context& context) {
   if (options_.getter == nullptr) return NoGetterError(key);
-  absl::StatusOr<std::string> loaded = options_.getter->Get(key);
+  absl::StatusOr<Loaded> loaded = options_.getter->Load(context, key);
   if (!loaded.ok()) {
     local_load_errors_.fetch_add(1, std::memory_order_relaxed);
+    if (into != nullptr && absl::IsNotFound(loaded.status()) &&
+        options_.not_found_ttl > absl::ZeroDuration()) {
+      EntryExpiry expiry;
+      expiry.expires = clock_->Now() + options_.not_found_ttl;
+      expiry.not_found = true;
+      mirror_->FillNotFound(key, hash, *into, loaded.status().message(),
+                            expiry);
+    }
     return loaded.status();
   }
   local_loads_.fetch_add(1, std::memory_order_relaxed);
-  if (into == nullptr) return ByteView::CopyOf(*loaded);
-  return mirror_->Fill(key, hash, *into, *loaded);
+  if (into == nullptr) return ByteView::CopyOf(loaded->value);
+  return mirror_->Fill(key, hash, *into, loaded->value,
+                       ExpiryOf(loaded->expires));
 }
 
-absl::Status CacheGroup::Set(absl::string_view key, absl::string_view value) {
+EntryExpiry CacheGroup::ExpiryOf(std::optional<absl::Time> expires) const {
+  EntryExpiry expiry;
+  if (!expiring_) return expiry;
+  const absl::Time now = clock_->Now();
+  if (expires.has_value()) {
+    expiry.expires = *expires;
+  } else if (options_.expire_after_write != absl::InfiniteDuration()) {
+    expiry.expires = now + options_.expire_after_write;
+  }
+  if (options_.refresh_ahead > 0 && expiry.expires != absl::InfiniteFuture() &&
+      expiry.expires > now) {
+    expiry.refresh_at =
+        expiry.expires - (expiry.expires - now) * options_.refresh_ahead;
+  }
+  return expiry;
+}
+
+absl::Status CacheGroup::Set(absl::string_view key, absl::string_view value,
+                             std::optional<absl::Time> expires) {
   if (absl::Status status = ValidateKey(key); !status.ok()) return status;
   const uint64_t hash = options_.hash.Hash(key);
-  if (options_.peers == nullptr) return SetLocally(key, hash, value);
+  if (options_.peers == nullptr) {
+    return SetLocally(key, hash, value, ExpiryOf(expires));
+  }
   const std::shared_ptr<PeerClient> owner = options_.peers->Owner(key);
   absl::Status status;
   if (owner == nullptr) {
-    status = SetLocally(key, hash, value);
+    status = SetLocally(key, hash, value, ExpiryOf(expires));
     hot_->Drop(key, hash);
   } else {
     status = owner->Set(options_.name, key, value);
@@ -205,10 +293,12 @@ absl::Status CacheGroup::Set(absl::string_view key, absl::string_view value) {
 }
 
 absl::Status CacheGroup::SetLocally(absl::string_view key, uint64_t hash,
-                                    absl::string_view value) {
+                                    absl::string_view value,
+                                    const EntryExpiry& expiry) {
   CacheShard& shard = ShardFor(hash);
   bool inserted = false;
-  if (absl::Status status = mirror_->Set(key, hash, shard, value, &inserted);
+  if (absl::Status status =
+          mirror_->Set(key, hash, shard, value, expiry, &inserted);
       !status.ok()) {
     return status;
   }
@@ -244,6 +334,22 @@ absl::Status CacheGroup::RemoveLocally(absl::string_view key, uint64_t hash,
   return mirror_->Remove(key, hash, ShardFor(hash), owned);
 }
 
+std::string CacheGroupStats::ToString() const {
+  return absl::StrFormat(
+      "gets=%d hits=%d hit_ratio=%.4f loads=%d loads_deduped=%d "
+      "loads_shared=%d local_loads=%d local_load_errors=%d bytes=%d "
+      "items=%d evictions=%d too_large=%d capacity_bytes=%d "
+      "store_replayed=%d store_writes=%d store_deletes=%d "
+      "store_write_errors=%d peer_loads=%d peer_errors=%d "
+      "served_for_peers=%d hot_hits=%d hot_bytes=%d hot_items=%d "
+      "expirations=%d refreshes=%d negative_hits=%d abandoned_waits=%d",
+      gets, hits, hit_ratio(), loads, loads_deduped, loads_shared, local_loads,
+      local_load_errors, bytes, items, evictions, too_large, capacity_bytes,
+      store_replayed, store_writes, store_deletes, store_write_errors,
+      peer_loads, peer_errors, served_for_peers, hot_hits, hot_bytes, hot_items,
+      expirations, refreshes, negative_hits, abandoned_waits);
+}
+
 CacheGroupStats CacheGroup::GetStats() const {
   CacheShardStats shards;
   for (const auto& shard : shards_) shards.Add(shard->GetStats());
@@ -254,10 +360,8 @@ CacheGroupStats CacheGroup::GetStats() const {
   stats.gets = shards.hits + shards.misses;
   stats.hits = shards.hits + hot.hits;
   stats.loads = loads_.load(std::memory_order_relaxed);
+  // Read one after the other, not at one instant.
   stats.loads_shared = flight_.shared_calls();
-  // The two counters are read one after the other, not at one instant.
-  stats.loads_deduped =
-      stats.loads > stats.loads_shared ? stats.loads - stats.loads_shared : 0;
   stats.local_loads = local_loads_.load(std::memory_order_relaxed);
   stats.local_load_errors = local_load_errors_.load(std::memory_order_relaxed);
   stats.bytes = shards.bytes + hot.bytes;
@@ -275,6 +379,13 @@ CacheGroupStats CacheGroup::GetStats() const {
   stats.hot_hits = hot.hits;
   stats.hot_bytes = hot.bytes;
   stats.hot_items = hot.items;
+  stats.loads_shared += waits_shared_.load(std::memory_order_relaxed);
+  stats.loads_deduped =
+      stats.loads > stats.loads_shared ? stats.loads - stats.loads_shared : 0;
+  stats.expirations = shards.expirations + hot.expirations;
+  stats.refreshes = refreshes_.load(std::memory_order_relaxed);
+  stats.negative_hits = negative_hits_.load(std::memory_order_relaxed);
+  stats.abandoned_waits = abandoned_waits_.load(std::memory_order_relaxed);
   return stats;
 }
 

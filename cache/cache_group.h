@@ -100,28 +100,38 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
 #include "absl/base/optimization.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "cache/byte_view.h"
 #include "cache/eviction_policy.h"
 #include "cache/peers.h"
 #include "hash/hash_strategy.h"
 #include "hash/shard_selector.h"
+#include "loader/clock.h"
+#include "loader/context.h"
 #include "loader/getter.h"
 #include "loader/singleflight.h"
 #include "persistence/store.h"
 
 namespace gogocache {
 
-class CacheShard;   // cache/cache_shard.h
-class HotCache;     // cache/hot_cache.h
-class StoreMirror;  // cache/store_mirror.h
+class BackgroundTasks;  // cache/background_tasks.h
+class CacheShard;       // cache/cache_shard.h
+class HotCache;         // cache/hot_cache.h
+class StoreMirror;      // cache/store_mirror.h
+struct EntryExpiry;     // cache/cache_shard.h
+struct ShardHit;        // cache/cache_shard.h
 
 struct CacheGroupOptions {
   // Names the group in errors and statistics. Must not be empty.
@@ -135,8 +145,7 @@ struct CacheGroupOptions {
   // Number of shards, 1 to kMaxShards. More shards, less lock contention.
   uint32_t num_shards = 16;
 
-  // Picks a key's shard. HashStrategy::Crc32Ieee() shards exactly as the Go
-  // original did; the default XXH3 is faster.
+  // Picks a key's shard (hash/hash_strategy.h). The default is XXH3.
   HashStrategy hash = HashStrategy::Xxh3();
 
   // Fills misses. Optional: without it a miss is NotFound.
@@ -166,6 +175,29 @@ struct CacheGroupOptions {
   // least kMinShardCapacity) and evicts by `eviction` too, whose admission
   // keeps keys fetched once from pushing out keys fetched often.
   size_t hot_cache_bytes = 0;
+
+  // Expiry (see above). Off by default. With it on, each entry carries its
+  // deadline, CacheShard::kExpiryBytes more of charge (and
+  // CacheShard::kRefreshBytes more again with refresh_ahead).
+  //
+  // Time to live after each write (a getter's fill, a Set) of a value
+  // without an expiry of its own; InfiniteDuration() for none. A finite
+  // value turns expiry on.
+  absl::Duration expire_after_write = absl::InfiniteDuration();
+  // Turns expiry on for values with an expiry of their own (a getter's
+  // Loaded::expires, Set's `expires`) without a default.
+  bool per_entry_expiry = false;
+  // Refresh ahead, in [0, 1): a hit in the last `refresh_ahead` fraction of
+  // an entry's life returns the value at once and starts one background
+  // reload of the key. 0 is off; needs expiry.
+  double refresh_ahead = 0;
+  // Negative caching: how long a getter's NotFound is remembered and given
+  // back to Gets without calling the getter; zero for never. The entry holds
+  // the error's message and is charged like any other. Turns expiry on.
+  absl::Duration not_found_ttl = absl::ZeroDuration();
+  // Reads the time for expiry and for Context deadlines. Null: the system
+  // clock. Tests give a ManualClock (loader/manual_clock.h).
+  std::shared_ptr<Clock> clock;
 };
 
 struct CacheGroupStats {
@@ -197,6 +229,30 @@ struct CacheGroupStats {
   uint64_t hot_hits = 0;   // hits on the hot cache (also counted in `hits`)
   uint64_t hot_bytes = 0;  // charged bytes in the hot cache (also in `bytes`)
   uint64_t hot_items = 0;  // entries in the hot cache (also in `items`)
+  // Expiry and contexts (all zero without them).
+  uint64_t expirations = 0;      // expired entries dropped
+  uint64_t refreshes = 0;        // background reloads started by refresh_ahead
+  uint64_t negative_hits = 0;    // Gets answered NotFound from memory
+  uint64_t abandoned_waits = 0;  // Gets whose Context ended before the load
+
+  // Hits over gets; 0 before the first Get.
+  double hit_ratio() const {
+    return gets == 0 ? 0.0 : static_cast<double>(hits) / gets;
+  }
+
+  // Every counter, one "name=value" after another, and the hit ratio.
+  std::string ToString() const;
+
+  // ToString(), for Abseil's formatting (absl::StrCat and absl::StrFormat's
+  // %v, in Abseil versions with AbslStringify) and for streams.
+  template <typename Sink>
+  friend void AbslStringify(Sink& sink, const CacheGroupStats& stats) {
+    sink.Append(stats.ToString());
+  }
+  friend std::ostream& operator<<(std::ostream& out,
+                                  const CacheGroupStats& stats) {
+    return out << stats.ToString();
+  }
 };
 
 class CacheGroup {
@@ -212,6 +268,9 @@ class CacheGroup {
     return key_size + value_size + kEntryOverhead;
   }
   static constexpr size_t kMinShardCapacity = 4 * kEntryOverhead;
+  // Most refreshes running at once; a hit due for one when as many run
+  // starts none (a later hit will).
+  static constexpr size_t kMaxRefreshes = 16;
 
   // A group with `options`, or InvalidArgument naming the bad option. With a
   // store, its contents are loaded first; a failure to read it is returned.
@@ -226,9 +285,18 @@ class CacheGroup {
   // The value of `key`: from memory, or loaded once through the getter.
   absl::StatusOr<ByteView> Get(absl::string_view key);
 
+  // Get() for a caller with a deadline or a way to cancel: when `context`
+  // ends before the value is there, DeadlineExceeded or Cancelled, at once,
+  // while the load goes on for the other callers and fills the cache. The
+  // getter receives the context of the caller whose miss started the load.
+  absl::StatusOr<ByteView> Get(absl::string_view key, const Context& context);
+
   // Stores a copy of `value` under `key`, replacing any older value. With
-  // peers, at the key's owner: its error, or the call's.
-  absl::Status Set(absl::string_view key, absl::string_view value);
+  // expiry on, it expires at `expires`, or by expire_after_write when not
+  // given (`expires` is ignored with expiry off). With peers, at the key's
+  // owner: its error, or the call's.
+  absl::Status Set(absl::string_view key, absl::string_view value,
+                   std::optional<absl::Time> expires = std::nullopt);
 
   // Drops `key` from memory if present. With peers, at the key's owner
   // first: its error, or the call's, and nothing else is dropped.
@@ -271,29 +339,51 @@ class CacheGroup {
     return KeyError(key);
   }
   absl::Status KeyError(absl::string_view key) const;
+  // `key` for a message: escaped, and cut short.
+  static std::string Printable(absl::string_view key);
+  // What `shard` holds for `key` without counting it: its value, a
+  // remembered NotFound, or nothing (std::nullopt).
+  std::optional<absl::StatusOr<ByteView>> Held(absl::string_view key,
+                                               uint64_t hash,
+                                               CacheShard& shard);
   absl::Status NoGetterError(absl::string_view key) const;
   CacheShard& ShardFor(uint64_t hash) const {
     return *shards_[selector_.Select(hash)];
   }
   absl::StatusOr<ByteView> Load(absl::string_view key, uint64_t hash,
-                                CacheShard& shard);
+                                CacheShard& shard,
+                                const Context& context = Context());
+  // Load() on a background thread, waited for until `context` ends.
+  absl::StatusOr<ByteView> LoadUntil(absl::string_view key, uint64_t hash,
+                                     CacheShard& shard, const Context& context);
+  // A hit in a group with expiry: a remembered NotFound, or the value, after
+  // starting a refresh when one is due.
+  absl::StatusOr<ByteView> ServeHit(absl::string_view key, uint64_t hash,
+                                    ByteView value, const ShardHit& hit);
+  // Starts a background reload of `key` unless one runs.
+  void Refresh(absl::string_view key, uint64_t hash);
+  // The expiry of a value written now: `expires`, or the default.
+  EntryExpiry ExpiryOf(std::optional<absl::Time> expires) const;
   // Load's path with peers: the hot cache, then the owner.
   absl::StatusOr<ByteView> LoadFromOwner(absl::string_view key, uint64_t hash,
-                                         CacheShard& shard);
+                                         CacheShard& shard,
+                                         const Context& context);
   // Loads `key` as its owner: the getter, once for concurrent calls of Load
   // and GetForPeer, its value kept in `shard` (and written to the store).
   absl::StatusOr<ByteView> LoadLocally(absl::string_view key, uint64_t hash,
-                                       CacheShard& shard);
+                                       CacheShard& shard,
+                                       const Context& context);
   // GetForPeer when `wait`, GetForPeerUnlessLoading otherwise.
   std::optional<absl::StatusOr<ByteView>> ServePeerGet(absl::string_view key,
                                                        bool wait);
   // Calls the getter and keeps its value in `into` as the key's owner
   // (writing through to the store); with `into` null, keeps nothing.
   absl::StatusOr<ByteView> CallGetter(absl::string_view key, uint64_t hash,
-                                      CacheShard* into);
+                                      CacheShard* into,
+                                      const Context& context = Context());
   // Set and Remove in this process alone.
   absl::Status SetLocally(absl::string_view key, uint64_t hash,
-                          absl::string_view value);
+                          absl::string_view value, const EntryExpiry& expiry);
   // `owned`: this process owns the key, so its store is told even of a key
   // not in memory.
   absl::Status RemoveLocally(absl::string_view key, uint64_t hash, bool owned);
@@ -318,6 +408,21 @@ class CacheGroup {
   std::atomic<uint64_t> peer_loads_{0};
   std::atomic<uint64_t> peer_errors_{0};
   std::atomic<uint64_t> served_for_peers_{0};
+  // Expiry.
+  const bool expiring_;
+  const std::shared_ptr<Clock> clock_;
+  std::atomic<uint64_t> refreshes_{0};
+  std::atomic<uint64_t> negative_hits_{0};
+  std::atomic<uint64_t> abandoned_waits_{0};
+  std::atomic<uint64_t> waits_shared_{0};  // LoadUntil's callers but leaders.
+  std::mutex refreshing_mu_;
+  absl::flat_hash_set<std::string> refreshing_;  // Guarded by refreshing_mu_.
+  // Loads waited for by callers whose Context may end, by key.
+  struct PendingLoad;
+  std::mutex pending_mu_;
+  absl::flat_hash_map<std::string, std::shared_ptr<PendingLoad>> pending_;
+  // Last: destroyed first, it waits for the tasks that use the rest.
+  std::unique_ptr<BackgroundTasks> background_;
 };
 
 }  // namespace gogocache

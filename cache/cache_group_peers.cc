@@ -17,11 +17,12 @@ namespace gogocache {
 
 absl::StatusOr<ByteView> CacheGroup::LoadFromOwner(absl::string_view key,
                                                    uint64_t hash,
-                                                   CacheShard& shard) {
+                                                   CacheShard& shard,
+                                                   const Context& context) {
   ByteView value;
   if (hot_->Lookup(key, hash, &value, /*count=*/false)) return value;
   const std::shared_ptr<PeerClient> owner = options_.peers->Owner(key);
-  if (owner == nullptr) return LoadLocally(key, hash, shard);
+  if (owner == nullptr) return LoadLocally(key, hash, shard, context);
   const uint64_t generation = hot_->Generation(hash);
   absl::StatusOr<std::string> answer;
   if (!owner->Get(options_.name, key, &answer).ok()) {
@@ -29,7 +30,7 @@ absl::StatusOr<ByteView> CacheGroup::LoadFromOwner(absl::string_view key,
     // of what the owner would have said.
     peer_errors_.fetch_add(1, std::memory_order_relaxed);
     absl::StatusOr<ByteView> loaded = getter_flight_.Do(
-        key, [&] { return CallGetter(key, hash, /*into=*/nullptr); });
+        key, [&] { return CallGetter(key, hash, /*into=*/nullptr, context); });
     if (!loaded.ok()) return loaded;
     return hot_->Keep(key, hash, generation, loaded->view());
   }
@@ -86,8 +87,7 @@ std::optional<absl::StatusOr<ByteView>> CacheGroup::ServePeerGet(
     SingleFlight<ByteView>& flight =
         options_.peers == nullptr ? flight_ : getter_flight_;
     const auto load = [&]() -> absl::StatusOr<ByteView> {
-      ByteView value;
-      if (shard.Lookup(key, hash, &value, /*count=*/false)) return value;
+      if (auto held = Held(key, hash, shard)) return *std::move(held);
       return CallGetter(key, hash, &shard);
     };
     if (wait) {
@@ -105,7 +105,11 @@ std::optional<absl::StatusOr<ByteView>> CacheGroup::ServePeerGet(
 bool CacheGroup::GetForPeerIfHeld(absl::string_view key, ByteView* value) {
   if (!ValidateKey(key).ok()) return false;
   const uint64_t hash = options_.hash.Hash(key);
-  if (!ShardFor(hash).Lookup(key, hash, value, /*count=*/false)) return false;
+  std::optional<absl::StatusOr<ByteView>> held =
+      Held(key, hash, ShardFor(hash));
+  // A remembered NotFound is answered by GetForPeer.
+  if (!held.has_value() || !held->ok()) return false;
+  *value = **std::move(held);
   served_for_peers_.fetch_add(1, std::memory_order_relaxed);
   return true;
 }
@@ -115,7 +119,7 @@ absl::Status CacheGroup::SetForPeer(absl::string_view key,
   served_for_peers_.fetch_add(1, std::memory_order_relaxed);
   if (absl::Status status = ValidateKey(key); !status.ok()) return status;
   const uint64_t hash = options_.hash.Hash(key);
-  absl::Status status = SetLocally(key, hash, value);
+  absl::Status status = SetLocally(key, hash, value, ExpiryOf(std::nullopt));
   if (hot_ != nullptr) hot_->Drop(key, hash);
   return status;
 }

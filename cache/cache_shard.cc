@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <mutex>
 #include <new>
 #include <thread>
@@ -16,6 +17,14 @@
 #include "cache/make_eviction_order.h"
 
 namespace gogocache {
+namespace {
+
+// The trailer's deadline of an entry that never expires: InfiniteFuture()
+// in Unix nanoseconds, rounded down to even.
+constexpr int64_t kNoDeadline =
+    std::numeric_limits<int64_t>::max() & ~int64_t{1};
+
+}  // namespace
 
 using byte_view_internal::SharedBuffer;
 
@@ -29,30 +38,58 @@ uint32_t CacheShard::TableHashOf(uint64_t hash) {
 
 CacheShard::Entry* CacheShard::NewEntry(absl::string_view key,
                                         uint32_t table_hash,
-                                        absl::string_view value) {
+                                        absl::string_view value,
+                                        const EntryExpiry& expiry) const {
   static_assert(std::is_trivially_destructible<Entry>::value,
                 "SharedBuffer frees entries without running destructors");
-  void* memory =
-      ::operator new(Entry::AllocationSize(key.size(), value.size()));
+  const size_t stored = value.size() + trailer_size_;
+  void* memory = ::operator new(Entry::AllocationSize(key.size(), stored));
   Entry* entry = new (memory) Entry;
   entry->buffer.refs.store(1, std::memory_order_relaxed);
   entry->key_size = static_cast<uint32_t>(key.size());
   entry->region = 0;
   entry->table_hash = table_hash;
-  entry->value_size = static_cast<uint32_t>(value.size());
+  entry->value_size = static_cast<uint32_t>(stored);
   entry->prev = entry->next = nullptr;
   entry->set_policy_word(0);
   char* bytes = const_cast<char*>(entry->key_data());
   if (!key.empty()) std::memcpy(bytes, key.data(), key.size());
-  if (!value.empty())
-    std::memcpy(bytes + key.size(), value.data(), value.size());
+  bytes += key.size();
+  if (!value.empty()) std::memcpy(bytes, value.data(), value.size());
+  if (trailer_size_ != 0) {
+    // Rounded down to even nanoseconds: the lowest bit is the NotFound mark.
+    const int64_t deadline = (absl::ToUnixNanos(expiry.expires) & ~int64_t{1}) |
+                             (expiry.not_found ? 1 : 0);
+    std::memcpy(bytes + value.size(), &deadline, sizeof(deadline));
+  }
+  if (trailer_size_ == kExpiryBytes + kRefreshBytes) {
+    const int64_t refresh_at = absl::ToUnixNanos(expiry.refresh_at);
+    std::memcpy(bytes + value.size() + kExpiryBytes, &refresh_at,
+                sizeof(refresh_at));
+  }
   return entry;
 }
 
-ByteView CacheShard::ViewOf(Entry* entry) {
+ByteView CacheShard::ViewOf(Entry* entry) const {
   entry->buffer.Ref();
   return ByteView::Adopt(&entry->buffer, entry->value_data(),
-                         entry->value_size);
+                         entry->value_size - trailer_size_);
+}
+
+int64_t CacheShard::DeadlineOf(const Entry* entry) const {
+  int64_t deadline;
+  std::memcpy(&deadline,
+              entry->value_data() + entry->value_size - trailer_size_,
+              sizeof(deadline));
+  return deadline;
+}
+
+int64_t CacheShard::RefreshAtOf(const Entry* entry) const {
+  int64_t refresh_at;
+  std::memcpy(&refresh_at,
+              entry->value_data() + entry->value_size - kRefreshBytes,
+              sizeof(refresh_at));
+  return refresh_at;
 }
 
 class CacheShard::WriterSection {
@@ -87,8 +124,13 @@ class CacheShard::WriterSection {
   CacheShard& shard_;
 };
 
-CacheShard::CacheShard(size_t capacity_bytes, EvictionPolicy policy)
+CacheShard::CacheShard(size_t capacity_bytes, EvictionPolicy policy,
+                       Clock* clock, bool refresh)
     : capacity_(capacity_bytes),
+      clock_(clock),
+      trailer_size_(clock == nullptr ? 0
+                    : refresh        ? kExpiryBytes + kRefreshBytes
+                                     : kExpiryBytes),
       order_(shard_internal::MakeEvictionOrder(policy, capacity_bytes)) {}
 
 CacheShard::~CacheShard() {
@@ -162,11 +204,28 @@ void CacheShard::Detach(Entry* entry) {
 }
 
 bool CacheShard::Lookup(absl::string_view key, uint64_t hash, ByteView* value,
-                        bool count) {
+                        bool count, ShardHit* hit) {
   const uint32_t table_hash = TableHashOf(hash);
   Stripe& stripe = StripeOfThisThread();
   const uint32_t slot = EnterRead(stripe, /*claim_slot=*/true);
-  Entry* const entry = table_.Find(key, table_hash);
+  Entry* entry = table_.Find(key, table_hash);
+  if (clock_ != nullptr && entry != nullptr) {
+    const int64_t deadline = DeadlineOf(entry);
+    const bool ends = (deadline & ~int64_t{1}) != kNoDeadline;
+    const bool refreshes = trailer_size_ > kExpiryBytes;
+    if (ends || refreshes) {
+      const int64_t now = absl::ToUnixNanos(clock_->Now());
+      if (ends && now >= (deadline & ~int64_t{1})) {
+        entry = nullptr;  // Expired: a miss, left for a writer to drop.
+      } else if (hit != nullptr) {
+        hit->refresh_due = refreshes && now >= RefreshAtOf(entry);
+      }
+    }
+    if (entry != nullptr && hit != nullptr) {
+      hit->not_found = (deadline & 1) != 0;
+      hit->expires = absl::FromUnixNanos(deadline & ~int64_t{1});
+    }
+  }
   if (entry != nullptr) {
     *value = ViewOf(entry);
     // Entries recorded here stay valid until replayed: only writers remove
@@ -204,31 +263,56 @@ bool CacheShard::Contains(absl::string_view key, uint64_t hash) {
 }
 
 bool CacheShard::Fits(size_t key_size, size_t value_size) const {
-  return Charge(key_size, value_size) <= capacity_ &&
-         value_size <= kMaxValueSize &&
+  return ChargeHere(key_size, value_size) <= capacity_ &&
+         value_size <= kMaxValueSize - trailer_size_ &&
          key_size <= shard_internal::kMaxShardKeySize;
 }
 
 ShardInsert CacheShard::Insert(absl::string_view key, uint64_t hash,
-                               absl::string_view value) {
-  return InsertEntry(key, hash, value, /*restore=*/false);
+                               absl::string_view value,
+                               const EntryExpiry& expiry) {
+  return InsertEntry(key, hash, value, expiry, /*restore=*/false);
 }
 
 ShardInsert CacheShard::Restore(absl::string_view key, uint64_t hash,
-                                absl::string_view value) {
-  return InsertEntry(key, hash, value, /*restore=*/true);
+                                absl::string_view value,
+                                const EntryExpiry& expiry) {
+  return InsertEntry(key, hash, value, expiry, /*restore=*/true);
+}
+
+size_t CacheShard::SweepExpired(absl::InlinedVector<Entry*, 4>& dropped) {
+  const size_t slots = table_.capacity();
+  if (slots == 0) return 0;
+  const int64_t now = absl::ToUnixNanos(clock_->Now());
+  size_t expired = 0;
+  for (int i = 0; i < kSweepSlots; ++i) {
+    if (sweep_cursor_ >= slots) sweep_cursor_ = 0;
+    Entry* entry = table_.EntryAt(sweep_cursor_);
+    // A removal shifts the next slots back by one: look at this one again.
+    if (entry != nullptr && now >= (DeadlineOf(entry) & ~int64_t{1})) {
+      table_.Remove(entry);
+      Detach(entry);
+      dropped.push_back(entry);
+      ++expired;
+    } else {
+      ++sweep_cursor_;
+    }
+  }
+  expirations_ += expired;
+  return expired;
 }
 
 ShardInsert CacheShard::InsertEntry(absl::string_view key, uint64_t hash,
-                                    absl::string_view value, bool restore) {
+                                    absl::string_view value,
+                                    const EntryExpiry& expiry, bool restore) {
   const uint32_t table_hash = TableHashOf(hash);
-  const size_t charge = Charge(key.size(), value.size());
+  const size_t charge = ChargeHere(key.size(), value.size());
   ShardInsert result;
   // Allocate and copy before excluding the readers.
   Entry* entry = Fits(key.size(), value.size())
-                     ? NewEntry(key, table_hash, value)
+                     ? NewEntry(key, table_hash, value, expiry)
                      : nullptr;
-  absl::InlinedVector<Entry*, 4> dropped;  // Replaced or evicted; unref later.
+  absl::InlinedVector<Entry*, 4> dropped;  // Replaced, evicted, expired.
   size_t evicted_count = 0;
   {
     WriterSection writer(*this);
@@ -259,6 +343,7 @@ ShardInsert CacheShard::InsertEntry(absl::string_view key, uint64_t hash,
       }
       evictions_ += evicted_count;
     }
+    if (clock_ != nullptr) evicted_count += SweepExpired(dropped);
   }
   // The replaced entry, if any, comes first and is not an eviction.
   const size_t first_evicted = dropped.size() - evicted_count;
@@ -304,6 +389,7 @@ CacheShardStats CacheShard::GetStats() const {
   stats.bytes = usage_;
   stats.evictions = evictions_;
   stats.too_large = too_large_;
+  stats.expirations = expirations_;
   return stats;
 }
 

@@ -54,23 +54,27 @@
 
 #include "absl/base/optimization.h"
 #include "absl/base/thread_annotations.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "cache/byte_view.h"
 #include "cache/entry_table.h"
 #include "cache/eviction_order.h"
 #include "cache/eviction_policy.h"
 #include "cache/shard_entry.h"
 #include "cache/spin_lock.h"
+#include "loader/clock.h"
 
 namespace gogocache {
 
 struct CacheShardStats {
-  uint64_t items = 0;      // entries held now
-  uint64_t bytes = 0;      // sum of their charges
-  uint64_t hits = 0;       // counted lookups that found the key
-  uint64_t misses = 0;     // counted lookups that did not
-  uint64_t evictions = 0;  // entries dropped to make room
-  uint64_t too_large = 0;  // inserts refused: charge above capacity
+  uint64_t items = 0;        // entries held now
+  uint64_t bytes = 0;        // sum of their charges
+  uint64_t hits = 0;         // counted lookups that found the key
+  uint64_t misses = 0;       // counted lookups that did not
+  uint64_t evictions = 0;    // entries dropped to make room
+  uint64_t too_large = 0;    // inserts refused: charge above capacity
+  uint64_t expirations = 0;  // entries dropped because they expired
 
   // Adds `other`'s counts to these (to sum shards).
   void Add(const CacheShardStats& other) {
@@ -80,7 +84,25 @@ struct CacheShardStats {
     misses += other.misses;
     evictions += other.evictions;
     too_large += other.too_large;
+    expirations += other.expirations;
   }
+};
+
+// When an entry stops being served, in a shard with expiry.
+struct EntryExpiry {
+  // From this instant on the entry is a miss.
+  absl::Time expires = absl::InfiniteFuture();
+  // From this instant on a hit reports refresh_due (shards with refresh).
+  absl::Time refresh_at = absl::InfiniteFuture();
+  // The entry remembers a NotFound (its value is the message), not a value.
+  bool not_found = false;
+};
+
+// What Lookup() found besides the value, in a shard with expiry.
+struct ShardHit {
+  bool not_found = false;    // A remembered NotFound.
+  bool refresh_due = false;  // Past its refresh_at.
+  absl::Time expires = absl::InfiniteFuture();
 };
 
 // What an insert did.
@@ -91,9 +113,9 @@ struct ShardInsert {
   bool inserted = false;
   // When inserted, a view of the stored copy; it stays valid after eviction.
   ByteView value;
-  // Keys evicted to make room, in eviction order. The inserted key itself is
-  // among them when the policy refused to keep it (it was admitted, then
-  // evicted first).
+  // Keys evicted to make room, in eviction order, then keys found expired
+  // meanwhile. The inserted key itself is among them when the policy
+  // refused to keep it (it was admitted, then evicted first).
   std::vector<std::string> evicted;
 };
 
@@ -118,37 +140,58 @@ class alignas(64) CacheShard {
   static constexpr int kStripes = 8;
   static constexpr uint32_t kAccessBufferSize = 128;
 
-  // `policy` chooses what is evicted (cache/eviction_policy.h).
+  // Bytes each entry carries for its expiry, in a shard with expiry: its
+  // deadline, and with refresh its refresh time too.
+  static constexpr size_t kExpiryBytes = 8;
+  static constexpr size_t kRefreshBytes = 8;
+
+  // `policy` chooses what is evicted (cache/eviction_policy.h). With a
+  // `clock` (not owned; it must outlive the shard) entries expire: each
+  // carries its EntryExpiry, charged kExpiryBytes more (kRefreshBytes more
+  // again with `refresh`), and is never served past it. Expired entries are
+  // dropped as found: each insert looks at kSweepSlots more slots of the
+  // table, in turn, and drops what expired there, so that entries no one
+  // asks for give their memory back too.
   explicit CacheShard(size_t capacity_bytes,
-                      EvictionPolicy policy = EvictionPolicy::kLru);
+                      EvictionPolicy policy = EvictionPolicy::kLru,
+                      Clock* clock = nullptr, bool refresh = false);
+  static constexpr int kSweepSlots = 2;
   ~CacheShard();
 
   CacheShard(const CacheShard&) = delete;
   CacheShard& operator=(const CacheShard&) = delete;
 
-  // If `key` is present, stores its value in `*value`, records the access for
-  // the eviction policy and returns true. Counts a hit or a miss when `count`
-  // is true.
+  // If `key` is present (and, with expiry, not expired), stores its value in
+  // `*value`, records the access for the eviction policy and returns true;
+  // with expiry, also fills `*hit` when it is not null. Counts a hit or a
+  // miss when `count` is true.
   bool Lookup(absl::string_view key, uint64_t hash, ByteView* value,
-              bool count = true);
+              bool count = true, ShardHit* hit = nullptr);
 
   // Whether an entry of these sizes can be stored at all: its charge is at
   // most the capacity and its value at most kMaxValueSize. Insert() refuses
   // exactly the entries this refuses.
   bool Fits(size_t key_size, size_t value_size) const;
 
+  // The capacity an entry of these sizes takes here: Charge(), and the
+  // expiry bytes in a shard with expiry.
+  size_t ChargeHere(size_t key_size, size_t value_size) const {
+    return Charge(key_size, value_size) + trailer_size_;
+  }
+
   // Stores a copy of `value` under `key`, replacing any older value, as a new
   // entry for the eviction policy, evicting others as needed; says what it
-  // did. An entry that does not Fit() is counted in too_large.
+  // did. An entry that does not Fit() is counted in too_large. `expiry` is
+  // kept only in a shard with expiry.
   ShardInsert Insert(absl::string_view key, uint64_t hash,
-                     absl::string_view value);
+                     absl::string_view value, const EntryExpiry& expiry = {});
 
   // Insert() for an entry brought back from a persistent store at startup,
   // oldest first: the eviction policy places it as if it had just been used
   // (not as a new key, which LIRS and TinyLFU would hold back), so that when
   // not all fit, later restores push out earlier ones, as under LRU.
   ShardInsert Restore(absl::string_view key, uint64_t hash,
-                      absl::string_view value);
+                      absl::string_view value, const EntryExpiry& expiry = {});
 
   // Whether `key` is present. Unlike Lookup, neither counted nor an access.
   bool Contains(absl::string_view key, uint64_t hash);
@@ -164,9 +207,17 @@ class alignas(64) CacheShard {
   using Entry = shard_internal::ShardEntry;
 
   static uint32_t TableHashOf(uint64_t hash);
-  static Entry* NewEntry(absl::string_view key, uint32_t table_hash,
-                         absl::string_view value);
-  static ByteView ViewOf(Entry* entry);  // Adds a reference.
+  Entry* NewEntry(absl::string_view key, uint32_t table_hash,
+                  absl::string_view value, const EntryExpiry& expiry) const;
+  ByteView ViewOf(Entry* entry) const;  // Adds a reference.
+  // The trailer's fields, in a shard with expiry. The deadline's lowest bit
+  // marks a remembered NotFound.
+  int64_t DeadlineOf(const Entry* entry) const;
+  int64_t RefreshAtOf(const Entry* entry) const;
+  // Drops the expired entries among the next kSweepSlots slots of the table
+  // into `dropped`; returns how many.
+  size_t SweepExpired(absl::InlinedVector<Entry*, 4>& dropped)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_);
 
   // A reader stripe: one cache line of counters, then the access buffer.
   struct alignas(64) Stripe {
@@ -227,13 +278,16 @@ class alignas(64) CacheShard {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_);
 
   ShardInsert InsertEntry(absl::string_view key, uint64_t hash,
-                          absl::string_view value, bool restore);
+                          absl::string_view value, const EntryExpiry& expiry,
+                          bool restore);
 
   // Takes `entry`, already out of the table, out of the eviction order and
   // the usage; the caller owns its reference.
   void Detach(Entry* entry) ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_);
 
   const size_t capacity_;
+  Clock* const clock_;  // Null: no expiry.
+  const uint32_t trailer_size_;
 
   Stripe stripes_[kStripes];
   // Set by a writer that wants the readers out; read by every reader.
@@ -247,6 +301,8 @@ class alignas(64) CacheShard {
   size_t usage_ ABSL_GUARDED_BY(writer_mu_) = 0;
   uint64_t evictions_ ABSL_GUARDED_BY(writer_mu_) = 0;
   uint64_t too_large_ ABSL_GUARDED_BY(writer_mu_) = 0;
+  uint64_t expirations_ ABSL_GUARDED_BY(writer_mu_) = 0;
+  size_t sweep_cursor_ ABSL_GUARDED_BY(writer_mu_) = 0;
 };
 
 }  // namespace gogocache

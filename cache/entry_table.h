@@ -64,6 +64,10 @@ class EntryTable {
   size_t size() const { return size_; }
   size_t capacity() const { return capacity_; }
 
+  // The entry in slot `i` (below capacity()), or nullptr when it is empty:
+  // a way to visit every entry, slot by slot.
+  ShardEntry* EntryAt(size_t i) const { return PointerOf(slots_[i]); }
+
  private:
   static constexpr int kPointerBits = 48;
   static constexpr uint64_t kPointerMask = (uint64_t{1} << kPointerBits) - 1;

@@ -1,7 +1,8 @@
 // Copyright 2026 The gogocache Authors.
 //
 // ShardEntry: one cached entry, in a single allocation (this header, then
-// a policy word, the key bytes and the value bytes). Internal to //cache: the
+// a policy word, the key bytes and the stored bytes: the value, then, in a
+// shard with expiry, its expiry trailer). Internal to //cache: the
 // shard owns entries, the eviction order links them, ByteViews of the value
 // share the allocation through `buffer`.
 
@@ -26,8 +27,8 @@ struct ShardEntry {
   // readers read key_size.
   uint8_t region;
   uint32_t table_hash;  // The key's hash for the table and the sketch.
-  uint32_t value_size;
-  ShardEntry* prev;  // Links of the eviction order's lists.
+  uint32_t value_size;  // Stored bytes: the value and any trailer.
+  ShardEntry* prev;     // Links of the eviction order's lists.
   ShardEntry* next;
 
   // After the header: the policy word, then the key and value bytes.

@@ -51,25 +51,43 @@ absl::Status StoreMirror::Replay(
 }
 
 ByteView StoreMirror::Fill(absl::string_view key, uint64_t hash,
-                           CacheShard& shard, absl::string_view value) {
+                           CacheShard& shard, absl::string_view value,
+                           const EntryExpiry& expiry) {
   ShardInsert result;
   if (store_ == nullptr || !shard.Fits(key.size(), value.size())) {
-    result = shard.Insert(key, hash, value);
+    result = shard.Insert(key, hash, value, expiry);
   } else {
     std::lock_guard<std::mutex> lock(KeyLock(hash));
     Count(store_->Put(key, value), writes_);
-    result = shard.Insert(key, hash, value);
+    result = shard.Insert(key, hash, value, expiry);
   }
   if (store_ != nullptr) DeleteEvicted(shard, result.evicted);
   if (result.inserted) return std::move(result.value);
   return ByteView::CopyOf(value);  // Too large to keep; still the answer.
 }
 
+void StoreMirror::FillNotFound(absl::string_view key, uint64_t hash,
+                               CacheShard& shard, absl::string_view message,
+                               const EntryExpiry& expiry) {
+  if (store_ == nullptr) {
+    shard.Insert(key, hash, message, expiry);
+    return;
+  }
+  ShardInsert result;
+  {
+    std::lock_guard<std::mutex> lock(KeyLock(hash));
+    // An expired value of the key may still be held, and so stored.
+    if (shard.Contains(key, hash)) Count(store_->Delete(key), deletes_);
+    result = shard.Insert(key, hash, message, expiry);
+  }
+  DeleteEvicted(shard, result.evicted);
+}
+
 absl::Status StoreMirror::Set(absl::string_view key, uint64_t hash,
                               CacheShard& shard, absl::string_view value,
-                              bool* inserted) {
+                              const EntryExpiry& expiry, bool* inserted) {
   if (store_ == nullptr) {
-    *inserted = shard.Insert(key, hash, value).inserted;
+    *inserted = shard.Insert(key, hash, value, expiry).inserted;
     return absl::OkStatus();
   }
   ShardInsert result;
@@ -81,7 +99,7 @@ absl::Status StoreMirror::Set(absl::string_view key, uint64_t hash,
     absl::Status status = fits ? store_->Put(key, value) : store_->Delete(key);
     Count(status, fits ? writes_ : deletes_);
     if (!status.ok()) return status;  // Nothing changed, here or there.
-    result = shard.Insert(key, hash, value);
+    result = shard.Insert(key, hash, value, expiry);
   }
   DeleteEvicted(shard, result.evicted);
   *inserted = result.inserted;

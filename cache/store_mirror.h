@@ -66,13 +66,20 @@ class StoreMirror {
   // restart. Returns the view of the kept copy, or of a copy of `value`
   // when it is too large for the shard (counted there in too_large).
   ByteView Fill(absl::string_view key, uint64_t hash, CacheShard& shard,
-                absl::string_view value);
+                absl::string_view value, const EntryExpiry& expiry);
+
+  // Keeps a getter's NotFound (`message`, with `expiry.not_found` set) in
+  // `shard`, in memory only: the store holds values, so an older value of
+  // the key is deleted from it.
+  void FillNotFound(absl::string_view key, uint64_t hash, CacheShard& shard,
+                    absl::string_view message, const EntryExpiry& expiry);
 
   // Stores `value` as a Set does: the store first; on its error, returned,
   // nothing changes in memory or in the store. A value too large for the
   // shard drops the key's older value from both (false in `*inserted`).
   absl::Status Set(absl::string_view key, uint64_t hash, CacheShard& shard,
-                   absl::string_view value, bool* inserted);
+                   absl::string_view value, const EntryExpiry& expiry,
+                   bool* inserted);
 
   // Removes `key` from the store and from `shard`; on the store's error,
   // returned, the key stays in both. When `owned` is false the key is

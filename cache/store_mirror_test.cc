@@ -76,12 +76,12 @@ TEST(StoreMirrorTest, WritesThroughAndDeletesWhatIsEvicted) {
   std::shared_ptr<Store> store = OpenFileStore();
   CacheShard shard(2 * CacheShard::Charge(1, 1), EvictionPolicy::kLru);
   StoreMirror mirror(store, kHash);
-  EXPECT_EQ(mirror.Fill("a", H("a"), shard, "1"), "1");
+  EXPECT_EQ(mirror.Fill("a", H("a"), shard, "1", {}), "1");
   bool inserted = false;
-  ASSERT_TRUE(mirror.Set("b", H("b"), shard, "2", &inserted).ok());
+  ASSERT_TRUE(mirror.Set("b", H("b"), shard, "2", {}, &inserted).ok());
   EXPECT_TRUE(inserted);
   ASSERT_TRUE(
-      mirror.Set("c", H("c"), shard, "3", &inserted).ok());  // Evicts a.
+      mirror.Set("c", H("c"), shard, "3", {}, &inserted).ok());  // Evicts a.
   EXPECT_EQ(Contents(*store),
             (std::map<std::string, std::string>{{"b", "2"}, {"c", "3"}}));
   const StoreMirrorStats stats = mirror.GetStats();
@@ -95,9 +95,9 @@ TEST(StoreMirrorTest, TooLargeValuesAreAnsweredNotWritten) {
   CacheShard shard(CacheShard::Charge(1, 4), EvictionPolicy::kLru);
   StoreMirror mirror(store, kHash);
   bool inserted = true;
-  ASSERT_TRUE(mirror.Set("k", H("k"), shard, "old", &inserted).ok());
-  EXPECT_EQ(mirror.Fill("f", H("f"), shard, "too large"), "too large");
-  ASSERT_TRUE(mirror.Set("k", H("k"), shard, "too large", &inserted).ok());
+  ASSERT_TRUE(mirror.Set("k", H("k"), shard, "old", {}, &inserted).ok());
+  EXPECT_EQ(mirror.Fill("f", H("f"), shard, "too large", {}), "too large");
+  ASSERT_TRUE(mirror.Set("k", H("k"), shard, "too large", {}, &inserted).ok());
   EXPECT_FALSE(inserted);
   // The Set dropped the older value from memory and from the store alike.
   EXPECT_TRUE(Contents(*store).empty());
@@ -112,7 +112,7 @@ TEST(StoreMirrorTest, RemoveOfAKeyOwnedElsewhereTouchesTheStoreOnlyIfHeld) {
   ASSERT_TRUE(mirror.Remove("absent", H("absent"), shard, false).ok());
   EXPECT_EQ(mirror.GetStats().deletes, 0u);
   bool inserted = false;
-  ASSERT_TRUE(mirror.Set("held", H("held"), shard, "v", &inserted).ok());
+  ASSERT_TRUE(mirror.Set("held", H("held"), shard, "v", {}, &inserted).ok());
   ASSERT_TRUE(mirror.Remove("held", H("held"), shard, false).ok());
   EXPECT_EQ(mirror.GetStats().deletes, 1u);
   EXPECT_TRUE(Contents(*store).empty());
@@ -140,16 +140,16 @@ TEST(StoreMirrorTest, AKeySetAgainAfterItsEvictionStaysInTheStore) {
   CacheShard shard(2 * CacheShard::Charge(2, 1), EvictionPolicy::kLru);
   StoreMirror mirror(store, kHash);
   bool inserted = false;
-  ASSERT_TRUE(mirror.Set(k1, H(k1), shard, "1", &inserted).ok());
-  ASSERT_TRUE(mirror.Set(k2, H(k2), shard, "2", &inserted).ok());
+  ASSERT_TRUE(mirror.Set(k1, H(k1), shard, "1", {}, &inserted).ok());
+  ASSERT_TRUE(mirror.Set(k2, H(k2), shard, "2", {}, &inserted).ok());
   const std::string big_value(
       2 * CacheShard::Charge(2, 1) - CacheShard::Charge(big.size(), 0), 'b');
   std::thread evictor([&] {
-    ASSERT_TRUE(mirror.Set(big, H(big), shard, big_value, &inserted).ok());
+    ASSERT_TRUE(mirror.Set(big, H(big), shard, big_value, {}, &inserted).ok());
   });
   store->paused.WaitForNotification();
   bool again = false;
-  ASSERT_TRUE(mirror.Set(k2, H(k2), shard, "2 again", &again).ok());
+  ASSERT_TRUE(mirror.Set(k2, H(k2), shard, "2 again", {}, &again).ok());
   store->resume.Notify();
   evictor.join();
   ASSERT_TRUE(shard.Contains(k2, H(k2)));

@@ -13,6 +13,7 @@
 #ifndef GOGOCACHE_CACHE_BYTE_VIEW_H_
 #define GOGOCACHE_CACHE_BYTE_VIEW_H_
 
+// First, so that a build without C++17 stops here, with one clear error.
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -20,6 +21,7 @@
 #include <utility>
 
 #include "absl/strings/string_view.h"
+#include "base/cxx17.h"
 
 namespace gogocache {
 namespace byte_view_internal {

@@ -96,6 +96,7 @@
 #ifndef GOGOCACHE_CACHE_CACHE_GROUP_H_
 #define GOGOCACHE_CACHE_CACHE_GROUP_H_
 
+// First, so that a build without C++17 stops here, with one clear error.
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -113,6 +114,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "base/cxx17.h"
 #include "cache/byte_view.h"
 #include "cache/eviction_policy.h"
 #include "cache/peers.h"

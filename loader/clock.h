@@ -10,12 +10,14 @@
 #ifndef GOGOCACHE_LOADER_CLOCK_H_
 #define GOGOCACHE_LOADER_CLOCK_H_
 
+// First, so that a build without C++17 stops here, with one clear error.
 #include <condition_variable>
 #include <memory>
 #include <mutex>
 
 #include "absl/functional/function_ref.h"
 #include "absl/time/time.h"
+#include "base/cxx17.h"
 
 namespace gogocache {
 

@@ -20,6 +20,7 @@
 #ifndef GOGOCACHE_LOADER_GETTER_H_
 #define GOGOCACHE_LOADER_GETTER_H_
 
+// First, so that a build without C++17 stops here, with one clear error.
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,6 +32,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "base/cxx17.h"
 #include "loader/context.h"
 
 namespace gogocache {

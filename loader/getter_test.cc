@@ -34,5 +34,58 @@ TEST(MakeGetterTest, AdaptsAFunctionReturningStatusOr) {
   EXPECT_EQ(calls, 2);
 }
 
+TEST(MakeGetterTest, AdaptsAFunctionTakingTheContextAndGivingAnExpiry) {
+  const absl::Time expires = absl::FromUnixSeconds(1000);
+  auto getter =
+      MakeGetter([&](const Context& context,
+                     absl::string_view key) -> absl::StatusOr<Loaded> {
+        if (context.cancelled()) return absl::CancelledError("cancelled");
+        return Loaded{std::string(key), expires};
+      });
+  absl::StatusOr<Loaded> loaded = getter->Load(Context(), "k");
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ(loaded->value, "k");
+  EXPECT_EQ(loaded->expires, expires);
+  const Context cancelled = Context::WithCancel();
+  cancelled.Cancel();
+  EXPECT_TRUE(absl::IsCancelled(getter->Load(cancelled, "k").status()));
+  // Get() still answers, with the value alone.
+  EXPECT_EQ(*getter->Get("k"), "k");
+}
+
+TEST(MakeGetterTest, KeyOnlyFunctionsHaveNoExpiryOfTheirOwn) {
+  auto getter =
+      MakeGetter([](absl::string_view key) { return std::string(key); });
+  absl::StatusOr<Loaded> loaded = getter->Load(Context(), "k");
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_FALSE(loaded->expires.has_value());
+}
+
+// A subclass written against Get() alone keeps working through Load().
+TEST(GetterTest, LoadCallsGet) {
+  class Legacy : public Getter {
+   public:
+    absl::StatusOr<std::string> Get(absl::string_view key) override {
+      if (key == "missing") return absl::NotFoundError("none");
+      return std::string("legacy");
+    }
+  } legacy;
+  EXPECT_EQ(legacy.Load(Context(), "k")->value, "legacy");
+  EXPECT_TRUE(absl::IsNotFound(legacy.Load(Context(), "missing").status()));
+}
+
+TEST(ContextTest, CopiesShareCancellationAndDefaultsNeverEnd) {
+  const Context context = Context::WithDeadline(absl::FromUnixSeconds(5));
+  const Context copy = context;
+  EXPECT_TRUE(copy.CanEnd());
+  EXPECT_EQ(copy.deadline(), absl::FromUnixSeconds(5));
+  context.Cancel();
+  EXPECT_TRUE(copy.cancelled());
+  const Context background;
+  background.Cancel();
+  EXPECT_FALSE(background.cancelled());
+  EXPECT_FALSE(background.CanEnd());
+}
+
 }  // namespace
 }  // namespace gogocache

@@ -1,32 +1,35 @@
 // Copyright 2026 The gogocache Authors.
 //
-// The `gogocache` command. Usage: gogocache SUBCOMMAND [--flags] [ARGS...]
-//   demo          a CacheGroup in front of a slow source, under load; with
-//                 --nodes=N, one cache over N processes (tools/cluster_demo.h)
-//   serve         one node of a cache over several processes, until SIGINT
-//                 or SIGTERM (tools/serve_command.h)
-//   get KEY...    ask each key's owner among the peers for its value
-//   hash KEY...   each strategy's hash, shard and peer bucket for the keys
-//   inspect, verify, compact, convert, dump: work on a store (see
-//                 tools/store_commands.h)
-//   trace OUT     write a synthetic key trace (tools/trace_command.h)
-// Exit status: 0 on success, 2 for bad arguments (InvalidArgument), 1 for
-// any other error, the demo's failed store writes among them.
+// The `gogocache` command: gogocache SUBCOMMAND [--flags] [ARGS...]. Each
+// subcommand is described, with the flags it reads, in Subcommands() below;
+// `gogocache --help` lists them and `gogocache SUBCOMMAND --help` prints one
+// (its usage, what it does, and its flags with their defaults, taken from
+// the flags themselves). The commands themselves live in tools/*_command.h,
+// tools/store_commands.h and tools/cluster_demo.h.
+// Exit status: 0 on success and for help, 2 for bad arguments
+// (InvalidArgument), 1 for any other error, the demo's failed store writes
+// among them.
 
 #include <unistd.h>
 
 #include <cstdint>
 #include <cstdlib>
 #include <iostream>
+#include <ostream>
 #include <string>
 #include <vector>
 
+#include "absl/flags/commandlineflag.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -40,105 +43,322 @@
 #include "tools/trace.h"
 #include "tools/trace_command.h"
 
-ABSL_FLAG(uint32_t, shards, 16, "number of cache shards (demo, serve, hash)");
-ABSL_FLAG(int32_t, buckets, 8, "hash: number of peers for jump hashing");
-ABSL_FLAG(int, threads, 4, "demo: worker threads (per node with --nodes)");
-ABSL_FLAG(absl::Duration, duration, absl::Seconds(5), "demo: how long to run");
+// Flag help says what a flag does; which subcommands read it is in
+// Subcommands() below, and `gogocache SUBCOMMAND --help` prints those.
+ABSL_FLAG(uint32_t, shards, 16, "number of cache shards");
+ABSL_FLAG(int32_t, buckets, 8, "number of peers to jump-hash the keys over");
+ABSL_FLAG(int, threads, 4, "worker threads (per node with --nodes)");
+ABSL_FLAG(absl::Duration, duration, absl::Seconds(5),
+          "how long the workload runs");
 ABSL_FLAG(uint64_t, capacity, uint64_t{2} << 20,
-          "demo, serve: cache capacity, bytes (per node)");
-ABSL_FLAG(std::string, hash, "xxh3",
-          "demo, serve: hash strategy (crc32 or xxh3)");
+          "cache capacity in bytes (per node)");
+ABSL_FLAG(std::string, hash, "xxh3", "hash strategy: crc32 or xxh3");
 ABSL_FLAG(std::string, eviction, "adaptive",
-          "demo, serve: eviction policy of the shards (adaptive, lirs, "
-          "tinylfu or lru)");
-ABSL_FLAG(uint64_t, keys, 10000, "demo: number of distinct keys");
-ABSL_FLAG(uint64_t, key_size, 16, "demo: bytes per key");
-ABSL_FLAG(double, zipf, 0.99, "demo: Zipf exponent of key popularity");
-ABSL_FLAG(uint64_t, value_size, 512, "demo, serve: bytes per value");
+          "eviction policy of the shards: adaptive, lirs, tinylfu or lru");
+ABSL_FLAG(uint64_t, keys, 10000, "number of distinct keys");
+ABSL_FLAG(uint64_t, key_size, 16, "bytes per key");
+ABSL_FLAG(double, zipf, 0.99, "Zipf exponent of key popularity");
+ABSL_FLAG(uint64_t, value_size, 512, "bytes per value the source returns");
 ABSL_FLAG(absl::Duration, source_latency, absl::Milliseconds(2),
-          "demo, serve: time the slow source takes per load");
+          "time the slow source takes per load");
 ABSL_FLAG(std::string, store, "",
-          "demo, serve: write the cache through to this store and start warm "
-          "from it (file:PATH or rocksdb:PATH)");
+          "write the cache through to this store and start warm from it "
+          "(file:PATH or rocksdb:PATH)");
 ABSL_FLAG(int, nodes, 1,
-          "demo: processes; 2 or more run one cache over that many local "
-          "nodes");
+          "processes; 2 or more run one cache over that many local nodes");
 ABSL_FLAG(std::string, tls_dir, "",
-          "demo --nodes: directory with ca.pem, node.pem and node.key; the "
+          "with --nodes: directory with ca.pem, node.pem and node.key; the "
           "nodes talk over mutual TLS");
 ABSL_FLAG(std::string, report, "text",
-          "demo --nodes: text, or kv to add name=value lines after it");
+          "with --nodes: text, or kv to add name=value lines after it");
 ABSL_FLAG(absl::Duration, peer_timeout, absl::Seconds(1),
-          "serve, get, demo --nodes: deadline of each call to a peer");
+          "deadline of each call to a peer");
 ABSL_FLAG(std::string, listen, "127.0.0.1:0",
-          "serve: host:port to listen on; port 0 lets the system choose");
+          "host:port to listen on; port 0 lets the system choose");
 ABSL_FLAG(std::string, port_file, "",
-          "serve: once serving, write this node's address to this file");
+          "once serving, write this node's address to this file");
 ABSL_FLAG(std::string, self, "",
-          "serve: this node's address as the peer list names it (default: "
-          "the --listen host and the port listened on)");
-ABSL_FLAG(std::string, peers, "",
-          "serve, get: the peer list, host:port,host:port,...");
+          "this node's address as the peer list names it (default: the "
+          "--listen host and the port listened on)");
+ABSL_FLAG(std::string, peers, "", "the peer list, host:port,host:port,...");
 ABSL_FLAG(std::string, peers_file, "",
-          "serve, get: a file holding the peer list (serve reads it again "
-          "every --peers_interval)");
+          "a file holding the peer list (serve reads it again every "
+          "--peers_interval)");
 ABSL_FLAG(absl::Duration, peers_interval, absl::Seconds(1),
-          "serve: how often --peers_file is read");
+          "how often --peers_file is read");
 ABSL_FLAG(std::string, tls_ca, "",
-          "serve, get: CA certificate (PEM); with --tls_cert and --tls_key, "
-          "mutual TLS with the peers");
-ABSL_FLAG(std::string, tls_cert, "", "serve: this node's certificate (PEM)");
-ABSL_FLAG(std::string, tls_key, "", "serve: this node's private key (PEM)");
-ABSL_FLAG(std::string, group, "demo", "serve, get: the group's name");
+          "CA certificate (PEM); with --tls_cert and --tls_key, mutual TLS "
+          "with the peers");
+ABSL_FLAG(std::string, tls_cert, "", "this process's certificate (PEM)");
+ABSL_FLAG(std::string, tls_key, "", "this process's private key (PEM)");
+ABSL_FLAG(std::string, group, "demo", "the group's name");
 ABSL_FLAG(absl::Duration, stats_interval, absl::ZeroDuration(),
-          "serve: print the group's statistics this often (0: never)");
-ABSL_FLAG(int, node_index, 0, "cluster_node (the cluster demo's own): index");
-ABSL_FLAG(bool, quiet, false, "store commands: no progress bar");
+          "print the group's statistics this often (0: never)");
+ABSL_FLAG(int, node_index, 0, "this node's index among the demo's nodes");
+ABSL_FLAG(bool, quiet, false, "no progress bar");
 ABSL_FLAG(std::string, format, "lirs",
-          "simulate: trace format, lirs (text) or cache2k (binary); gzip or "
-          "xz compression is recognised");
+          "trace format, lirs (text) or cache2k (binary); gzip or xz "
+          "compression is recognised");
 ABSL_FLAG(std::vector<std::string>, sizes, {},
-          "simulate: cache sizes in entries, e.g. 500,1000");
+          "cache sizes in entries, e.g. 500,1000 (the default unless "
+          "--sweep)");
 ABSL_FLAG(bool, sweep, false,
-          "simulate: sweep sizes up to the distinct keys and plot them");
-ABSL_FLAG(int, points, 12, "simulate: sizes in a sweep");
+          "sweep sizes up to the distinct keys and plot them");
+ABSL_FLAG(int, points, 12, "sizes in a sweep");
 ABSL_FLAG(std::string, plot, "",
-          "simulate: PNG path of the sweep's plot (default TRACE.png)");
-ABSL_FLAG(bool, values, false, "dump: print values too");
+          "PNG path of the sweep's plot (default TRACE.png)");
+ABSL_FLAG(bool, values, false, "print values too");
 ABSL_FLAG(std::string, family, "",
-          "trace: the synthetic trace family to write (see trace --list)");
+          "the synthetic trace family to write (see --list)");
 ABSL_FLAG(double, scale, 1.0,
-          "trace: fraction in (0, 1] of the family's keys, sizes and length");
-ABSL_FLAG(bool, list, false, "trace: list the synthetic trace families");
+          "fraction in (0, 1] of the family's keys, sizes and length");
+ABSL_FLAG(bool, list, false, "list the synthetic trace families");
 
 namespace {
 
-constexpr char kUsage[] =
-    "gogocache SUBCOMMAND [--flags] [ARGS...]\n"
-    "subcommands:\n"
-    "  demo         a CacheGroup in front of a slow source, several threads,\n"
-    "               Zipf keys; prints statistics and latency percentiles;\n"
-    "               --nodes=N runs one cache over N local processes\n"
-    "  serve        one node of a cache over several processes (--listen,\n"
-    "               --peers or --peers_file, --tls_*), until SIGINT/SIGTERM\n"
-    "  get KEY...   ask each key's owner among --peers (or --peers_file)\n"
-    "               for its value, as a peer would\n"
-    "  hash KEY...  print each strategy's hash, shard (--shards) and peer\n"
-    "               bucket (--buckets) for the keys\n"
-    "  inspect SPEC       entries, live and garbage bytes of a store\n"
-    "  verify SPEC        check every checksum; exit 1 on damage\n"
-    "  compact SPEC       drop garbage now\n"
-    "  convert SRC DST    copy every entry between stores (any backends)\n"
-    "  dump SPEC          keys (--values: and values), C-escaped\n"
-    "  SPEC is file:PATH or rocksdb:PATH (see persistence/open.h); in PATH\n"
-    "  write a '?' as %3F and a '%' as %25. Only convert's DST is created\n"
-    "  when missing.\n"
-    "  simulate TRACE     hit ratio of the shard code, exact LRU and OPT on\n"
-    "                     a key trace (--format, --sizes, --sweep, --plot)\n"
-    "  trace --family=NAME OUT\n"
-    "                     write a synthetic key trace for simulate (--scale;\n"
-    "                     gzip'd if OUT ends in .gz); trace --list: families\n"
-    "Run `gogocache SUBCOMMAND --help` for the flags.";
+// What `gogocache NAME --help` prints, and the flags NAME reads.
+struct Subcommand {
+  absl::string_view name;
+  // After "gogocache ": NAME [--flags] ARGS.
+  absl::string_view synopsis;
+  // A line of the subcommand list.
+  absl::string_view summary;
+  // Paragraphs, one per '\n'; wrapped when printed.
+  std::string description;
+  // In the order --help prints them, each with its help and default from
+  // the flag itself (absl::FindCommandLineFlag).
+  std::vector<absl::string_view> flags;
+  // Run by the program itself, and left out of the list.
+  bool internal = false;
+};
+
+constexpr absl::string_view kSpecHelp =
+    "SPEC is file:PATH (the flat file store) or rocksdb:PATH; in PATH write "
+    "a '?' as %3F and a '%' as %25.";
+
+const std::vector<Subcommand>& Subcommands() {
+  static const auto* subcommands = new std::vector<Subcommand>{
+      {"demo",
+       "demo [--flags]",
+       "a CacheGroup in front of a slow source, under a Zipf load; "
+       "--nodes=N: one cache over N local processes",
+       "Runs a CacheGroup in front of a deliberately slow source (each load "
+       "takes --source_latency), driven by --threads threads asking for "
+       "--keys keys of Zipf(--zipf) popularity for --duration. Shows a live "
+       "progress line, then the group's statistics, the hit ratio, the loads "
+       "saved by deduplication and Get latency percentiles. With --store, "
+       "the cache is written through to the store and the next run starts "
+       "warm from it; a run in which any write to the store failed exits "
+       "1.\n"
+       "With --nodes=N (2 or more; not with --store), runs one cache over N "
+       "node processes on this machine, each running the workload against "
+       "its own group at the same time, and reports for the cluster as a "
+       "whole: hit ratio, loads against distinct keys, peer fetches and "
+       "their latency, hot-cache hits.",
+       {"duration", "threads", "keys", "key_size", "value_size", "zipf",
+        "source_latency", "capacity", "shards", "hash", "eviction", "store",
+        "nodes", "peer_timeout", "tls_dir", "report"}},
+      {"serve",
+       "serve [--flags]",
+       "one node of a cache over several processes, until SIGINT or SIGTERM",
+       "Runs one node of a cache spread over several processes until SIGINT "
+       "or SIGTERM: it answers its peers for the keys it owns, loading them "
+       "from a slow source as demo's does, and asks the owners for the "
+       "rest. Prints \"listening on HOST:PORT\" once it serves. The peer "
+       "list is fixed (--peers) or a file read again every --peers_interval "
+       "(--peers_file); a peers file that does not exist yet is waited for, "
+       "the node owning every key meanwhile. --tls_ca, --tls_cert and "
+       "--tls_key together: mutual TLS with the peers.",
+       {"listen", "self", "port_file", "peers", "peers_file", "peers_interval",
+        "peer_timeout", "tls_ca", "tls_cert", "tls_key", "group", "capacity",
+        "shards", "hash", "eviction", "value_size", "source_latency", "store",
+        "stats_interval"}},
+      {"get",
+       "get [--flags] KEY...",
+       "ask each key's owner among the peers for its value, as a peer would",
+       "Asks each key's owner among the peers (--peers or --peers_file) for "
+       "its value, as a peer would (the owner answers from its memory or "
+       "its source), and prints a line per key: the key, the owner, the "
+       "value's size and its first bytes.",
+       {"peers", "peers_file", "group", "peer_timeout", "tls_ca", "tls_cert",
+        "tls_key"}},
+      {"hash",
+       "hash [--flags] KEY...",
+       "each hash strategy's hash, shard and peer bucket for the keys",
+       "Prints, for each key and each built-in hash strategy, the key's "
+       "hash, the shard a CacheGroup with --shards shards puts it in, and "
+       "the peer bucket jump consistent hashing picks among --buckets.",
+       {"shards", "buckets"}},
+      {"inspect",
+       "inspect [--flags] SPEC",
+       "entries, live and garbage bytes of a store",
+       absl::StrCat("Prints a store's entries, live and garbage bytes, and "
+                    "any damage found. Opens it read-only and changes "
+                    "nothing; fails while a writer has it open.\n",
+                    kSpecHelp),
+       {"quiet"}},
+      {"verify",
+       "verify [--flags] SPEC",
+       "check every checksum of a store; exit 1 on damage",
+       absl::StrCat("Checks every checksum of a store, and exits 1 on any "
+                    "damage. Opens it read-only and changes nothing; fails "
+                    "while a writer has it open.\n",
+                    kSpecHelp),
+       {"quiet"}},
+      {"compact",
+       "compact [--flags] SPEC",
+       "drop a store's garbage now",
+       absl::StrCat("Drops a store's garbage now, and prints its sizes "
+                    "before and after.\n",
+                    kSpecHelp),
+       {"quiet"}},
+      {"convert",
+       "convert [--flags] SRC DST",
+       "copy every entry between stores (any backends)",
+       absl::StrCat("Copies every entry of the store SRC into the store DST, "
+                    "oldest first, between any backends. DST is created "
+                    "when missing (no other command creates a store); it "
+                    "must not be SRC.\n",
+                    kSpecHelp),
+       {"quiet"}},
+      {"dump",
+       "dump [--flags] SPEC",
+       "a store's keys (and values), C-escaped",
+       absl::StrCat("Prints a line per entry of a store: the key, C-escaped, "
+                    "and with --values a tab and the value, C-escaped. Opens "
+                    "it read-only and changes nothing; fails while a writer "
+                    "has it open.\n",
+                    kSpecHelp),
+       {"values", "quiet"}},
+      {"simulate",
+       "simulate [--flags] TRACE",
+       "hit ratios of each eviction policy, exact LRU and OPT on a key trace",
+       "Replays a key trace through gogocache's own shard code with each "
+       "eviction policy, and prints the hit ratios beside exact LRU and "
+       "Belady's OPT for each cache size (in entries). With --sweep, the "
+       "sizes run in --points steps up to the trace's distinct keys, and a "
+       "PNG plot of hit ratio against size is written with gnuplot.",
+       {"format", "sizes", "sweep", "points", "plot"}},
+      {"trace",
+       "trace [--flags] --family=NAME OUT",
+       "write a synthetic key trace for simulate; --list: the families",
+       "Writes a synthetic key trace of the family --family to OUT in the "
+       "LIRS text format, one decimal key per line, gzip-compressed when OUT "
+       "ends in .gz, for simulate to read. With --list, prints the families "
+       "instead, a line each: name, cache sizes at scale 1, description.",
+       {"family", "scale", "list"}},
+      {"help",
+       "help [SUBCOMMAND]",
+       "the subcommands, or one subcommand's usage and flags",
+       "Prints the subcommands, or SUBCOMMAND's usage and flags, as "
+       "`gogocache SUBCOMMAND --help` does.",
+       {}},
+      {"cluster_node",
+       "cluster_node [--flags]",
+       "one node process of demo --nodes=N",
+       "One node of `gogocache demo --nodes=N`, which starts it, not a "
+       "person: it serves its peers, runs the workload when the demo says so "
+       "on its standard input, and reports its figures on its standard "
+       "output.",
+       {"nodes",      "node_index",     "listen",       "port_file",
+        "peers_file", "peers_interval", "peer_timeout", "tls_ca",
+        "tls_cert",   "tls_key",        "group",        "duration",
+        "threads",    "keys",           "key_size",     "value_size",
+        "zipf",       "source_latency", "capacity",     "shards",
+        "hash",       "eviction"},
+       /*internal=*/true},
+  };
+  return *subcommands;
+}
+
+const Subcommand* FindSubcommand(absl::string_view name) {
+  for (const Subcommand& subcommand : Subcommands()) {
+    if (subcommand.name == name) return &subcommand;
+  }
+  return nullptr;
+}
+
+// `text` wrapped at 79 columns, each line indented by `indent` spaces.
+std::string Wrap(absl::string_view text, size_t indent) {
+  constexpr size_t kWidth = 79;
+  std::string wrapped;
+  std::string line;
+  for (absl::string_view word : absl::StrSplit(text, ' ', absl::SkipEmpty())) {
+    if (!line.empty() && indent + line.size() + 1 + word.size() > kWidth) {
+      absl::StrAppend(&wrapped, std::string(indent, ' '), line, "\n");
+      line.clear();
+    }
+    absl::StrAppend(&line, line.empty() ? "" : " ", word);
+  }
+  if (!line.empty()) {
+    absl::StrAppend(&wrapped, std::string(indent, ' '), line, "\n");
+  }
+  return wrapped;
+}
+
+// `gogocache --help`: the subcommands, without their flags.
+std::string SubcommandList() {
+  std::string list =
+      "Usage: gogocache SUBCOMMAND [--flags] [ARGS...]\n\nSubcommands:\n";
+  constexpr size_t kColumn = 27;  // Where the summaries start.
+  for (const Subcommand& subcommand : Subcommands()) {
+    if (subcommand.internal) continue;
+    const std::string usage = absl::StrCat(
+        "  ", absl::StrReplaceAll(subcommand.synopsis, {{" [--flags]", ""}}));
+    std::string summary = Wrap(subcommand.summary, kColumn);
+    if (usage.size() < kColumn) {
+      summary.replace(0, usage.size(), usage);  // Beside its first line.
+    } else {
+      summary = absl::StrCat(usage, "\n", summary);
+    }
+    absl::StrAppend(&list, summary);
+  }
+  absl::StrAppend(
+      &list, "\n", Wrap(kSpecHelp, 0), "\n",
+      Wrap("Run `gogocache SUBCOMMAND --help` (or `gogocache help "
+           "SUBCOMMAND`) for what a subcommand does and its flags. Exit "
+           "status: 0 on success, 2 for bad arguments, 1 for any other "
+           "error.",
+           0));
+  return list;
+}
+
+// `gogocache NAME --help`: what NAME does, its arguments, and the flags it
+// reads with their defaults. False, with the reason on stderr, if the table
+// names a flag that is not defined.
+bool PrintSubcommandHelp(const Subcommand& subcommand, std::ostream& out) {
+  std::string help =
+      absl::StrCat("Usage: gogocache ", subcommand.synopsis, "\n");
+  for (absl::string_view paragraph :
+       absl::StrSplit(subcommand.description, '\n')) {
+    absl::StrAppend(&help, "\n", Wrap(paragraph, 0));
+  }
+  if (!subcommand.flags.empty()) absl::StrAppend(&help, "\nFlags:\n");
+  for (absl::string_view name : subcommand.flags) {
+    const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+    if (flag == nullptr) {
+      std::cerr << "gogocache: " << subcommand.name << " names no flag --"
+                << name << "\n";
+      return false;
+    }
+    std::string default_value = flag->DefaultValue();
+    if (default_value.empty()) default_value = "\"\"";
+    absl::StrAppend(&help, "  --", name, "=", default_value, "\n",
+                    Wrap(flag->Help(), 6));
+  }
+  out << help;
+  return true;
+}
+
+// Whether `arg` asks for help: -h, --help, -help or --helpshort, with no
+// value. Abseil's other usage flags (--helpfull, --help=SUBSTRING, ...) are
+// left to it.
+bool AsksForHelp(absl::string_view arg) {
+  if (!absl::ConsumePrefix(&arg, "--") && !absl::ConsumePrefix(&arg, "-")) {
+    return false;
+  }
+  return arg == "h" || arg == "help" || arg == "helpshort";
+}
 
 int Fail(const absl::Status& status) {
   std::cerr << "gogocache: " << status.message() << "\n";
@@ -268,7 +488,10 @@ absl::Status RunClusterNodeCommand() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(kUsage);
+  const std::string list = SubcommandList();
+  // What Abseil's own usage flags (--helpfull, --help=SUBSTRING, ...) print
+  // before the flags.
+  absl::SetProgramUsageMessage(list);
   // Under `bazel run`, relative paths (traces, stores, plots) mean the
   // directory the user ran it from, not the runfiles tree.
   if (const char* dir = getenv("BUILD_WORKING_DIRECTORY")) {
@@ -287,11 +510,41 @@ int main(int argc, char** argv) {
   // absl::Mutex acquisition against a graph of lock orders; gRPC takes such
   // locks on every call, and this program's own code uses std::mutex.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  if (argc < 2 || argv[1][0] == '-') {
-    std::cerr << kUsage << "\n";
+  if (argc < 2) {
+    std::cerr << list;
     return 2;
   }
   const std::string subcommand = argv[1];
+  if (AsksForHelp(subcommand) || (subcommand == "help" && argc == 2)) {
+    std::cout << list;
+    return 0;
+  }
+  if (subcommand == "help") {
+    const Subcommand* wanted =
+        FindSubcommand(AsksForHelp(argv[2]) ? "help" : argv[2]);
+    if (argc > 3 || wanted == nullptr) {
+      std::cerr << "gogocache: help takes one subcommand, e.g. `gogocache "
+                   "help demo`\n";
+      return 2;
+    }
+    return PrintSubcommandHelp(*wanted, std::cout) ? 0 : 1;
+  }
+  if (subcommand[0] == '-') {
+    std::cerr << "gogocache: the subcommand comes first, then its flags\n"
+              << list;
+    return 2;
+  }
+  const Subcommand* command = FindSubcommand(subcommand);
+  if (command == nullptr) {
+    std::cerr << "gogocache: unknown subcommand \"" << subcommand << "\"\n"
+              << list;
+    return 2;
+  }
+  for (int i = 2; i < argc && absl::string_view(argv[i]) != "--"; ++i) {
+    if (AsksForHelp(argv[i])) {
+      return PrintSubcommandHelp(*command, std::cout) ? 0 : 1;
+    }
+  }
   // Flags follow the subcommand: parse argv without it.
   std::vector<char*> rest = {argv[0]};
   rest.insert(rest.end(), argv + 2, argv + argc);
@@ -375,10 +628,9 @@ int main(int argc, char** argv) {
     } else {
       status = RunConvert(args[0], args[1], options, std::cout, std::cerr);
     }
-  } else {
-    std::cerr << "gogocache: unknown subcommand \"" << subcommand << "\"\n"
-              << kUsage << "\n";
-    return 2;
+  } else {  // Named in Subcommands() but not run here.
+    std::cerr << "gogocache: " << subcommand << " is not implemented\n";
+    return 1;
   }
   return status.ok() ? 0 : Fail(status);
 }

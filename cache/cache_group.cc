@@ -147,7 +147,8 @@ CacheGroup::CacheGroup(CacheGroupOptions options, ShardSelector selector)
   }
   if (options_.peers != nullptr) {
     hot_ = std::make_unique<HotCache>(options_.hot_cache_bytes, selector_,
-                                      options_.eviction);
+                                      options_.eviction,
+                                      expiring_ ? clock_.get() : nullptr);
   }
 }
 
@@ -232,7 +233,8 @@ absl::StatusOr<ByteView> CacheGroup::LoadLocally(absl::string_view key,
 
 absl::StatusOr<ByteView> CacheGroup::CallGetter(absl::string_view key,
                                                 uint64_t hash, CacheShard* into,
-                                                const Context& context) {
+                                                const Context& context,
+                                                absl::Time* expires) {
   if (options_.getter == nullptr) return NoGetterError(key);
   absl::StatusOr<Loaded> loaded = options_.getter->Load(context, key);
   if (!loaded.ok()) {
@@ -248,9 +250,10 @@ absl::StatusOr<ByteView> CacheGroup::CallGetter(absl::string_view key,
     return loaded.status();
   }
   local_loads_.fetch_add(1, std::memory_order_relaxed);
+  const EntryExpiry expiry = ExpiryOf(loaded->expires);
+  if (expires != nullptr) *expires = expiry.expires;
   if (into == nullptr) return ByteView::CopyOf(loaded->value);
-  return mirror_->Fill(key, hash, *into, loaded->value,
-                       ExpiryOf(loaded->expires));
+  return mirror_->Fill(key, hash, *into, loaded->value, expiry);
 }
 
 EntryExpiry CacheGroup::ExpiryOf(std::optional<absl::Time> expires) const {
@@ -283,7 +286,7 @@ absl::Status CacheGroup::Set(absl::string_view key, absl::string_view value,
     status = SetLocally(key, hash, value, ExpiryOf(expires));
     hot_->Drop(key, hash);
   } else {
-    status = owner->Set(options_.name, key, value);
+    status = owner->Set(options_.name, key, value, expires);
     RemoveLocally(key, hash, /*owned=*/false).IgnoreError();
   }
   // Even a Set that failed may have dropped the owner's older value (one

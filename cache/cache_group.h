@@ -307,17 +307,21 @@ class CacheGroup {
   // The calls a peer server makes for requests from other processes: the
   // same as Get, Set and Remove, answered by this process alone, as the
   // owner, never forwarded to a peer. Counted in served_for_peers, not in
-  // gets.
-  absl::StatusOr<ByteView> GetForPeer(absl::string_view key);
+  // gets. With a value, `*expires` (when not null) is set to when this
+  // process stops serving it: no copy may outlive that.
+  absl::StatusOr<ByteView> GetForPeer(absl::string_view key,
+                                      absl::Time* expires = nullptr);
   // GetForPeer's answer when this process holds `key` as its own (true, and
   // `*value` set), without waiting on anything; false otherwise, counting
   // nothing.
-  bool GetForPeerIfHeld(absl::string_view key, ByteView* value);
+  bool GetForPeerIfHeld(absl::string_view key, ByteView* value,
+                        absl::Time* expires = nullptr);
   // GetForPeer, unless it would wait for a load of `key` already running
   // (for a peer or a Get): then std::nullopt at once, counting nothing.
   std::optional<absl::StatusOr<ByteView>> GetForPeerUnlessLoading(
-      absl::string_view key);
-  absl::Status SetForPeer(absl::string_view key, absl::string_view value);
+      absl::string_view key, absl::Time* expires = nullptr);
+  absl::Status SetForPeer(absl::string_view key, absl::string_view value,
+                          std::optional<absl::Time> expires = std::nullopt);
   absl::Status RemoveForPeer(absl::string_view key);
 
   // A snapshot of the counters; each shard is read atomically, the group as a
@@ -377,12 +381,19 @@ class CacheGroup {
                                        const Context& context);
   // GetForPeer when `wait`, GetForPeerUnlessLoading otherwise.
   std::optional<absl::StatusOr<ByteView>> ServePeerGet(absl::string_view key,
-                                                       bool wait);
+                                                       bool wait,
+                                                       absl::Time* expires);
+  // When a peer's copy of `value`, this process's answer for `key`, must
+  // expire: the held entry's expiry if the answer is still held, now if not.
+  absl::Time AnswerExpiry(absl::string_view key, uint64_t hash,
+                          CacheShard& shard, const ByteView& value);
   // Calls the getter and keeps its value in `into` as the key's owner
   // (writing through to the store); with `into` null, keeps nothing.
+  // `*expires`, when not null, receives the value's expiry.
   absl::StatusOr<ByteView> CallGetter(absl::string_view key, uint64_t hash,
                                       CacheShard* into,
-                                      const Context& context = Context());
+                                      const Context& context = Context(),
+                                      absl::Time* expires = nullptr);
   // Set and Remove in this process alone.
   absl::Status SetLocally(absl::string_view key, uint64_t hash,
                           absl::string_view value, const EntryExpiry& expiry);

@@ -24,19 +24,35 @@ absl::StatusOr<ByteView> CacheGroup::LoadFromOwner(absl::string_view key,
   const std::shared_ptr<PeerClient> owner = options_.peers->Owner(key);
   if (owner == nullptr) return LoadLocally(key, hash, shard, context);
   const uint64_t generation = hot_->Generation(hash);
-  absl::StatusOr<std::string> answer;
+  absl::StatusOr<PeerValue> answer;
   if (!owner->Get(options_.name, key, &answer).ok()) {
     // No answer: this process answers instead, keeping the value as a copy
     // of what the owner would have said.
     peer_errors_.fetch_add(1, std::memory_order_relaxed);
-    absl::StatusOr<ByteView> loaded = getter_flight_.Do(
-        key, [&] { return CallGetter(key, hash, /*into=*/nullptr, context); });
+    absl::Time expires = absl::InfiniteFuture();
+    absl::StatusOr<ByteView> loaded = getter_flight_.Do(key, [&] {
+      return CallGetter(key, hash, /*into=*/nullptr, context, &expires);
+    });
     if (!loaded.ok()) return loaded;
-    return hot_->Keep(key, hash, generation, loaded->view());
+    return hot_->Keep(key, hash, generation, loaded->view(), expires);
   }
   peer_loads_.fetch_add(1, std::memory_order_relaxed);
   if (!answer.ok()) return answer.status();
-  return hot_->Keep(key, hash, generation, *answer);
+  return hot_->Keep(key, hash, generation, answer->value, answer->expires);
+}
+
+absl::Time CacheGroup::AnswerExpiry(absl::string_view key, uint64_t hash,
+                                    CacheShard& shard, const ByteView& value) {
+  if (!expiring_) return absl::InfiniteFuture();
+  ByteView held;
+  ShardHit hit;
+  // The entry the answer came from, if it is still held: its expiry.
+  if (shard.Lookup(key, hash, &held, /*count=*/false, &hit) &&
+      held.data() == value.data()) {
+    return hit.expires;
+  }
+  // Not held (too large, or replaced since): the asker keeps no copy.
+  return clock_->Now();
 }
 
 void CacheGroup::RemoveFromOthers(absl::string_view key,
@@ -62,17 +78,18 @@ void CacheGroup::RemoveFromOthers(absl::string_view key,
   for (std::thread& thread : threads) thread.join();
 }
 
-absl::StatusOr<ByteView> CacheGroup::GetForPeer(absl::string_view key) {
-  return *ServePeerGet(key, /*wait=*/true);
+absl::StatusOr<ByteView> CacheGroup::GetForPeer(absl::string_view key,
+                                                absl::Time* expires) {
+  return *ServePeerGet(key, /*wait=*/true, expires);
 }
 
 std::optional<absl::StatusOr<ByteView>> CacheGroup::GetForPeerUnlessLoading(
-    absl::string_view key) {
-  return ServePeerGet(key, /*wait=*/false);
+    absl::string_view key, absl::Time* expires) {
+  return ServePeerGet(key, /*wait=*/false, expires);
 }
 
 std::optional<absl::StatusOr<ByteView>> CacheGroup::ServePeerGet(
-    absl::string_view key, bool wait) {
+    absl::string_view key, bool wait, absl::Time* expires) {
   // Counted as the request arrives, unless it may be declined.
   if (wait) served_for_peers_.fetch_add(1, std::memory_order_relaxed);
   std::optional<absl::StatusOr<ByteView>> answer;
@@ -95,6 +112,9 @@ std::optional<absl::StatusOr<ByteView>> CacheGroup::ServePeerGet(
     } else {
       answer = flight.TryDo(key, load);
     }
+    if (expires != nullptr && answer.has_value() && answer->ok()) {
+      *expires = AnswerExpiry(key, hash, shard, **answer);
+    }
   }
   if (!wait && answer.has_value()) {
     served_for_peers_.fetch_add(1, std::memory_order_relaxed);
@@ -102,24 +122,30 @@ std::optional<absl::StatusOr<ByteView>> CacheGroup::ServePeerGet(
   return answer;
 }
 
-bool CacheGroup::GetForPeerIfHeld(absl::string_view key, ByteView* value) {
+bool CacheGroup::GetForPeerIfHeld(absl::string_view key, ByteView* value,
+                                  absl::Time* expires) {
   if (!ValidateKey(key).ok()) return false;
   const uint64_t hash = options_.hash.Hash(key);
-  std::optional<absl::StatusOr<ByteView>> held =
-      Held(key, hash, ShardFor(hash));
+  ByteView held;
+  ShardHit hit;
   // A remembered NotFound is answered by GetForPeer.
-  if (!held.has_value() || !held->ok()) return false;
-  *value = **std::move(held);
+  if (!ShardFor(hash).Lookup(key, hash, &held, /*count=*/false, &hit) ||
+      hit.not_found) {
+    return false;
+  }
+  *value = std::move(held);
+  if (expires != nullptr) *expires = hit.expires;
   served_for_peers_.fetch_add(1, std::memory_order_relaxed);
   return true;
 }
 
 absl::Status CacheGroup::SetForPeer(absl::string_view key,
-                                    absl::string_view value) {
+                                    absl::string_view value,
+                                    std::optional<absl::Time> expires) {
   served_for_peers_.fetch_add(1, std::memory_order_relaxed);
   if (absl::Status status = ValidateKey(key); !status.ok()) return status;
   const uint64_t hash = options_.hash.Hash(key);
-  absl::Status status = SetLocally(key, hash, value, ExpiryOf(std::nullopt));
+  absl::Status status = SetLocally(key, hash, value, ExpiryOf(expires));
   if (hot_ != nullptr) hot_->Drop(key, hash);
   return status;
 }

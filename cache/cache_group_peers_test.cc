@@ -18,6 +18,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "loader/getter.h"
+#include "loader/manual_clock.h"
 #include "tests/wait_for.h"
 
 namespace gogocache {
@@ -37,10 +38,11 @@ class InProcessPeer : public PeerClient {
   std::atomic<bool> holding{false};
 
   absl::Status Get(absl::string_view, absl::string_view key,
-                   absl::StatusOr<std::string>* answer) override {
-    absl::StatusOr<ByteView> value = target_->GetForPeer(key);
+                   absl::StatusOr<PeerValue>* answer) override {
+    absl::Time expires;
+    absl::StatusOr<ByteView> value = target_->GetForPeer(key, &expires);
     if (value.ok()) {
-      *answer = value->ToString();
+      *answer = PeerValue{value->ToString(), expires};
     } else {
       *answer = value.status();
     }
@@ -50,8 +52,9 @@ class InProcessPeer : public PeerClient {
     return absl::OkStatus();
   }
   absl::Status Set(absl::string_view, absl::string_view key,
-                   absl::string_view value) override {
-    return target_->SetForPeer(key, value);
+                   absl::string_view value,
+                   std::optional<absl::Time> expires) override {
+    return target_->SetForPeer(key, value, expires);
   }
   absl::Status Remove(absl::string_view, absl::string_view key) override {
     return target_->RemoveForPeer(key);
@@ -80,7 +83,10 @@ class BPeers : public Peers {
 };
 
 struct TwoGroups {
-  TwoGroups() {
+  // With `expire_after_write`, both groups expire entries on one clock.
+  explicit TwoGroups(
+      absl::Duration expire_after_write = absl::InfiniteDuration())
+      : expire_after_write(expire_after_write) {
     a = Make(a_peers, "a:");
     b = Make(b_peers, "b:");
     a_peers->b->set_target(b.get());
@@ -93,8 +99,15 @@ struct TwoGroups {
     options.num_shards = 1;
     options.capacity_bytes = 64 << 10;
     options.peers = peers;
-    options.getter = MakeGetter(
-        [prefix](absl::string_view key) { return absl::StrCat(prefix, key); });
+    options.expire_after_write = expire_after_write;
+    options.clock = clock;
+    // Numbered loads, to tell a reload from a copy, where values expire.
+    const bool numbered = expire_after_write != absl::InfiniteDuration();
+    options.getter =
+        MakeGetter([this, prefix, numbered](absl::string_view key) {
+          if (!numbered) return absl::StrCat(prefix, key);
+          return absl::StrCat(prefix, key, "#", ++loads);
+        });
     absl::StatusOr<std::unique_ptr<CacheGroup>> group =
         CacheGroup::Create(std::move(options));
     EXPECT_TRUE(group.ok()) << group.status();
@@ -105,11 +118,32 @@ struct TwoGroups {
     return value.ok() ? value->ToString() : value.status().ToString();
   }
 
+  const absl::Duration expire_after_write;
+  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>();
+  std::atomic<int> loads{0};
   std::shared_ptr<APeers> a_peers = std::make_shared<APeers>();
   std::shared_ptr<BPeers> b_peers = std::make_shared<BPeers>();
   std::unique_ptr<CacheGroup> a;
   std::unique_ptr<CacheGroup> b;
 };
+
+// The owner's expiry travels with its answer: a copy dies with the owner's
+// value, not later, and a Set's expiry reaches the owner.
+TEST(CacheGroupPeersTest, AHotCopyNeverOutlivesTheOwnersValue) {
+  TwoGroups groups(absl::Seconds(10));
+  EXPECT_EQ(groups.Get(*groups.b, "k"), "a:k#1");
+  groups.clock->Advance(absl::Seconds(6));
+  EXPECT_EQ(groups.Get(*groups.b, "k"), "a:k#1");
+  EXPECT_EQ(groups.b->GetStats().hot_hits, 1u);
+  groups.clock->Advance(absl::Seconds(4));
+  EXPECT_EQ(groups.Get(*groups.b, "k"), "a:k#2") << "the copy outlived A's";
+  EXPECT_EQ(groups.b->GetStats().peer_loads, 2u);
+  ASSERT_TRUE(
+      groups.b->Set("s", "short", groups.clock->Now() + absl::Seconds(1)).ok());
+  EXPECT_EQ(groups.Get(*groups.a, "s"), "short");
+  groups.clock->Advance(absl::Seconds(1));
+  EXPECT_EQ(groups.Get(*groups.a, "s"), "a:s#3") << "Set's expiry was lost";
+}
 
 TEST(CacheGroupPeersTest, ASetDuringAFetchLeavesNoStaleCopy) {
   TwoGroups groups;

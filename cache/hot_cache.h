@@ -24,10 +24,12 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "cache/byte_view.h"
 #include "cache/cache_shard.h"
 #include "cache/eviction_policy.h"
 #include "hash/shard_selector.h"
+#include "loader/clock.h"
 
 namespace gogocache {
 
@@ -35,9 +37,11 @@ class HotCache {
  public:
   static constexpr size_t kStripes = 256;
 
-  // `capacity_bytes` split over `selector`'s shards.
-  HotCache(size_t capacity_bytes, ShardSelector selector,
-           EvictionPolicy policy);
+  // `capacity_bytes` split over `selector`'s shards. With a `clock` (not
+  // owned), copies expire with the owner's value; without, only copies that
+  // never expire are kept.
+  HotCache(size_t capacity_bytes, ShardSelector selector, EvictionPolicy policy,
+           Clock* clock);
 
   HotCache(const HotCache&) = delete;
   HotCache& operator=(const HotCache&) = delete;
@@ -51,11 +55,11 @@ class HotCache {
   // The key's stripe generation, to hand to Keep() after a fetch.
   uint64_t Generation(uint64_t hash);
 
-  // Keeps `value` as the key's copy if its stripe's generation is still
-  // `generation`; returns a view of the copy, or of a copy of `value` when it
-  // is not kept.
+  // Keeps `value`, which its owner serves until `expires`, as the key's copy
+  // if its stripe's generation is still `generation`; returns a view of the
+  // copy, or of a copy of `value` when it is not kept.
   ByteView Keep(absl::string_view key, uint64_t hash, uint64_t generation,
-                absl::string_view value);
+                absl::string_view value, absl::Time expires);
 
   // Drops the key's copy, and any fetch of its stripe under way.
   void Drop(absl::string_view key, uint64_t hash);
@@ -75,6 +79,7 @@ class HotCache {
   Stripe& StripeFor(uint64_t hash) { return stripes_[hash % kStripes]; }
 
   const ShardSelector selector_;
+  const bool expiring_;
   std::vector<std::unique_ptr<CacheShard>> shards_;
   std::unique_ptr<Stripe[]> stripes_;
 };

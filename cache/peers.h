@@ -13,14 +13,23 @@
 #define GOGOCACHE_CACHE_PEERS_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace gogocache {
+
+// A value a key's owner answered.
+struct PeerValue {
+  std::string value;
+  // When the owner stops serving it; a copy is never served past it.
+  absl::Time expires = absl::InfiniteFuture();
+};
 
 // One other process, reached by its address. Thread safe.
 class PeerClient {
@@ -30,18 +39,20 @@ class PeerClient {
   // Asks the peer for `key` of the group named `group`, as its owner: the
   // peer answers from its memory or its own getter, never from a third
   // process. Returns OK when an answer came, and sets `*answer` to it: the
-  // value, or the error the owner's group returned (its getter's error with
-  // code and message unchanged, or its refusal of the key). Returns an error
-  // when no answer came: the peer is unreachable, slower than the call's
-  // deadline, or refused the request itself (an unknown group, a message
-  // over its limits). Then `*answer` is unchanged.
+  // value with its expiry, or the error the owner's group returned (its
+  // getter's error with code and message unchanged, or its refusal of the key).
+  // Returns an error when no answer came: the peer is unreachable, slower than
+  // the call's deadline, or refused the request itself (an unknown group, a
+  // message over its limits). Then `*answer` is unchanged.
   virtual absl::Status Get(absl::string_view group, absl::string_view key,
-                           absl::StatusOr<std::string>* answer) = 0;
+                           absl::StatusOr<PeerValue>* answer) = 0;
 
-  // Stores `value` under `key` at the peer, as its owner would. The peer's
-  // group's error, or the call's, prefixed with the peer's address.
+  // Stores `value` under `key` at the peer, as its owner would, expiring at
+  // `expires` (std::nullopt: by the owner's default). The peer's group's
+  // error, or the call's, prefixed with the peer's address.
   virtual absl::Status Set(absl::string_view group, absl::string_view key,
-                           absl::string_view value) = 0;
+                           absl::string_view value,
+                           std::optional<absl::Time> expires) = 0;
 
   // Drops `key` from everything the peer holds of the group: its own entries
   // (and its store) and its copies of other owners' values. Errors as Set.

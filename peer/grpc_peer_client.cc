@@ -2,11 +2,13 @@
 
 #include "peer/grpc_peer_client.h"
 
+#include <algorithm>
 #include <chrono>
 #include <limits>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
 #include "peer/peer.grpc.pb.h"
 #include "peer/peer_status.h"
@@ -38,7 +40,7 @@ class GrpcPeerClient : public PeerClient {
   }
 
   absl::Status Get(absl::string_view group, absl::string_view key,
-                   absl::StatusOr<std::string>* answer) override {
+                   absl::StatusOr<PeerValue>* answer) override {
     peer::GetRequest request;
     request.set_group(std::string(group));
     request.set_key(std::string(key));
@@ -50,13 +52,17 @@ class GrpcPeerClient : public PeerClient {
     if (response.has_error()) {
       *answer = FromWire(response.error());
     } else {
-      *answer = std::move(*response.mutable_value());
+      const int64_t expires = response.expires_unix_nanos();
+      *answer = PeerValue{
+          std::move(*response.mutable_value()),
+          expires == 0 ? absl::InfiniteFuture() : absl::FromUnixNanos(expires)};
     }
     return absl::OkStatus();
   }
 
   absl::Status Set(absl::string_view group, absl::string_view key,
-                   absl::string_view value) override {
+                   absl::string_view value,
+                   std::optional<absl::Time> expires) override {
     if (group.size() + key.size() + value.size() + kEnvelopeBytes >
         max_message_bytes_) {
       return absl::InvalidArgumentError(
@@ -68,6 +74,12 @@ class GrpcPeerClient : public PeerClient {
     request.set_group(std::string(group));
     request.set_key(std::string(key));
     request.set_value(std::string(value));
+    if (expires.has_value()) {
+      request.set_expires_unix_nanos(
+          *expires == absl::InfiniteFuture()
+              ? std::numeric_limits<int64_t>::max()
+              : std::max<int64_t>(absl::ToUnixNanos(*expires), 1));
+    }
     peer::SetResponse response;
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + timeout_);

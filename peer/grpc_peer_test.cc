@@ -17,6 +17,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "loader/manual_clock.h"
 #include "peer/owner_picker.h"
 #include "peer/test_cluster.h"
 
@@ -141,6 +142,36 @@ TEST(GrpcPeerTest, TheOwnersErrorReachesTheCallerUnchanged) {
   EXPECT_EQ(asker.getter().total_calls(), 0);
   EXPECT_EQ(asker.stats().peer_loads, 4u);
   EXPECT_EQ(asker.stats().peer_errors, 0u);
+}
+
+// The owner's expiry crosses the wire both ways: with its answers, so that
+// no copy outlives its value, and with a Set, so that the owner keeps it.
+TEST(GrpcPeerTest, ExpiryTravelsWithTheValue) {
+  ClusterOptions options;
+  auto clock = std::make_shared<ManualClock>();
+  options.clock = clock;
+  options.expire_after_write = absl::Seconds(10);
+  std::unique_ptr<TestCluster> cluster = TestCluster::Start(options);
+  ASSERT_NE(cluster, nullptr);
+  TestNode& asker = cluster->node(0);
+  const std::string key = cluster->KeyOwnedBy(1, "expiring");
+  ASSERT_TRUE(asker.group().Get(key).ok());
+  clock->Advance(absl::Seconds(9));
+  ASSERT_TRUE(asker.group().Get(key).ok());
+  EXPECT_EQ(asker.stats().hot_hits, 1u);
+  clock->Advance(absl::Seconds(1));
+  ASSERT_TRUE(asker.group().Get(key).ok());
+  EXPECT_EQ(asker.stats().peer_loads, 2u) << "a copy outlived the owner's";
+  EXPECT_EQ(cluster->node(1).getter().calls(key), 2);
+
+  const std::string set = cluster->KeyOwnedBy(1, "set");
+  ASSERT_TRUE(
+      asker.group().Set(set, "short", clock->Now() + absl::Seconds(1)).ok());
+  EXPECT_EQ(GetValue(cluster->node(1), set), "short");
+  clock->Advance(absl::Seconds(1));
+  GetValue(cluster->node(1), set);
+  EXPECT_EQ(cluster->node(1).getter().calls(set), 1)
+      << "the owner kept the Set past its expiry";
 }
 
 TEST(GrpcPeerTest, WhenTheOwnerIsDownTheOthersLoadItsKeys) {

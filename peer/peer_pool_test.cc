@@ -32,11 +32,11 @@ class FakeClient : public PeerClient {
  public:
   explicit FakeClient(std::string address) : address_(std::move(address)) {}
   absl::Status Get(absl::string_view, absl::string_view,
-                   absl::StatusOr<std::string>*) override {
+                   absl::StatusOr<PeerValue>*) override {
     return absl::UnimplementedError("fake");
   }
-  absl::Status Set(absl::string_view, absl::string_view,
-                   absl::string_view) override {
+  absl::Status Set(absl::string_view, absl::string_view, absl::string_view,
+                   std::optional<absl::Time>) override {
     return absl::UnimplementedError("fake");
   }
   absl::Status Remove(absl::string_view, absl::string_view) override {

@@ -11,9 +11,11 @@
 
 #include "peer/peer_server.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <limits>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -24,6 +26,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "grpcpp/alarm.h"
 #include "grpcpp/grpcpp.h"
 #include "peer/peer.grpc.pb.h"
@@ -120,7 +123,7 @@ class PeerServer::Impl {
   // Fills a Get's response from `value`, or says it is over the limit the
   // asker reads with (the same option on every node); a larger value the
   // asker loads itself.
-  grpc::Status Answer(const absl::StatusOr<ByteView>& value,
+  grpc::Status Answer(const absl::StatusOr<ByteView>& value, absl::Time expires,
                       peer::GetResponse* response) const {
     if (!value.ok()) {
       *response->mutable_error() = ToWire(value.status());
@@ -133,6 +136,10 @@ class PeerServer::Impl {
                                        max_message_bytes_));
     }
     response->set_value(value->data(), value->size());
+    if (expires != absl::InfiniteFuture()) {
+      response->set_expires_unix_nanos(
+          std::max<int64_t>(absl::ToUnixNanos(expires), 1));
+    }
     return grpc::Status::OK;
   }
 
@@ -265,19 +272,23 @@ void PeerServer::Impl::HandleGet(Impl& impl, GetCall* call) {
     return call->Respond(refusal);
   }
   ByteView held;
-  if (served->group().GetForPeerIfHeld(call->request().key(), &held)) {
-    return call->Respond(impl.Answer(held, call->response()));
+  absl::Time expires = absl::InfiniteFuture();
+  if (served->group().GetForPeerIfHeld(call->request().key(), &held,
+                                       &expires)) {
+    return call->Respond(impl.Answer(held, expires, call->response()));
   }
   if (impl.quick_loads_inline_ && served->LoadsAreQuick()) {
     std::optional<absl::StatusOr<ByteView>> loaded =
-        served->LoadUnlessLoading(call->request().key());
+        served->LoadUnlessLoading(call->request().key(), &expires);
     if (loaded.has_value()) {
-      return call->Respond(impl.Answer(*loaded, call->response()));
+      return call->Respond(impl.Answer(*loaded, expires, call->response()));
     }
   }
   call->Defer([&impl, call, served] {
-    call->RespondLater(
-        impl.Answer(served->Load(call->request().key()), call->response()));
+    absl::Time expires = absl::InfiniteFuture();
+    absl::StatusOr<ByteView> loaded =
+        served->Load(call->request().key(), &expires);
+    call->RespondLater(impl.Answer(loaded, expires, call->response()));
   });
 }
 
@@ -288,8 +299,15 @@ void PeerServer::Impl::HandleSet(Impl& impl, SetCall* call) {
     return call->Respond(refusal);
   }
   call->Defer([call, served] {
+    const int64_t expires = call->request().expires_unix_nanos();
+    std::optional<absl::Time> expiry;
+    if (expires == std::numeric_limits<int64_t>::max()) {
+      expiry = absl::InfiniteFuture();
+    } else if (expires != 0) {
+      expiry = absl::FromUnixNanos(expires);
+    }
     const absl::Status status = served->group().SetForPeer(
-        call->request().key(), call->request().value());
+        call->request().key(), call->request().value(), expiry);
     if (!status.ok()) *call->response()->mutable_error() = ToWire(status);
     call->RespondLater(grpc::Status::OK);
   });

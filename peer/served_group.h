@@ -30,6 +30,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "cache/byte_view.h"
 #include "cache/cache_group.h"
 
@@ -55,10 +56,11 @@ class ServedGroup {
     return average_load_ns_.load(std::memory_order_relaxed) < quick_load_ns_;
   }
 
-  // group().GetForPeer(key), timed into the average.
-  absl::StatusOr<ByteView> Load(absl::string_view key) {
+  // group().GetForPeer(key, expires), timed into the average.
+  absl::StatusOr<ByteView> Load(absl::string_view key,
+                                absl::Time* expires = nullptr) {
     const auto start = std::chrono::steady_clock::now();
-    absl::StatusOr<ByteView> value = group_->GetForPeer(key);
+    absl::StatusOr<ByteView> value = group_->GetForPeer(key, expires);
     Record(std::chrono::steady_clock::now() - start);
     return value;
   }
@@ -66,10 +68,10 @@ class ServedGroup {
   // group().GetForPeerUnlessLoading(key), timed into the average when it
   // loads: std::nullopt, without waiting, when a load of `key` is running.
   std::optional<absl::StatusOr<ByteView>> LoadUnlessLoading(
-      absl::string_view key) {
+      absl::string_view key, absl::Time* expires = nullptr) {
     const auto start = std::chrono::steady_clock::now();
     std::optional<absl::StatusOr<ByteView>> value =
-        group_->GetForPeerUnlessLoading(key);
+        group_->GetForPeerUnlessLoading(key, expires);
     if (value.has_value()) Record(std::chrono::steady_clock::now() - start);
     return value;
   }

@@ -40,6 +40,7 @@
 #include "cache/cache_group.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "loader/clock.h"
 #include "loader/getter.h"
 #include "peer/grpc_peer_client.h"
 #include "peer/owner_picker.h"
@@ -153,6 +154,9 @@ struct ClusterOptions {
   uint32_t num_shards = 4;
   size_t capacity_bytes = size_t{1} << 20;
   size_t max_key_size = 4096;
+  // Expiry of every group, on one clock (null: the system's).
+  absl::Duration expire_after_write = absl::InfiniteDuration();
+  std::shared_ptr<Clock> clock;
   LoadFunction load = DefaultLoad;
   // listen_address is 127.0.0.1:0 whatever this says.
   PeerServerOptions server;
@@ -246,6 +250,8 @@ class TestCluster {
       group_options.num_shards = options_.num_shards;
       group_options.capacity_bytes = options_.capacity_bytes;
       group_options.max_key_size = options_.max_key_size;
+      group_options.expire_after_write = options_.expire_after_write;
+      group_options.clock = options_.clock;
       group_options.getter = getter;
       group_options.peers = node->pool;
       absl::StatusOr<std::unique_ptr<CacheGroup>> group =

@@ -27,7 +27,7 @@ class TimedPeerClient : public PeerClient {
       : client_(std::move(client)), times_(std::move(times)) {}
 
   absl::Status Get(absl::string_view group, absl::string_view key,
-                   absl::StatusOr<std::string>* answer) override {
+                   absl::StatusOr<PeerValue>* answer) override {
     const auto start = std::chrono::steady_clock::now();
     absl::Status status = client_->Get(group, key, answer);
     times_->Record(static_cast<uint64_t>(
@@ -37,8 +37,9 @@ class TimedPeerClient : public PeerClient {
     return status;
   }
   absl::Status Set(absl::string_view group, absl::string_view key,
-                   absl::string_view value) override {
-    return client_->Set(group, key, value);
+                   absl::string_view value,
+                   std::optional<absl::Time> expires) override {
+    return client_->Set(group, key, value, expires);
   }
   absl::Status Remove(absl::string_view group, absl::string_view key) override {
     return client_->Remove(group, key);

@@ -131,14 +131,15 @@ absl::Status RunGet(const GetOptions& options,
   absl::Status first_error;
   for (const std::string& key : keys) {
     const std::shared_ptr<PeerClient> owner = (*pool)->Owner(key);
-    absl::StatusOr<std::string> answer;
+    absl::StatusOr<PeerValue> answer;
     absl::Status status = owner->Get(options.group, key, &answer);
     if (status.ok()) status = answer.status();
     out << absl::CHexEscape(key) << "  " << owner->address() << "  ";
     if (status.ok()) {
-      out << answer->size() << " bytes  \""
-          << absl::CHexEscape(absl::string_view(*answer).substr(0, 40))
-          << (answer->size() > 40 ? "\"...\n" : "\"\n");
+      const absl::string_view value = answer->value;
+      out << value.size() << " bytes  \""
+          << absl::CHexEscape(value.substr(0, 40))
+          << (value.size() > 40 ? "\"...\n" : "\"\n");
     } else {
       out << "error: " << status.message() << "\n";
       if (first_error.ok()) {

@@ -112,12 +112,13 @@ absl::StatusOr<std::string> AskPeer(const std::string& address,
   absl::StatusOr<std::shared_ptr<PeerClient>> client =
       GrpcPeerConnector(options)(address);
   if (!client.ok()) return client.status();
-  absl::StatusOr<std::string> answer;
+  absl::StatusOr<PeerValue> answer;
   if (absl::Status status = (*client)->Get("demo", key, &answer);
       !status.ok()) {
     return status;
   }
-  return answer;
+  if (!answer.ok()) return answer.status();
+  return std::move(answer->value);
 }
 
 TEST(ServeCommandTest, WritesItsPortFileAnswersPeersAndStopsOnSigterm) {

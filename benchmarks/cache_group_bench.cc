@@ -1,8 +1,9 @@
 // Copyright 2026 The gogocache Authors.
 //
 // Hit throughput of CacheGroup::Get (the default policy, adaptive, as
-// BM_Gogocache; LIRS, LRU and Window TinyLFU as BM_GogocacheLirs,
-// BM_GogocacheLru and BM_GogocacheTinyLfu) next to RocksDB's LRU cache,
+// BM_Gogocache, and with expiry on as BM_GogocacheExpiry; LIRS, LRU and
+// Window TinyLFU as BM_GogocacheLirs, BM_GogocacheLru and
+// BM_GogocacheTinyLfu) next to RocksDB's LRU cache,
 // RocksDB's HyperClockCache and a plain LRU (a std::mutex over an unordered_map
 // and a list, per shard), on the same keys, capacity and shard count: 100,000
 // keys of 16 bytes with 100-byte values, all resident, accessed Zipf(0.99) or
@@ -27,6 +28,7 @@
 #include <utility>
 
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "benchmark/benchmark.h"
 #include "benchmarks/bench_main.h"
 #include "cache/cache_group.h"
@@ -60,9 +62,14 @@ std::string ValueFor(size_t i) {
   return value;
 }
 
-CacheGroup& MakeFilledGroup(EvictionPolicy policy) {
+// With `expire_after_write` finite (long enough that nothing expires during
+// the run), every hit also reads the entry's deadline and the clock.
+CacheGroup& MakeFilledGroup(
+    EvictionPolicy policy,
+    absl::Duration expire_after_write = absl::InfiniteDuration()) {
   CacheGroupOptions options;
   options.eviction = policy;
+  options.expire_after_write = expire_after_write;
   options.name = "bench";
   options.capacity_bytes = kCapacity;
   options.num_shards = 1u << kShardBits;
@@ -208,10 +215,15 @@ size_t StartOf(const benchmark::State& state) {
   return static_cast<size_t>(state.thread_index()) * 1000003;
 }
 
-void GogocacheLoop(benchmark::State& state, AccessDistribution distribution,
-                   EvictionPolicy policy) {
+CacheGroup& GetExpiringGogocache() {
+  static CacheGroup& expiring =
+      MakeFilledGroup(EvictionPolicy::kAdaptive, absl::Hours(24));
+  return expiring;
+}
+
+void GroupLoop(benchmark::State& state, AccessDistribution distribution,
+               CacheGroup& group) {
   const Workload& workload = GetWorkload(distribution);
-  CacheGroup& group = GetGogocache(policy);
   size_t i = StartOf(state);
   for (auto _ : state) {
     absl::StatusOr<ByteView> value = group.Get(workload.KeyAt(i++));
@@ -224,8 +236,18 @@ void GogocacheLoop(benchmark::State& state, AccessDistribution distribution,
   state.SetItemsProcessed(state.iterations());
 }
 
+void GogocacheLoop(benchmark::State& state, AccessDistribution distribution,
+                   EvictionPolicy policy) {
+  GroupLoop(state, distribution, GetGogocache(policy));
+}
+
 void BM_Gogocache(benchmark::State& state, AccessDistribution distribution) {
   GogocacheLoop(state, distribution, CacheGroupOptions().eviction);
+}
+
+void BM_GogocacheExpiry(benchmark::State& state,
+                        AccessDistribution distribution) {
+  GroupLoop(state, distribution, GetExpiringGogocache());
 }
 
 void BM_GogocacheLirs(benchmark::State& state,
@@ -290,6 +312,7 @@ void Register(const std::vector<int>& threads, int rounds) {
   using Function = void (*)(benchmark::State&, AccessDistribution);
   const std::pair<const char*, Function> caches[] = {
       {"BM_Gogocache", &BM_Gogocache},
+      {"BM_GogocacheExpiry", &BM_GogocacheExpiry},
       {"BM_GogocacheLirs", &BM_GogocacheLirs},
       {"BM_GogocacheLru", &BM_GogocacheLru},
       {"BM_GogocacheTinyLfu", &BM_GogocacheTinyLfu},
@@ -328,5 +351,6 @@ int main(int argc, char** argv) {
                                {"BM_Gogocache", "BM_MutexLru"},
                                {"BM_Gogocache", "BM_GogocacheLru"},
                                {"BM_GogocacheLru", "BM_RocksDbHyperClock"},
-                               {"BM_GogocacheTinyLfu", "BM_GogocacheLru"}});
+                               {"BM_GogocacheTinyLfu", "BM_GogocacheLru"},
+                               {"BM_GogocacheExpiry", "BM_Gogocache"}});
 }

@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "benchmark/benchmark.h"
 #include "benchmarks/bench_main.h"
 #include "cache/cache_group.h"
@@ -61,11 +62,14 @@ void Report(benchmark::State& state, size_t before, size_t after) {
   state.counters["entries"] = kEntries;
 }
 
-void BM_GogocacheMemory(benchmark::State& state, EvictionPolicy policy) {
+// With `expire_after_write` finite, entries carry their expiry.
+void BM_GogocacheMemory(benchmark::State& state, EvictionPolicy policy,
+                        absl::Duration expire_after_write) {
   for (auto _ : state) {
     const size_t before = HeapInUse();
     CacheGroupOptions options;
     options.eviction = policy;
+    options.expire_after_write = expire_after_write;
     options.capacity_bytes = size_t{4} << 30;  // Holds every entry.
     options.num_shards = 16;
     std::unique_ptr<CacheGroup> group = *CacheGroup::Create(options);
@@ -111,16 +115,26 @@ void BM_RocksDbLruMemory(benchmark::State& state) {
   }
 }
 
-BENCHMARK_CAPTURE(BM_GogocacheMemory, adaptive, EvictionPolicy::kAdaptive)
+BENCHMARK_CAPTURE(BM_GogocacheMemory, adaptive, EvictionPolicy::kAdaptive,
+                  absl::InfiniteDuration())
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_GogocacheMemory, lirs, EvictionPolicy::kLirs)
+BENCHMARK_CAPTURE(BM_GogocacheMemory, lirs, EvictionPolicy::kLirs,
+                  absl::InfiniteDuration())
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_GogocacheMemory, lru, EvictionPolicy::kLru)
+BENCHMARK_CAPTURE(BM_GogocacheMemory, lru, EvictionPolicy::kLru,
+                  absl::InfiniteDuration())
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_GogocacheMemory, tinylfu, EvictionPolicy::kTinyLfu)
+BENCHMARK_CAPTURE(BM_GogocacheMemory, tinylfu, EvictionPolicy::kTinyLfu,
+                  absl::InfiniteDuration())
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+// Expiry on: the entry's deadline, 8 bytes (target: at most 8 more than
+// without).
+BENCHMARK_CAPTURE(BM_GogocacheMemory, adaptive_expiry,
+                  EvictionPolicy::kAdaptive, absl::Hours(1))
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_RocksDbLruMemory)->Iterations(1)->Unit(benchmark::kMillisecond);

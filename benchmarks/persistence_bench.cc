@@ -65,6 +65,7 @@
 #include <string>
 #include <thread>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "absl/functional/function_ref.h"
@@ -100,6 +101,19 @@ std::string FreshPath(const std::string& name) {
                                         ".", counter++, ".", name);
   std::filesystem::remove_all(path);
   return path;
+}
+
+// Opens the store of `spec` compacting only when asked (a flat file's
+// compaction_min_bytes out of reach), so that a benchmark times no
+// compaction it did not ask for.
+absl::StatusOr<std::unique_ptr<Store>> OpenUncompacted(
+    const std::string& spec) {
+  absl::StatusOr<StoreSpec> parsed = ParseStoreSpec(spec);
+  if (!parsed.ok()) return parsed.status();
+  if (auto* file = std::get_if<FlatFileStoreOptions>(&parsed->options)) {
+    file->compaction_min_bytes = uint64_t{1} << 40;
+  }
+  return OpenStore(*parsed);
 }
 
 // MADV_POPULATE_WRITE (Linux 5.14); where it is missing the pages are
@@ -245,10 +259,9 @@ void BM_Write(benchmark::State& state, std::string scheme, std::string policy,
     DeviceBandwidth();  // Measured before any timing, and before warming.
     WarmMemory();
     path = FreshPath(scheme);
-    StoreOptions options;
-    options.compaction_min_bytes = uint64_t{1} << 40;  // New keys: no garbage.
-    absl::StatusOr<std::unique_ptr<Store>> opened = OpenStore(
-        absl::StrCat(scheme, ":", path, "?durability=", policy), options);
+    // New keys make no garbage.
+    absl::StatusOr<std::unique_ptr<Store>> opened = OpenUncompacted(
+        absl::StrCat(scheme, ":", path, "?durability=", policy));
     if (!opened.ok()) {
       state.SkipWithError(opened.status().ToString().c_str());
       return;
@@ -281,9 +294,7 @@ void BM_Write(benchmark::State& state, std::string scheme, std::string policy,
 // benchmark.
 std::string BuildStore(const std::string& scheme, size_t value_size) {
   const std::string path = FreshPath(scheme);
-  StoreOptions options;
-  options.compaction_min_bytes = uint64_t{1} << 40;
-  std::unique_ptr<Store> store = *OpenStore(scheme + ":" + path, options);
+  std::unique_ptr<Store> store = *OpenUncompacted(scheme + ":" + path);
   const std::string value(value_size, 'r');
   char key[16];
   for (uint64_t i = 0; i * (16 + value.size()) < RecoveryBytes(); ++i) {
@@ -327,9 +338,7 @@ void BM_Compaction(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     const std::string path = FreshPath("compact");
-    StoreOptions options;
-    options.compaction_min_bytes = uint64_t{1} << 40;  // Only when asked.
-    std::unique_ptr<Store> store = *OpenStore("file:" + path, options);
+    std::unique_ptr<Store> store = *OpenUncompacted("file:" + path);
     // Every key written twice: half the log is garbage.
     for (int round = 0; round < 2; ++round) {
       for (uint64_t i = 0; i * (16 + value.size()) < live; ++i) {

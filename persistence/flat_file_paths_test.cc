@@ -114,7 +114,6 @@ TEST_F(FlatFilePathsTest, PathsThatAreNotRegularFilesAreRefusedAtOnce) {
     store = FlatFileStore::Open("/dev/null", options);
     EXPECT_TRUE(absl::IsFailedPrecondition(store.status())) << store.status();
   }
-  EXPECT_TRUE(absl::IsFailedPrecondition(FlatFileStore::Verify(fifo).status()));
   EXPECT_EQ(ListTree(dir_), Names{"fifo"});
   if (!had_lock_file) EXPECT_NE(stat("/dev/null.lock", &st), 0);
 }
@@ -124,7 +123,6 @@ TEST_F(FlatFilePathsTest, ReadersAndMissingStoresCreateNothing) {
   read_only.read_only = true;
   auto store = FlatFileStore::Open(path_, read_only);
   EXPECT_TRUE(absl::IsNotFound(store.status())) << store.status();
-  EXPECT_TRUE(absl::IsNotFound(FlatFileStore::Verify(path_).status()));
   FlatFileStoreOptions no_create;
   no_create.create_if_missing = false;
   store = FlatFileStore::Open(path_, no_create);
@@ -132,7 +130,6 @@ TEST_F(FlatFilePathsTest, ReadersAndMissingStoresCreateNothing) {
   EXPECT_TRUE(ListTree(dir_).empty());
 
   ASSERT_TRUE(FlatFileStore::Open(path_).ok());  // Created, then closed.
-  ASSERT_TRUE(FlatFileStore::Verify(path_).ok());
   ASSERT_TRUE(FlatFileStore::Open(path_, read_only).ok());
   EXPECT_EQ(ListTree(dir_), Names{"cache.log"});
 }

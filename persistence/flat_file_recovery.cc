@@ -1,6 +1,6 @@
 // Copyright 2026 The gogocache Authors.
 //
-// FlatFileStore's recovery: the scan of a log at open (and by Verify()),
+// FlatFileStore's recovery: the scan of a log at open (and by ScanLog()),
 // which indexes its live records, cuts a torn tail, reports damage, and
 // rewrites a log of the previous format version.
 
@@ -11,10 +11,13 @@
 #include <unistd.h>
 
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "persistence/file_util.h"
 #include "persistence/flat_file_internal.h"
 #include "persistence/flat_file_store.h"
@@ -194,23 +197,69 @@ absl::Status FlatFileStore::Recover(int fd) {
   end_ = size;
   version_ = version;
   live_bytes_ = report.live_bytes;
-  counters_.torn_tail_bytes = report.torn_tail_bytes;
-  counters_.corrupt_records = report.corrupt_regions;
-  counters_.corrupt_bytes = report.corrupt_bytes;
   recovered_ = std::move(report);
   return absl::OkStatus();
 }
 
-absl::StatusOr<LogReport> FlatFileStore::Verify(
-    const std::string& path,
-    std::function<void(uint64_t done, uint64_t total)> progress) {
-  FlatFileStoreOptions options;
-  options.read_only = true;
-  options.progress = std::move(progress);
-  absl::StatusOr<std::unique_ptr<FlatFileStore>> store =
-      Open(path, std::move(options));
-  if (!store.ok()) return store.status();
-  return std::move((*store)->recovered_);
+absl::StatusOr<LogReport> FlatFileStore::ScanLog() const {
+  std::shared_ptr<LogFile> file;
+  uint64_t end = 0;
+  uint32_t version = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (closed_) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("store ", path_, " is closed"));
+    }
+    // Nothing can have changed since the scan at open: this store does not
+    // write, and its shared lock keeps writers out.
+    if (options_.read_only) return recovered_;
+    // The log's bytes up to end_ never change: appends go past it, and a
+    // compaction writes a new file, leaving this one to those who hold it.
+    file = file_;
+    end = end_;
+    version = version_;
+  }
+  absl::StatusOr<Mapping> mapping = Mapping::Map(file->fd(), end, path_);
+  if (!mapping.ok()) return mapping.status();
+  KeyIndex index;
+  return IndexLog(mapping->bytes(), version, &index, options_.progress);
+}
+
+absl::StatusOr<StoreCheck> FlatFileStore::Verify() {
+  absl::StatusOr<LogReport> report = ScanLog();
+  if (!report.ok()) return report.status();
+  const auto percent = [&](uint64_t part) {
+    return absl::StrFormat(
+        "%d  (%.1f%% of the log)", part,
+        report->file_bytes == 0 ? 0.0 : 100.0 * part / report->file_bytes);
+  };
+  StoreCheck check;
+  check.entries = report->live_entries;
+  check.details = {
+      {"log bytes", absl::StrCat(report->file_bytes)},
+      {"records", absl::StrFormat("%d  (%d puts, %d deletes)", report->records,
+                                  report->puts, report->deletes)},
+      {"live bytes", percent(report->live_bytes)},
+      {"garbage bytes", percent(report->garbage_bytes)},
+      {"torn tail", absl::StrCat(report->torn_tail_bytes, " bytes")},
+      {"corrupt", absl::StrCat(report->corrupt_regions, " regions, ",
+                               report->corrupt_bytes, " bytes")},
+  };
+  for (const auto& [offset, size] : report->corrupt) {
+    check.details.emplace_back(
+        "damaged", absl::StrCat("offset ", offset, ", ", size, " bytes"));
+  }
+  if (!report->clean()) {
+    check.damage = absl::StrCat(
+        report->corrupt_regions, " corrupt regions (", report->corrupt_bytes,
+        " bytes)",
+        report->corrupt.empty() ? std::string()
+                                : absl::StrCat(", the first at offset ",
+                                               report->corrupt.front().first),
+        "; torn tail of ", report->torn_tail_bytes, " bytes");
+  }
+  return check;
 }
 
 }  // namespace gogocache

@@ -24,14 +24,14 @@
 // Opening recovers the log: the header is checked (a newer format version or
 // another kind of file is refused, FailedPrecondition), then every record's
 // checksum. A last record cut short by a crash (log_format.h says what a
-// crash can leave) is cut off and counted (torn_tail_bytes). Other damage is
-// skipped and counted, with the rest of its 256 KiB block, or, with `strict`,
-// refused (DataLoss naming the offset), at the end of the log as anywhere
-// else. No byte of a value is ever read as a record, whatever the damage. A
-// damaged record is never returned as data; but if it held a key's latest
-// value, Replay() returns that key's previous value, when one is intact. A
-// log of format version 1 is read, and rewritten in the current version
-// when opened for writing.
+// crash can leave) is cut off and counted (recovered().torn_tail_bytes).
+// Other damage is skipped and counted, with the rest of its 256 KiB block,
+// or, with `strict`, refused (DataLoss naming the offset), at the end of the
+// log as anywhere else. No byte of a value is ever read as a record, whatever
+// the damage. A damaged record is never returned as data; but if it held a
+// key's latest value, Replay() returns that key's previous value, when one is
+// intact. A log of format version 1 is read, and rewritten in the current
+// version when opened for writing.
 //
 // One writer: the log file itself is locked with flock() while the store is
 // open, so a second store object or process opening it, by the same path or
@@ -125,11 +125,10 @@ enum class LogWriting;
 // The most compaction_min_bytes may be: the most a log may hold.
 inline constexpr uint64_t kMaxCompactionMinBytes = uint64_t{1} << 48;
 
-struct FlatFileStoreOptions {
-  Durability durability = Durability::kNone;
-  // kPeriodic: the longest a written record waits for its fsync; from
-  // kMinSyncInterval to kMaxSyncInterval (store.h).
-  absl::Duration sync_interval = absl::Milliseconds(100);
+// What the flat file takes on top of what every store does (store.h). Open
+// read-only, it cuts nothing from the log (a torn tail stays) and never
+// compacts.
+struct FlatFileStoreOptions : StoreOptions {
   // Refuse to open a log with any damage but a last record cut short by a
   // crash (DataLoss naming the offset).
   bool strict = false;
@@ -137,16 +136,9 @@ struct FlatFileStoreOptions {
   double compaction_garbage_ratio = 0.5;
   // ... and the file is at least this large; at most 2^48 (256 TiB).
   uint64_t compaction_min_bytes = uint64_t{4} << 20;
-  // Open without writing: no recovery cut, no compaction, writes refused,
-  // nothing created.
-  bool read_only = false;
-  // Create the log if absent; when false, a missing log is NotFound.
-  bool create_if_missing = true;
-  // Called while the log is scanned at open with (bytes done, total bytes).
-  std::function<void(uint64_t done, uint64_t total)> progress;
 };
 
-// What a scan of a log found; see FlatFileStore::Verify.
+// What a scan of a log found; see FlatFileStore::ScanLog.
 struct LogReport {
   uint64_t file_bytes = 0;
   uint64_t records = 0;    // Valid records, puts and tombstones.
@@ -174,13 +166,6 @@ class FlatFileStore : public Store {
   static absl::StatusOr<std::unique_ptr<FlatFileStore>> Open(
       const std::string& path, FlatFileStoreOptions options = {});
 
-  // Scans the log at `path` without changing it: a read-only Open (a shared
-  // lock is taken: it fails while a writer has the log open), reporting what
-  // recovery found. Damage is reported, not an error.
-  static absl::StatusOr<LogReport> Verify(
-      const std::string& path,
-      std::function<void(uint64_t done, uint64_t total)> progress = nullptr);
-
   ~FlatFileStore() override;
 
   absl::Status Put(absl::string_view key, absl::string_view value) override;
@@ -189,8 +174,23 @@ class FlatFileStore : public Store {
   absl::Status Sync() override;
   absl::Status Compact() override;
   StoreStats GetStats() const override;
+  // ScanLog(), summed up; never DataLoss: every damage is read past.
+  absl::StatusOr<StoreCheck> Verify() override;
   absl::Status Close() override;
   std::string spec() const override { return FormatStoreSpec("file", path_); }
+
+  // What a scan of the log, record by record, finds; changes nothing, and
+  // damage is reported, not an error. Open read-only, that is the scan made
+  // at open: no writer can have changed the log since (the lock is shared).
+  // Open for writing, it scans the log as of the call (calling
+  // options.progress), with an index of its own (18 to 37 bytes per key
+  // held); a torn tail was cut at open, so only damage skipped then remains.
+  // FailedPrecondition once closed.
+  absl::StatusOr<LogReport> ScanLog() const;
+
+  // What the scan at open found, before it cut a torn tail. Set before
+  // Open() returns and never changed: safe to read from any thread.
+  const LogReport& recovered() const { return recovered_; }
 
   const std::string& path() const { return path_; }
 

@@ -2,6 +2,7 @@
 
 #include "persistence/flat_file_store.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -36,6 +37,12 @@ using ::gogocache::testing::WriteFileOrDie;
 
 // A value longer than a block of the log: its record is in fragments.
 constexpr size_t kLongValue = log_format::kBlockSize + 7000;
+
+FlatFileStoreOptions ReadOnly() {
+  FlatFileStoreOptions options;
+  options.read_only = true;
+  return options;
+}
 
 std::unique_ptr<FlatFileStore> OpenOrDie(const std::string& path,
                                          FlatFileStoreOptions options = {}) {
@@ -157,7 +164,7 @@ TEST_F(FlatFileStoreTest, TornTailIsCutAndCounted) {
   {
     auto store = OpenOrDie(path_);
     EXPECT_EQ(ReplayAll(*store), (Entries{{"kept", "value"}}));
-    EXPECT_EQ(store->GetStats().torn_tail_bytes, torn);
+    EXPECT_EQ(store->recovered().torn_tail_bytes, torn);
     EXPECT_EQ(FileSize(path_), bytes.size() - 7 - torn);
     // New records follow the last whole one.
     ASSERT_TRUE(store->Put("after", "crash").ok());
@@ -165,7 +172,7 @@ TEST_F(FlatFileStoreTest, TornTailIsCutAndCounted) {
   auto store = OpenOrDie(path_);
   EXPECT_EQ(ReplayAll(*store),
             (Entries{{"kept", "value"}, {"after", "crash"}}));
-  EXPECT_EQ(store->GetStats().torn_tail_bytes, 0u);
+  EXPECT_EQ(store->recovered().torn_tail_bytes, 0u);
 }
 
 TEST_F(FlatFileStoreTest, CorruptMiddleRecordIsSkippedOrRefusedInStrictMode) {
@@ -197,15 +204,15 @@ TEST_F(FlatFileStoreTest, CorruptMiddleRecordIsSkippedOrRefusedInStrictMode) {
 
   auto store = OpenOrDie(path_);
   EXPECT_EQ(ReplayAll(*store), (Entries{{"one", "1111"}, {"three", "3333"}}));
-  EXPECT_EQ(store->GetStats().corrupt_records, 1u);
-  EXPECT_EQ(store->GetStats().corrupt_bytes, fourth - second);
+  EXPECT_EQ(store->recovered().corrupt_regions, 1u);
+  EXPECT_EQ(store->recovered().corrupt_bytes, fourth - second);
   // Nothing was cut: the damage is left for `gogocache verify` to show, and
   // compaction drops it.
   EXPECT_EQ(FileSize(path_), bytes.size());
   ASSERT_TRUE(store->Compact().ok());
   EXPECT_EQ(ReplayAll(*store), (Entries{{"one", "1111"}, {"three", "3333"}}));
   store.reset();
-  absl::StatusOr<LogReport> report = FlatFileStore::Verify(path_);
+  absl::StatusOr<LogReport> report = OpenOrDie(path_, ReadOnly())->ScanLog();
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_TRUE(report->clean());
 }
@@ -222,7 +229,8 @@ TEST_F(FlatFileStoreTest, VerifyReportsDamageWithoutChangingTheFile) {
   bytes[log_format::kHeaderSize + 2] ^= 0x10;  // The first record's type.
   bytes.resize(bytes.size() - 7);              // And a torn tail.
   WriteFileOrDie(path_, bytes);
-  absl::StatusOr<LogReport> report = FlatFileStore::Verify(path_);
+  auto store = OpenOrDie(path_, ReadOnly());
+  absl::StatusOr<LogReport> report = store->ScanLog();
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_FALSE(report->clean());
   EXPECT_EQ(report->corrupt_regions, 1u);
@@ -231,7 +239,54 @@ TEST_F(FlatFileStoreTest, VerifyReportsDamageWithoutChangingTheFile) {
   EXPECT_EQ(report->torn_tail_bytes, log_format::RecordSize(5, 4) - 7);
   EXPECT_EQ(report->valid_end, bytes.size() + 7 - log_format::RecordSize(5, 4));
   EXPECT_EQ(report->live_entries, 1u);
+  // Store::Verify() says the same, summed up.
+  absl::StatusOr<StoreCheck> check = store->Verify();
+  ASSERT_TRUE(check.ok()) << check.status();
+  EXPECT_FALSE(check->clean());
+  EXPECT_EQ(check->entries, 1u);
+  EXPECT_NE(check->damage.find(absl::StrCat(
+                "1 corrupt regions (", report->corrupt_bytes,
+                " bytes), the first at offset ", log_format::kHeaderSize)),
+            std::string::npos)
+      << check->damage;
+  EXPECT_NE(check->damage.find(
+                absl::StrCat("torn tail of ", report->torn_tail_bytes)),
+            std::string::npos)
+      << check->damage;
   EXPECT_EQ(ReadFileOrDie(path_), bytes);
+}
+
+// Open for writing, Verify() reads the log as it is at the call, with what
+// was appended since the open and damage done under the open store.
+TEST_F(FlatFileStoreTest, VerifyOfAWritableStoreScansTheLogAsItIsNow) {
+  auto store = OpenOrDie(path_);
+  ASSERT_TRUE(store->Put("one", "1111").ok());
+  ASSERT_TRUE(store->Put("two", "2222").ok());
+  ASSERT_TRUE(store->Put("one", "uno").ok());
+  ASSERT_TRUE(store->Delete("two").ok());
+  ASSERT_TRUE(store->Put("three", "3333").ok());
+  absl::StatusOr<StoreCheck> check = store->Verify();
+  ASSERT_TRUE(check.ok()) << check.status();
+  EXPECT_TRUE(check->clean()) << check->damage;
+  EXPECT_EQ(check->entries, 2u);
+  // A bit flipped in "2222", the second record, through another descriptor:
+  // the store's mapping of the log sees it.
+  const uint64_t second =
+      log_format::kHeaderSize + log_format::RecordSize(3, 4);
+  const uint64_t at = second + log_format::kMinRecordSpace + 4;
+  const char flipped = ReadFileOrDie(path_)[at] ^ 0x01;
+  const int fd = open(path_.c_str(), O_WRONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(pwrite(fd, &flipped, 1, at), 1);
+  close(fd);
+  check = store->Verify();
+  ASSERT_TRUE(check.ok()) << check.status();
+  EXPECT_FALSE(check->clean());
+  EXPECT_NE(check->damage.find(absl::StrCat("the first at offset ", second)),
+            std::string::npos)
+      << check->damage;
+  ASSERT_TRUE(store->Close().ok());
+  EXPECT_TRUE(absl::IsFailedPrecondition(store->Verify().status()));
 }
 
 TEST_F(FlatFileStoreTest, NewerFormatVersionIsRefused) {
@@ -312,8 +367,8 @@ TEST_F(FlatFileStoreTest, SecondOpenOfTheSamePathIsRefused) {
   EXPECT_NE(second.status().message().find("already open"),
             absl::string_view::npos);
   // Nor may a reader look while a writer works.
-  EXPECT_TRUE(
-      absl::IsFailedPrecondition(FlatFileStore::Verify(path_).status()));
+  EXPECT_TRUE(absl::IsFailedPrecondition(
+      FlatFileStore::Open(path_, ReadOnly()).status()));
 
   // Another process is refused too.
   const pid_t child = fork();
@@ -394,7 +449,7 @@ TEST_P(FullDiskTest, FailsTheWriteAndLosesNothing) {
   auto reopened = OpenOrDie(path_, options);
   EXPECT_EQ(ReplayAll(*reopened),
             (Entries{{"before", std::string(1000, 'b')}, {"after", "ok"}}));
-  EXPECT_EQ(reopened->GetStats().torn_tail_bytes, 0u);
+  EXPECT_EQ(reopened->recovered().torn_tail_bytes, 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Policies, FullDiskTest,
@@ -465,7 +520,7 @@ TEST_F(FlatFileStoreTest, ReservationAheadOnAFullDiskLosesNothing) {
   store.reset();
   auto reopened = OpenOrDie(path_);
   EXPECT_EQ(ReplayAll(*reopened), expected);
-  EXPECT_EQ(reopened->GetStats().torn_tail_bytes, 0u);
+  EXPECT_EQ(reopened->recovered().torn_tail_bytes, 0u);
 }
 
 TEST_F(FlatFileStoreTest, CrashLeavesReservedSpaceThatRecoveryDrops) {
@@ -481,8 +536,7 @@ TEST_F(FlatFileStoreTest, CrashLeavesReservedSpaceThatRecoveryDrops) {
   }
   auto store = OpenOrDie(path_);
   EXPECT_EQ(ReplayAll(*store), (Entries{{"k", "v"}}));
-  const StoreStats stats = store->GetStats();
-  EXPECT_EQ(stats.torn_tail_bytes, 0u);  // Zeros are not damage.
+  EXPECT_EQ(store->recovered().torn_tail_bytes, 0u);  // Zeros are not damage.
   EXPECT_EQ(FileSize(path_),
             log_format::kHeaderSize + log_format::RecordSize(1, 1));
 }
@@ -580,7 +634,7 @@ TEST_P(CompactionRaceTest, BackgroundCompactionRacesWritersAndLosesNothing) {
   store.reset();
   auto reopened = OpenOrDie(path_);
   EXPECT_EQ(as_map(ReplayAll(*reopened)), expected);
-  EXPECT_EQ(reopened->GetStats().corrupt_records, 0u);
+  EXPECT_EQ(reopened->recovered().corrupt_regions, 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Policies, CompactionRaceTest,

@@ -117,7 +117,7 @@ void OpenPromises(const uint8_t* data, size_t size) {
         "replay after reopen");
   Check(last_key == "fuzz-key" && last_value == "fuzz-value",
         "the new write is the newest entry");
-  Check((*reopened)->GetStats().torn_tail_bytes == 0, "no torn tail left");
+  Check((*reopened)->recovered().torn_tail_bytes == 0, "no torn tail left");
 }
 
 }  // namespace

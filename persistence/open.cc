@@ -6,17 +6,15 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cmath>
 #include <cstring>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "persistence/flat_file_store.h"
-#include "persistence/rocksdb_store.h"
 
 namespace gogocache {
 namespace {
@@ -31,80 +29,166 @@ int HexValue(char c) {
   return absl::ascii_tolower(static_cast<unsigned char>(c)) - 'a' + 10;
 }
 
-// Decodes the percent escapes of a spec's path into `path`; on a malformed
-// escape, says what is wrong in `why`.
-bool DecodePath(absl::string_view encoded, std::string* path,
-                std::string* why) {
-  path->clear();
-  path->reserve(encoded.size());
+// Decodes the percent escapes of a spec's path; InvalidArgument saying what
+// is wrong with a malformed escape.
+absl::StatusOr<std::string> DecodePath(absl::string_view encoded) {
+  std::string path;
+  path.reserve(encoded.size());
   for (size_t i = 0; i < encoded.size(); ++i) {
     if (encoded[i] != '%') {
-      path->push_back(encoded[i]);
+      path.push_back(encoded[i]);
       continue;
     }
     if (encoded.size() - i < 3 ||
         !absl::ascii_isxdigit(static_cast<unsigned char>(encoded[i + 1])) ||
         !absl::ascii_isxdigit(static_cast<unsigned char>(encoded[i + 2]))) {
-      *why = absl::StrCat(
+      return absl::InvalidArgumentError(absl::StrCat(
           "malformed escape \"", encoded.substr(i, 3), "\" at byte ", i,
           " of the path: '%' must be followed by two hex digits (write a '%' "
-          "as %25 and a '?' as %3F)");
-      return false;
+          "as %25 and a '?' as %3F)"));
     }
     const char byte = static_cast<char>(HexValue(encoded[i + 1]) * 16 +
                                         HexValue(encoded[i + 2]));
     if (byte == '\0') {
-      *why = absl::StrCat("escape \"", encoded.substr(i, 3), "\" at byte ", i,
-                          " of the path: a path cannot hold a NUL byte");
-      return false;
+      return absl::InvalidArgumentError(
+          absl::StrCat("escape \"", encoded.substr(i, 3), "\" at byte ", i,
+                       " of the path: a path cannot hold a NUL byte"));
     }
-    path->push_back(byte);
+    path.push_back(byte);
     i += 2;
   }
-  return true;
+  return path;
 }
 
-// Decimal digits only, at most `max`.
-bool ParseUnsigned(absl::string_view text, uint64_t max, uint64_t* value) {
-  if (text.empty()) return false;
+// The parsers of parameter values. Each error says what the value should
+// be, as "expected ...", for the spec's message to quote.
+
+// Decimal digits only, from `min` to `max`.
+absl::StatusOr<uint64_t> ParseWholeNumber(absl::string_view text, uint64_t min,
+                                          uint64_t max,
+                                          absl::string_view expected) {
+  const absl::Status bad =
+      absl::InvalidArgumentError(absl::StrCat("expected ", expected));
+  if (text.empty()) return bad;
   uint64_t n = 0;
   for (const char c : text) {
-    if (c < '0' || c > '9') return false;
+    if (c < '0' || c > '9') return bad;
     const uint64_t digit = static_cast<uint64_t>(c - '0');
-    if (n > (max - digit) / 10) return false;
+    if (n > (max - digit) / 10) return bad;
     n = n * 10 + digit;
   }
-  *value = n;
-  return true;
+  if (n < min) return bad;
+  return n;
 }
 
-// A decimal number (digits, a point, an exponent): no "nan", "inf" or hex.
-bool ParseDecimal(absl::string_view text, double* value) {
-  if (text.empty() ||
-      text.find_first_not_of("0123456789.eE+-") != absl::string_view::npos) {
-    return false;
+absl::StatusOr<absl::Duration> ParseSyncMilliseconds(absl::string_view text) {
+  absl::StatusOr<uint64_t> ms =
+      ParseWholeNumber(text, absl::ToInt64Milliseconds(kMinSyncInterval),
+                       absl::ToInt64Milliseconds(kMaxSyncInterval),
+                       "whole milliseconds from 1 to 3600000 (an hour)");
+  if (!ms.ok()) return ms.status();
+  return absl::Milliseconds(*ms);
+}
+
+absl::StatusOr<bool> ParseTrueOrFalse(absl::string_view text) {
+  bool value = false;
+  if (!absl::SimpleAtob(text, &value)) {
+    return absl::InvalidArgumentError("expected true or false");
   }
-  double parsed = 0;
-  if (!absl::SimpleAtod(text, &parsed) || !std::isfinite(parsed)) return false;
-  *value = parsed;
-  return true;
+  return value;
+}
+
+// A decimal number (digits, a point, an exponent) in (0, 1]: no "nan", "inf"
+// or hex.
+absl::StatusOr<double> ParseRatio(absl::string_view text) {
+  double ratio = 0;
+  if (text.empty() ||
+      text.find_first_not_of("0123456789.eE+-") != absl::string_view::npos ||
+      !absl::SimpleAtod(text, &ratio) || !(ratio > 0 && ratio <= 1)) {
+    return absl::InvalidArgumentError("expected a decimal number in (0, 1]");
+  }
+  return ratio;
+}
+
+absl::StatusOr<Durability> ParseDurabilityValue(absl::string_view text) {
+  absl::StatusOr<Durability> durability = ParseDurability(text);
+  if (!durability.ok()) {
+    return absl::InvalidArgumentError("expected none, periodic or always");
+  }
+  return durability;
+}
+
+// Stores a parsed value in `field`, or returns the parser's error.
+template <typename T>
+absl::Status Assign(absl::StatusOr<T> parsed, T& field) {
+  if (!parsed.ok()) return parsed.status();
+  field = *std::move(parsed);
+  return absl::OkStatus();
+}
+
+// Sets the option that parameter `name` sets, from `value`: InvalidArgument
+// "expected ..." for a bad value, NotFound when `options` has no parameter
+// `name`.
+absl::Status SetParameter(absl::string_view name, absl::string_view value,
+                          StoreOptions& options) {
+  if (name == "durability") {
+    return Assign(ParseDurabilityValue(value), options.durability);
+  }
+  if (name == "sync_ms") {
+    return Assign(ParseSyncMilliseconds(value), options.sync_interval);
+  }
+  return absl::NotFoundError(name);
+}
+
+absl::Status SetParameter(absl::string_view name, absl::string_view value,
+                          FlatFileStoreOptions& options) {
+  if (name == "strict") return Assign(ParseTrueOrFalse(value), options.strict);
+  if (name == "compact_ratio") {
+    return Assign(ParseRatio(value), options.compaction_garbage_ratio);
+  }
+  if (name == "compact_min_bytes") {
+    return Assign(ParseWholeNumber(value, 0, kMaxCompactionMinBytes,
+                                   "a byte count from 0 to 2^48 "
+                                   "(281474976710656)"),
+                  options.compaction_min_bytes);
+  }
+  return SetParameter(name, value, static_cast<StoreOptions&>(options));
 }
 
 }  // namespace
 
+absl::string_view StoreSpec::scheme() const {
+  return std::holds_alternative<FlatFileStoreOptions>(options) ? "file"
+                                                               : "rocksdb";
+}
+
+StoreOptions& StoreSpec::common() {
+  return std::visit([](StoreOptions& o) -> StoreOptions& { return o; },
+                    options);
+}
+
+const StoreOptions& StoreSpec::common() const {
+  return std::visit(
+      [](const StoreOptions& o) -> const StoreOptions& { return o; }, options);
+}
+
 absl::StatusOr<StoreSpec> ParseStoreSpec(absl::string_view spec,
                                          StoreOptions defaults) {
-  StoreSpec parsed;
-  parsed.options = std::move(defaults);
   const size_t colon = spec.find(':');
   if (colon == absl::string_view::npos) {
     return BadSpec(spec,
                    "expected SCHEME:PATH, e.g. file:/var/cache/app.log or "
                    "rocksdb:/var/cache/app.db");
   }
-  parsed.scheme = std::string(spec.substr(0, colon));
-  if (parsed.scheme != "file" && parsed.scheme != "rocksdb") {
-    return BadSpec(spec, absl::StrCat("unknown scheme \"", parsed.scheme,
+  StoreSpec parsed;
+  const absl::string_view scheme = spec.substr(0, colon);
+  if (scheme == "file") {
+    static_cast<StoreOptions&>(parsed.options.emplace<FlatFileStoreOptions>()) =
+        std::move(defaults);
+  } else if (scheme == "rocksdb") {
+    parsed.options.emplace<RocksDbStoreOptions>(std::move(defaults));
+  } else {
+    return BadSpec(spec, absl::StrCat("unknown scheme \"", scheme,
                                       "\" (known: file, rocksdb)"));
   }
   absl::string_view rest = spec.substr(colon + 1);
@@ -115,13 +199,13 @@ absl::StatusOr<StoreSpec> ParseStoreSpec(absl::string_view spec,
     rest = rest.substr(0, question);
   }
   if (rest.empty()) return BadSpec(spec, "the path is empty");
-  std::string why;
-  if (!DecodePath(rest, &parsed.path, &why)) return BadSpec(spec, why);
+  absl::StatusOr<std::string> path = DecodePath(rest);
+  if (!path.ok()) return BadSpec(spec, path.status().message());
+  parsed.path = *std::move(path);
   if (question == absl::string_view::npos) return parsed;
-  StoreOptions& options = parsed.options;
   std::vector<absl::string_view> seen;
   for (absl::string_view param : absl::StrSplit(query, '&')) {
-    std::pair<absl::string_view, absl::string_view> kv =
+    const std::pair<absl::string_view, absl::string_view> kv =
         absl::StrSplit(param, absl::MaxSplits('=', 1));
     const absl::string_view name = kv.first;
     const absl::string_view value = kv.second;
@@ -134,49 +218,25 @@ absl::StatusOr<StoreSpec> ParseStoreSpec(absl::string_view spec,
       return BadSpec(spec, absl::StrCat("parameter ", name, " is given twice"));
     }
     seen.push_back(name);
-    absl::string_view expected;
-    bool ok = true;
-    if (name == "durability") {
-      expected = "none, periodic or always";
-      const absl::StatusOr<Durability> durability = ParseDurability(value);
-      ok = durability.ok();
-      if (ok) options.durability = *durability;
-    } else if (name == "sync_ms") {
-      expected = "whole milliseconds from 1 to 3600000 (an hour)";
-      uint64_t ms = 0;
-      ok = ParseUnsigned(value, absl::ToInt64Milliseconds(kMaxSyncInterval),
-                         &ms) &&
-           ms >= static_cast<uint64_t>(
-                     absl::ToInt64Milliseconds(kMinSyncInterval));
-      if (ok) options.sync_interval = absl::Milliseconds(ms);
-    } else if (name == "strict" && parsed.scheme == "file") {
-      expected = "true or false";
-      ok = absl::SimpleAtob(value, &options.strict);
-    } else if (name == "compact_ratio" && parsed.scheme == "file") {
-      expected = "a decimal number in (0, 1]";
-      double ratio = 0;
-      ok = ParseDecimal(value, &ratio) && ratio > 0 && ratio <= 1;
-      if (ok) options.compaction_garbage_ratio = ratio;
-    } else if (name == "compact_min_bytes" && parsed.scheme == "file") {
-      expected = "a byte count from 0 to 2^48 (281474976710656)";
-      ok = ParseUnsigned(value, kMaxCompactionMinBytes,
-                         &options.compaction_min_bytes);
-    } else {
+    const absl::Status set = std::visit(
+        [&](auto& options) { return SetParameter(name, value, options); },
+        parsed.options);
+    if (absl::IsNotFound(set)) {
       return BadSpec(spec, absl::StrCat("unknown parameter \"", name,
-                                        "\" for scheme ", parsed.scheme));
+                                        "\" for scheme ", scheme));
     }
-    if (!ok) {
+    if (!set.ok()) {
       return BadSpec(
           spec, absl::StrCat("bad value \"", value, "\" for parameter ", name,
-                             ": expected ", expected));
+                             ": ", set.message()));
     }
   }
   return parsed;
 }
 
 absl::Status CheckStoreExists(const StoreSpec& spec) {
-  const absl::string_view kind =
-      spec.scheme == "file" ? "store " : "rocksdb store ";
+  const bool file = std::holds_alternative<FlatFileStoreOptions>(spec.options);
+  const absl::string_view kind = file ? "store " : "rocksdb store ";
   struct stat st;
   if (stat(spec.path.c_str(), &st) != 0) {
     const int error_number = errno;
@@ -188,7 +248,7 @@ absl::Status CheckStoreExists(const StoreSpec& spec) {
                         absl::StrCat("cannot stat ", kind, spec.path, ": ",
                                      std::strerror(error_number)));
   }
-  if (spec.scheme == "file" || !S_ISDIR(st.st_mode)) return absl::OkStatus();
+  if (file || !S_ISDIR(st.st_mode)) return absl::OkStatus();
   const std::string current = spec.path + "/CURRENT";
   if (stat(current.c_str(), &st) != 0) {
     const int error_number = errno;
@@ -206,39 +266,29 @@ absl::Status CheckStoreExists(const StoreSpec& spec) {
 }
 
 absl::StatusOr<std::unique_ptr<Store>> OpenStore(absl::string_view spec,
-                                                 StoreOptions options) {
-  absl::StatusOr<StoreSpec> parsed = ParseStoreSpec(spec, std::move(options));
+                                                 StoreOptions defaults) {
+  absl::StatusOr<StoreSpec> parsed = ParseStoreSpec(spec, std::move(defaults));
   if (!parsed.ok()) return parsed.status();
-  const StoreOptions& o = parsed->options;
-  // Options set in code are range-checked by the store itself.
-  const bool create_if_missing = o.create_if_missing && !o.read_only;
-  if (!create_if_missing) {
-    if (absl::Status status = CheckStoreExists(*parsed); !status.ok()) {
+  return OpenStore(*parsed);
+}
+
+absl::StatusOr<std::unique_ptr<Store>> OpenStore(const StoreSpec& spec) {
+  const StoreOptions& common = spec.common();
+  // A store that is not to be created is looked for first, so that no
+  // backend's open can create anything.
+  if (!common.create_if_missing || common.read_only) {
+    if (absl::Status status = CheckStoreExists(spec); !status.ok()) {
       return status;
     }
   }
-  if (parsed->scheme == "file") {
-    FlatFileStoreOptions file_options;
-    file_options.durability = o.durability;
-    file_options.sync_interval = o.sync_interval;
-    file_options.strict = o.strict;
-    file_options.compaction_garbage_ratio = o.compaction_garbage_ratio;
-    file_options.compaction_min_bytes = o.compaction_min_bytes;
-    file_options.read_only = o.read_only;
-    file_options.create_if_missing = create_if_missing;
-    file_options.progress = o.progress;
+  if (const auto* file = std::get_if<FlatFileStoreOptions>(&spec.options)) {
     absl::StatusOr<std::unique_ptr<FlatFileStore>> store =
-        FlatFileStore::Open(parsed->path, std::move(file_options));
+        FlatFileStore::Open(spec.path, *file);
     if (!store.ok()) return store.status();
     return std::unique_ptr<Store>(*std::move(store));
   }
-  RocksDbStoreOptions rocksdb_options;
-  rocksdb_options.durability = o.durability;
-  rocksdb_options.sync_interval = o.sync_interval;
-  rocksdb_options.read_only = o.read_only;
-  rocksdb_options.create_if_missing = create_if_missing;
-  absl::StatusOr<std::unique_ptr<RocksDbStore>> store =
-      RocksDbStore::Open(parsed->path, rocksdb_options);
+  absl::StatusOr<std::unique_ptr<RocksDbStore>> store = RocksDbStore::Open(
+      spec.path, std::get<RocksDbStoreOptions>(spec.options));
   if (!store.ok()) return store.status();
   return std::unique_ptr<Store>(*std::move(store));
 }

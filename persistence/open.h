@@ -15,7 +15,8 @@
 // spaces included, stands for itself. A '%' not followed by two hex digits,
 // and "%00", are InvalidArgument naming the escape.
 //
-// Parameters after `?`, `&`-separated, each at most once, override `options`:
+// Parameters after `?`, `&`-separated, each at most once, override the
+// options a program gives:
 //   durability=none|periodic|always
 //   sync_ms=N             the periodic sync interval: 1 to 3600000 (an hour)
 //   strict=true|false     (file) refuse a log with damage in the middle
@@ -33,43 +34,41 @@
 // own errors from opening (see flat_file_store.h and rocksdb_store.h), among
 // them FailedPrecondition, at once, when the path is something other than a
 // regular file (file) or a directory (rocksdb), such as a FIFO or a device.
+//
+// Thread safety: every function here may be called from any thread; none
+// keeps state between calls.
 
 #ifndef GOGOCACHE_PERSISTENCE_OPEN_H_
 #define GOGOCACHE_PERSISTENCE_OPEN_H_
 
-#include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
+#include <variant>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/time/time.h"
+#include "persistence/flat_file_store.h"
+#include "persistence/rocksdb_store.h"
 #include "persistence/store.h"
 
 namespace gogocache {
 
-struct StoreOptions {
-  Durability durability = Durability::kNone;
-  absl::Duration sync_interval = absl::Milliseconds(100);
-  bool read_only = false;
-  // Create the store when it does not exist. When false, or with read_only,
-  // OpenStore() creates nothing and a missing store is NotFound.
-  bool create_if_missing = true;
-  // Flat file only (see FlatFileStoreOptions).
-  bool strict = false;
-  double compaction_garbage_ratio = 0.5;
-  uint64_t compaction_min_bytes = uint64_t{4} << 20;
-  std::function<void(uint64_t done, uint64_t total)> progress;
-};
-
+// A parsed spec: the path, and the options of the store it names.
 struct StoreSpec {
-  std::string scheme;  // "file" or "rocksdb"
-  std::string path;    // The file system path, escapes decoded.
-  StoreOptions options;
+  std::string path;  // The file system path, escapes decoded.
+  // The options of the spec's scheme: FlatFileStoreOptions for "file",
+  // RocksDbStoreOptions for "rocksdb".
+  std::variant<FlatFileStoreOptions, RocksDbStoreOptions> options;
+
+  // "file" or "rocksdb", from the options held.
+  absl::string_view scheme() const;
+  // The options every scheme takes, within `options`.
+  StoreOptions& common();
+  const StoreOptions& common() const;
 };
 
-// Parses `spec`, with `defaults` for what it does not set. The path is
+// Parses `spec` into the options of its scheme: `defaults`, and that
+// scheme's own defaults, for what the spec does not set. The path is
 // returned with its escapes decoded. Checks only the spec's text: touches no
 // file.
 absl::StatusOr<StoreSpec> ParseStoreSpec(absl::string_view spec,
@@ -82,13 +81,17 @@ absl::StatusOr<StoreSpec> ParseStoreSpec(absl::string_view spec,
 // store's open to report. Only stat()s: creates and opens nothing.
 absl::Status CheckStoreExists(const StoreSpec& spec);
 
-// Opens the store `spec` names (see the top of this file), with `options`
-// for what the spec does not set. InvalidArgument when `options` is out of
-// the ranges a spec may give: sync_interval from 1 ms to an hour, and for a
-// file store compaction_garbage_ratio in (0, 1] and compaction_min_bytes at
-// most 2^48.
+// Opens the store `spec` names (see the top of this file), with `defaults`
+// for what the spec does not set.
 absl::StatusOr<std::unique_ptr<Store>> OpenStore(absl::string_view spec,
-                                                 StoreOptions options = {});
+                                                 StoreOptions defaults = {});
+
+// Opens the store of a parsed spec, whose options a program may have set
+// beyond what a spec's text can (a progress callback, a scheme's own option).
+// InvalidArgument when an option is out of the ranges a spec may give:
+// sync_interval from 1 ms to an hour, and for a file store
+// compaction_garbage_ratio in (0, 1] and compaction_min_bytes at most 2^48.
+absl::StatusOr<std::unique_ptr<Store>> OpenStore(const StoreSpec& spec);
 
 }  // namespace gogocache
 

@@ -21,6 +21,7 @@
 #include <string>
 #include <thread>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -388,6 +389,37 @@ TEST_P(StoreContractTest, FifoSocketOrDeviceIsRefusedAtOnceNamingWhatItIs) {
   }
 }
 
+TEST_P(StoreContractTest, VerifyCountsEveryKeyOpenForWritingOrReading) {
+  {
+    auto store = OpenOrDie();
+    for (int i = 0; i < 300; ++i) {
+      ASSERT_TRUE(store->Put(absl::StrCat("k", i % 120), absl::StrCat(i)).ok());
+    }
+    for (int i = 0; i < 120; i += 3) {
+      ASSERT_TRUE(store->Delete(absl::StrCat("k", i)).ok());
+    }
+    absl::StatusOr<StoreCheck> check = store->Verify();
+    ASSERT_TRUE(check.ok()) << check.status();
+    EXPECT_TRUE(check->clean()) << check->damage;
+    EXPECT_EQ(check->entries, 80u);
+    EXPECT_FALSE(check->details.empty());
+    // What was written since is counted too.
+    ASSERT_TRUE(store->Put("new", "v").ok());
+    check = store->Verify();
+    ASSERT_TRUE(check.ok()) << check.status();
+    EXPECT_EQ(check->entries, 81u);
+  }
+  StoreOptions read_only;
+  read_only.read_only = true;
+  auto store = OpenOrDie(read_only);
+  absl::StatusOr<StoreCheck> check = store->Verify();
+  ASSERT_TRUE(check.ok()) << check.status();
+  EXPECT_TRUE(check->clean()) << check->damage;
+  EXPECT_EQ(check->entries, 81u);
+  ASSERT_TRUE(store->Close().ok());
+  EXPECT_TRUE(absl::IsFailedPrecondition(store->Verify().status()));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest,
                          ::testing::Values("file", "rocksdb"));
 
@@ -396,16 +428,18 @@ TEST(ParseStoreSpecTest, ReadsSchemePathAndParameters) {
       "file:/var/cache/a.log?durability=always&strict=true&compact_ratio=0.25"
       "&sync_ms=7&compact_min_bytes=1024");
   ASSERT_TRUE(spec.ok()) << spec.status();
-  EXPECT_EQ(spec->scheme, "file");
+  EXPECT_EQ(spec->scheme(), "file");
   EXPECT_EQ(spec->path, "/var/cache/a.log");
-  EXPECT_EQ(spec->options.durability, Durability::kAlways);
-  EXPECT_TRUE(spec->options.strict);
-  EXPECT_EQ(spec->options.compaction_garbage_ratio, 0.25);
-  EXPECT_EQ(spec->options.sync_interval, absl::Milliseconds(7));
-  EXPECT_EQ(spec->options.compaction_min_bytes, 1024u);
+  EXPECT_EQ(spec->common().durability, Durability::kAlways);
+  const FlatFileStoreOptions& file =
+      std::get<FlatFileStoreOptions>(spec->options);
+  EXPECT_TRUE(file.strict);
+  EXPECT_EQ(file.compaction_garbage_ratio, 0.25);
+  EXPECT_EQ(spec->common().sync_interval, absl::Milliseconds(7));
+  EXPECT_EQ(file.compaction_min_bytes, 1024u);
   spec = ParseStoreSpec("rocksdb:relative/dir");
   ASSERT_TRUE(spec.ok()) << spec.status();
-  EXPECT_EQ(spec->scheme, "rocksdb");
+  EXPECT_EQ(spec->scheme(), "rocksdb");
   EXPECT_EQ(spec->path, "relative/dir");
 }
 
@@ -453,38 +487,69 @@ TEST(ParseStoreSpecTest, NumericParametersAreRangeChecked) {
       "file:/x?sync_ms=3600000&compact_min_bytes=281474976710656"
       "&compact_ratio=1");
   ASSERT_TRUE(spec.ok()) << spec.status();
-  EXPECT_EQ(spec->options.sync_interval, absl::Hours(1));
-  EXPECT_EQ(spec->options.compaction_min_bytes, uint64_t{1} << 48);
-  EXPECT_EQ(spec->options.compaction_garbage_ratio, 1.0);
+  EXPECT_EQ(spec->common().sync_interval, absl::Hours(1));
+  EXPECT_EQ(std::get<FlatFileStoreOptions>(spec->options).compaction_min_bytes,
+            uint64_t{1} << 48);
+  EXPECT_EQ(
+      std::get<FlatFileStoreOptions>(spec->options).compaction_garbage_ratio,
+      1.0);
   spec = ParseStoreSpec(
       "file:/x?sync_ms=1&compact_min_bytes=0"
       "&compact_ratio=2.5e-1");
   ASSERT_TRUE(spec.ok()) << spec.status();
-  EXPECT_EQ(spec->options.sync_interval, absl::Milliseconds(1));
-  EXPECT_EQ(spec->options.compaction_min_bytes, 0u);
-  EXPECT_EQ(spec->options.compaction_garbage_ratio, 0.25);
+  EXPECT_EQ(spec->common().sync_interval, absl::Milliseconds(1));
+  EXPECT_EQ(std::get<FlatFileStoreOptions>(spec->options).compaction_min_bytes,
+            0u);
+  EXPECT_EQ(
+      std::get<FlatFileStoreOptions>(spec->options).compaction_garbage_ratio,
+      0.25);
 }
 
 TEST(OpenStoreTest, OptionsOutOfRangeAreInvalidArgument) {
   const std::string dir = FreshTestDir();
   const std::vector<std::string> before = ListTree(dir);
-  StoreOptions long_sync;
-  long_sync.durability = Durability::kPeriodic;
-  long_sync.sync_interval = absl::Hours(24 * 365 * 1000);
-  StoreOptions nan_ratio;
-  nan_ratio.compaction_garbage_ratio = std::nan("");
-  StoreOptions huge_min;
-  huge_min.compaction_min_bytes = ~uint64_t{0};
-  for (const auto& [options, name] :
+  absl::StatusOr<StoreSpec> spec = ParseStoreSpec("file:" + dir + "/store");
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  StoreSpec long_sync = *spec;
+  long_sync.common().durability = Durability::kPeriodic;
+  long_sync.common().sync_interval = absl::Hours(24 * 365 * 1000);
+  StoreSpec nan_ratio = *spec;
+  std::get<FlatFileStoreOptions>(nan_ratio.options).compaction_garbage_ratio =
+      std::nan("");
+  StoreSpec huge_min = *spec;
+  std::get<FlatFileStoreOptions>(huge_min.options).compaction_min_bytes =
+      ~uint64_t{0};
+  for (const auto& [bad, name] :
        {std::make_pair(long_sync, "sync_interval"),
         std::make_pair(nan_ratio, "compaction_garbage_ratio"),
         std::make_pair(huge_min, "compaction_min_bytes")}) {
-    const absl::Status status =
-        OpenStore("file:" + dir + "/store", options).status();
+    const absl::Status status = OpenStore(bad).status();
     EXPECT_TRUE(absl::IsInvalidArgument(status)) << status;
     EXPECT_NE(status.message().find(name), absl::string_view::npos) << status;
   }
   EXPECT_EQ(ListTree(dir), before);
+}
+
+TEST(ParseStoreSpecTest, DefaultsFillWhatTheSpecDoesNotSet) {
+  StoreOptions defaults;
+  defaults.durability = Durability::kPeriodic;
+  defaults.sync_interval = absl::Milliseconds(5);
+  defaults.read_only = true;
+  for (const char* scheme : {"file", "rocksdb"}) {
+    SCOPED_TRACE(scheme);
+    absl::StatusOr<StoreSpec> spec =
+        ParseStoreSpec(absl::StrCat(scheme, ":/x?sync_ms=9"), defaults);
+    ASSERT_TRUE(spec.ok()) << spec.status();
+    EXPECT_EQ(spec->scheme(), scheme);
+    EXPECT_EQ(spec->common().durability, Durability::kPeriodic);
+    EXPECT_EQ(spec->common().sync_interval, absl::Milliseconds(9));
+    EXPECT_TRUE(spec->common().read_only);
+  }
+  // A file's own options keep their defaults.
+  absl::StatusOr<StoreSpec> spec = ParseStoreSpec("file:/x", defaults);
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  EXPECT_EQ(std::get<FlatFileStoreOptions>(spec->options).compaction_min_bytes,
+            FlatFileStoreOptions().compaction_min_bytes);
 }
 
 TEST(ParseStoreSpecTest, RepeatedAndEmptyParametersAreRefused) {
@@ -517,7 +582,7 @@ TEST(ParseStoreSpecTest, PathEscapesAreDecoded) {
       ParseStoreSpec("file:/tmp/a%3Fb%3fc%25d%20e:f?durability=always");
   ASSERT_TRUE(spec.ok()) << spec.status();
   EXPECT_EQ(spec->path, "/tmp/a?b?c%d e:f");
-  EXPECT_EQ(spec->options.durability, Durability::kAlways);
+  EXPECT_EQ(spec->common().durability, Durability::kAlways);
   for (const char* bad : {"file:/tmp/100%", "file:/tmp/%4", "file:/tmp/%G1x",
                           "file:/tmp/%%", "rocksdb:/tmp/a%00b"}) {
     SCOPED_TRACE(bad);
@@ -542,14 +607,14 @@ TEST(FormatStoreSpecTest, RoundTripsThroughParseStoreSpec) {
       const std::string formatted = FormatStoreSpec(scheme, path);
       absl::StatusOr<StoreSpec> spec = ParseStoreSpec(formatted);
       ASSERT_TRUE(spec.ok()) << spec.status();
-      EXPECT_EQ(spec->scheme, scheme);
+      EXPECT_EQ(spec->scheme(), scheme);
       EXPECT_EQ(spec->path, path);
-      EXPECT_EQ(spec->options.durability, Durability::kNone);
+      EXPECT_EQ(spec->common().durability, Durability::kNone);
       // Parameters may follow.
       spec = ParseStoreSpec(formatted + "?durability=always");
       ASSERT_TRUE(spec.ok()) << spec.status();
       EXPECT_EQ(spec->path, path);
-      EXPECT_EQ(spec->options.durability, Durability::kAlways);
+      EXPECT_EQ(spec->common().durability, Durability::kAlways);
     }
   }
 }

@@ -481,22 +481,15 @@ absl::Status RocksDbStore::Replay(Visitor visitor) {
     WriterToken writer(*this);
     snapshot.reset(db_->GetSnapshot());
     read.snapshot = snapshot.get();
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      const rocksdb::Slice value = it->value();
-      if (value.size() < kSequenceSize) {
-        return TooShort(absl::string_view(it->key().data(), it->key().size()));
-      }
-      positions.push_back({DecodeSequence(value.data()), it->key().ToString()});
-    }
-    if (absl::Status status = FromRocksDb(it->status(), "replay", path_);
+    if (absl::Status status = ReadEveryKey(
+            read,
+            [&](const rocksdb::Slice& key, const rocksdb::Slice& stored) {
+              positions.push_back(
+                  {DecodeSequence(stored.data()), key.ToString()});
+            });
         !status.ok()) {
       return status;
     }
-    // Every key was read, as the writer: the count is exact until the next
-    // write.
-    entries_.store(positions.size(), std::memory_order_relaxed);
-    entries_counted_.store(true, std::memory_order_release);
   }
   std::sort(positions.begin(), positions.end(),
             [](const Position& a, const Position& b) {
@@ -536,6 +529,32 @@ absl::Status RocksDbStore::Replay(Visitor visitor) {
     }
     first += count;
   }
+  return absl::OkStatus();
+}
+
+absl::Status RocksDbStore::ReadEveryKey(
+    const rocksdb::ReadOptions& read,
+    absl::FunctionRef<void(const rocksdb::Slice& key,
+                           const rocksdb::Slice& stored)>
+        visit) {
+  uint64_t keys = 0;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const rocksdb::Slice stored = it->value();
+    if (stored.size() < kSequenceSize) {
+      return TooShort(absl::string_view(it->key().data(), it->key().size()));
+    }
+    visit(it->key(), stored);
+    ++keys;
+  }
+  if (absl::Status status = FromRocksDb(it->status(), "read", path_);
+      !status.ok()) {
+    return status;
+  }
+  // Every key was read, as the writer: the count is exact until the next
+  // write.
+  entries_.store(keys, std::memory_order_relaxed);
+  entries_counted_.store(true, std::memory_order_release);
   return absl::OkStatus();
 }
 
@@ -589,10 +608,41 @@ absl::Status RocksDbStore::Compact() {
   return status;
 }
 
-absl::Status RocksDbStore::VerifyChecksums() {
+absl::StatusOr<StoreCheck> RocksDbStore::Verify() {
   std::shared_lock<std::shared_mutex> alive(lifetime_mu_);
   if (absl::Status status = Usable(); !status.ok()) return status;
-  return FromRocksDb(db_->VerifyChecksum(), "verify", path_);
+  if (absl::Status status = FromRocksDb(db_->VerifyChecksum(), "verify", path_);
+      !status.ok()) {
+    return status;
+  }
+  StoreCheck check;
+  uint64_t live_bytes = 0;
+  {
+    WriterToken writer(*this);
+    if (absl::Status status = ReadEveryKey(
+            rocksdb::ReadOptions(),
+            [&](const rocksdb::Slice& key, const rocksdb::Slice& stored) {
+              ++check.entries;
+              live_bytes += key.size() + stored.size() - kSequenceSize;
+            });
+        !status.ok()) {
+      return status;
+    }
+  }
+  check.details = {
+      {"live bytes", absl::StrCat(live_bytes, "  (keys and values)")},
+      {"garbage bytes",
+       absl::StrCat(EstimateFileBytes().garbage, "  (RocksDB's estimate)")},
+  };
+  return check;
+}
+
+RocksDbStore::FileBytes RocksDbStore::EstimateFileBytes() const {
+  uint64_t live = 0;
+  uint64_t total = 0;
+  db_->GetIntProperty("rocksdb.estimate-live-data-size", &live);
+  db_->GetIntProperty("rocksdb.total-sst-files-size", &total);
+  return {live, total > live ? total - live : 0};
 }
 
 StoreStats RocksDbStore::GetStats() const {
@@ -604,20 +654,16 @@ StoreStats RocksDbStore::GetStats() const {
   }
   // Checked again: a write between the two loads leaves the count behind.
   if (!entries_counted_.load(std::memory_order_acquire)) {
-    stats.entries_estimated = true;
     uint64_t estimate = 0;
     if (db_->GetIntProperty("rocksdb.estimate-num-keys", &estimate)) {
       stats.entries = estimate;
     }
   }
-  uint64_t live = 0;
-  uint64_t total = 0;
   uint64_t memtable = 0;
-  db_->GetIntProperty("rocksdb.estimate-live-data-size", &live);
-  db_->GetIntProperty("rocksdb.total-sst-files-size", &total);
   db_->GetIntProperty("rocksdb.cur-size-all-mem-tables", &memtable);
-  stats.live_bytes = live + memtable;
-  stats.garbage_bytes = total > live ? total - live : 0;
+  const FileBytes files = EstimateFileBytes();
+  stats.live_bytes = files.live + memtable;
+  stats.garbage_bytes = files.garbage;
   stats.puts = puts_.load(std::memory_order_relaxed);
   stats.deletes = deletes_.load(std::memory_order_relaxed);
   stats.syncs = syncs_.load(std::memory_order_relaxed);

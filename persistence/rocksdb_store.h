@@ -67,10 +67,15 @@
 //    anyone.
 //
 // GetStats().entries is exact while no write has come since the last
-// Replay(), which counts the keys as it reads them (so a read-only store's,
-// once replayed). Otherwise it is RocksDB's estimate (which overwritten and
-// deleted keys throw off), and GetStats().entries_estimated is set: an exact
-// count kept across writes would cost every write a lookup of its keys.
+// Replay() or Verify(), which count the keys as they read them (so a
+// read-only store's, once replayed). Otherwise it is RocksDB's estimate
+// (which overwritten and deleted keys throw off): an exact count kept across
+// writes would cost every write a lookup of its keys.
+//
+// Verify() is RocksDB's check of every block checksum of the database's
+// files, then a read of every key and value to count them, with writes held
+// back (as during the first of Replay()'s passes): the first damage either
+// finds is DataLoss naming it.
 //
 // Compact() holds writes back while it runs: its flush switches RocksDB's
 // WAL, which must not happen during or after a failed write.
@@ -91,6 +96,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -100,32 +106,23 @@
 namespace rocksdb {
 class DB;
 class Env;
+struct ReadOptions;
+class Slice;
 class Status;
 }  // namespace rocksdb
 
 namespace gogocache {
 
-struct RocksDbStoreOptions {
-  // kNone, kPeriodic or kAlways (see the top of this file).
-  Durability durability = Durability::kNone;
-  // How often kPeriodic syncs the WAL: from 1 ms to 1 hour, checked whatever
-  // the durability.
-  absl::Duration sync_interval = absl::Milliseconds(100);
-  // Reads only: writes and compactions are refused, and the open creates
-  // nothing (a missing store is NotFound).
-  bool read_only = false;
-  // Create the store (the directory, and the database in it) when it does
-  // not exist. When false, a missing store is NotFound and nothing is
-  // created.
-  bool create_if_missing = true;
-};
+// RocksDB takes what every store does (store.h), and nothing more; it reads
+// no data at open, so it never calls `progress`.
+using RocksDbStoreOptions = StoreOptions;
 
 class RocksDbStore : public Store {
  public:
   // Opens the RocksDB database in directory `path`, creating it when absent
   // if options.create_if_missing is set and options.read_only is not.
   // Errors: InvalidArgument naming the option when one is out of range (see
-  // RocksDbStoreOptions); NotFound when the parent directory does not exist,
+  // StoreOptions); NotFound when the parent directory does not exist,
   // or the store does not exist and is not to be created (nothing is
   // created); FailedPrecondition, at once and touching nothing, when `path`
   // is anything but a directory (a regular file, a FIFO, a device...) or a
@@ -144,13 +141,11 @@ class RocksDbStore : public Store {
   absl::Status Sync() override;
   absl::Status Compact() override;
   StoreStats GetStats() const override;
+  absl::StatusOr<StoreCheck> Verify() override;
   absl::Status Close() override;
   std::string spec() const override {
     return FormatStoreSpec("rocksdb", path_);
   }
-
-  // RocksDB's own check of every block and WAL checksum.
-  absl::Status VerifyChecksums();
 
  private:
   RocksDbStore(std::string path, RocksDbStoreOptions options,
@@ -160,6 +155,22 @@ class RocksDbStore : public Store {
   struct PendingWrite;
   // DataLoss for a value too short to hold a sequence number.
   absl::Status TooShort(absl::string_view key) const;
+  // Calls `visit` with every key of `read` and its stored value (the
+  // sequence number, then the value), in key order. Counts the keys:
+  // GetStats().entries is then exact until the next write. Requires the
+  // writer role, held since `read`'s snapshot was taken, if it has one.
+  absl::Status ReadEveryKey(
+      const rocksdb::ReadOptions& read,
+      absl::FunctionRef<void(const rocksdb::Slice& key,
+                             const rocksdb::Slice& stored)>
+          visit);
+  // What the database's files hold, by RocksDB's estimate: the live data, and
+  // the rest.
+  struct FileBytes {
+    uint64_t live;
+    uint64_t garbage;
+  };
+  FileBytes EstimateFileBytes() const;
   class WriterToken;
   // Checks `write` and the store, then commits it.
   absl::Status Write(PendingWrite& write);

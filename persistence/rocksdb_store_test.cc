@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
@@ -364,7 +365,10 @@ TEST(RocksDbStoreTest, ReadOnlyOpenChangesNothing) {
     ASSERT_TRUE(store.ok()) << store.status();
     EXPECT_EQ(ReplayAll(**store), (Entries{{"k", "v"}}));
     EXPECT_EQ((*store)->GetStats().entries, 1u);
-    EXPECT_TRUE((*store)->VerifyChecksums().ok());
+    absl::StatusOr<StoreCheck> check = (*store)->Verify();
+    ASSERT_TRUE(check.ok()) << check.status();
+    EXPECT_TRUE(check->clean());
+    EXPECT_EQ(check->entries, 1u);
     EXPECT_TRUE(absl::IsFailedPrecondition((*store)->Put("k", "w")));
     EXPECT_TRUE(absl::IsFailedPrecondition((*store)->Compact()));
     EXPECT_TRUE((*store)->Sync().ok());
@@ -373,7 +377,7 @@ TEST(RocksDbStoreTest, ReadOnlyOpenChangesNothing) {
   EXPECT_EQ(Snapshot(dir), before);
 }
 
-TEST(RocksDbStoreTest, EntriesIsExactUntilAWriteThenAnEstimateSaidToBeOne) {
+TEST(RocksDbStoreTest, EntriesIsExactFromAReplayOrVerifyUntilAWrite) {
   const std::string path = FreshTestDir() + "/db";
   {
     absl::StatusOr<std::unique_ptr<RocksDbStore>> store =
@@ -391,26 +395,59 @@ TEST(RocksDbStoreTest, EntriesIsExactUntilAWriteThenAnEstimateSaidToBeOne) {
       ASSERT_TRUE((*store)->Delete(absl::StrCat("key", i)).ok());
     }
     ASSERT_TRUE((*store)->Delete("absent").ok());
-    EXPECT_TRUE((*store)->GetStats().entries_estimated);
     ASSERT_EQ(ReplayAll(**store).size(), 4000u);
-    StoreStats stats = (*store)->GetStats();
-    EXPECT_EQ(stats.entries, 4000u);
-    EXPECT_FALSE(stats.entries_estimated);
+    EXPECT_EQ((*store)->GetStats().entries, 4000u);
     ASSERT_TRUE((*store)->Compact().ok());  // Changes no key.
     EXPECT_EQ((*store)->GetStats().entries, 4000u);
     ASSERT_TRUE((*store)->Put("key0", "v").ok());
-    EXPECT_TRUE((*store)->GetStats().entries_estimated);
+    absl::StatusOr<StoreCheck> check = (*store)->Verify();
+    ASSERT_TRUE(check.ok()) << check.status();
+    EXPECT_EQ(check->entries, 4001u);
+    EXPECT_EQ((*store)->GetStats().entries, 4001u);
   }
   RocksDbStoreOptions read_only;
   read_only.read_only = true;
   absl::StatusOr<std::unique_ptr<RocksDbStore>> store =
       RocksDbStore::Open(path, read_only);
   ASSERT_TRUE(store.ok()) << store.status();
-  EXPECT_TRUE((*store)->GetStats().entries_estimated);
   ASSERT_EQ(ReplayAll(**store).size(), 4001u);
-  const StoreStats stats = (*store)->GetStats();
-  EXPECT_EQ(stats.entries, 4001u);
-  EXPECT_FALSE(stats.entries_estimated);
+  EXPECT_EQ((*store)->GetStats().entries, 4001u);
+}
+
+// RocksDB stops at the first damage it reads: Verify() is DataLoss naming
+// the store, and the files are left as they are.
+TEST(RocksDbStoreTest, VerifyOfADamagedTableIsDataLoss) {
+  const std::string path = FreshTestDir() + "/db";
+  absl::StatusOr<std::unique_ptr<RocksDbStore>> writer =
+      RocksDbStore::Open(path);
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  int keys = 0;
+  while (keys < 1000) {
+    ASSERT_TRUE((*writer)->Put(absl::StrCat("key", keys++), "value").ok());
+  }
+  ASSERT_TRUE((*writer)->Compact().ok());  // Into a table file.
+  absl::StatusOr<StoreCheck> check = (*writer)->Verify();
+  ASSERT_TRUE(check.ok()) << check.status();
+  EXPECT_TRUE(check->clean());
+  EXPECT_EQ(check->entries, 1000u);
+  ASSERT_TRUE((*writer)->Close().ok());
+  std::string table;
+  for (const auto& [name, described] : Snapshot(path)) {
+    if (absl::EndsWith(name, ".sst")) table = path + "/" + name;
+  }
+  ASSERT_FALSE(table.empty());
+  std::string bytes = testing::ReadFileOrDie(table);
+  bytes[bytes.size() / 3] ^= 0x20;  // In a data block.
+  WriteFileOrDie(table, bytes);
+  RocksDbStoreOptions read_only;
+  read_only.read_only = true;
+  absl::StatusOr<std::unique_ptr<RocksDbStore>> store =
+      RocksDbStore::Open(path, read_only);
+  ASSERT_TRUE(store.ok()) << store.status();
+  const absl::Status status = (*store)->Verify().status();
+  EXPECT_TRUE(absl::IsDataLoss(status)) << status;
+  EXPECT_NE(status.message().find(path), absl::string_view::npos) << status;
+  EXPECT_EQ(testing::ReadFileOrDie(table), bytes);
 }
 
 // Large values end a replay's chunk by bytes rather than by count; their

@@ -19,14 +19,17 @@
 // but Close() fails with FailedPrecondition.
 //
 // Thread safety: every method may be called from any number of threads at
-// once. Replay() may run concurrently with writes; it then sees each key's
-// value as of some moment during the call.
+// once. Replay() and Verify() may run concurrently with writes; they then
+// see each key's value as of some moment during the call.
 
 #ifndef GOGOCACHE_PERSISTENCE_STORE_H_
 #define GOGOCACHE_PERSISTENCE_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
@@ -70,8 +73,31 @@ absl::string_view DurabilityName(Durability durability);
 // so the spec of a path without '%' or '?' is "SCHEME:" and the path.
 std::string FormatStoreSpec(absl::string_view scheme, absl::string_view path);
 
+// What every backend takes when it opens (see each backend's header for what
+// it adds: FlatFileStoreOptions, RocksDbStoreOptions).
+struct StoreOptions {
+  Durability durability = Durability::kNone;
+  // How often kPeriodic syncs: from kMinSyncInterval to kMaxSyncInterval,
+  // checked whatever the durability (InvalidArgument otherwise).
+  absl::Duration sync_interval = absl::Milliseconds(100);
+  // Reads only: writes and compactions are refused (FailedPrecondition), and
+  // the open creates nothing (a missing store is NotFound).
+  bool read_only = false;
+  // Create the store when it does not exist. When false, a missing store is
+  // NotFound and nothing is created.
+  bool create_if_missing = true;
+  // Called with (bytes done, total bytes) while the store reads through all
+  // of its data, by a backend that does (the flat file, at open and in
+  // Verify()); from the thread of that call.
+  std::function<void(uint64_t done, uint64_t total)> progress;
+};
+
+// A store's counters. Every backend fills every field.
 struct StoreStats {
-  uint64_t entries = 0;            // Keys held.
+  // Keys held: exact for the flat file; for RocksDB exact from a Replay() or
+  // Verify() until the next write, and RocksDB's estimate otherwise (see
+  // rocksdb_store.h). Verify() counts them exactly on every backend.
+  uint64_t entries = 0;
   uint64_t live_bytes = 0;         // Bytes of the records of those keys.
   uint64_t garbage_bytes = 0;      // Bytes on disk that compaction would drop.
   uint64_t puts = 0;               // Successful Put() calls since open.
@@ -79,13 +105,23 @@ struct StoreStats {
   uint64_t syncs = 0;              // Syncs to stable storage since open.
   uint64_t compactions = 0;        // Compactions completed since open.
   uint64_t compaction_errors = 0;  // Background compactions that failed.
-  // Found while recovering at open (flat file only).
-  uint64_t torn_tail_bytes = 0;  // A partly written last record, cut.
-  uint64_t corrupt_records = 0;  // Damaged regions skipped.
-  uint64_t corrupt_bytes = 0;    // Their total size.
-  // Set when `entries` is an estimate, not an exact count (RocksDB's, after
-  // a write: see rocksdb_store.h).
-  bool entries_estimated = false;
+};
+
+// What Store::Verify() found, for a program (`entries`, clean()) and for a
+// person (`damage`, `details`).
+struct StoreCheck {
+  // Keys held, each counted as it was read.
+  uint64_t entries = 0;
+  // The damage read past, summed up ("1 corrupt regions (130 bytes), the
+  // first at offset 4096; torn tail of 0 bytes"); empty when every checksum
+  // matched.
+  std::string damage;
+  // The rest of what was found, as (name, value) lines for a person, in the
+  // backend's own terms: its sizes, and the flat file's records and damaged
+  // regions.
+  std::vector<std::pair<std::string, std::string>> details;
+
+  bool clean() const { return damage.empty(); }
 };
 
 class Store {
@@ -113,6 +149,15 @@ class Store {
   virtual absl::Status Compact() = 0;
 
   virtual StoreStats GetStats() const = 0;
+
+  // Reads everything the store holds, checking every checksum, and counts
+  // the keys; changes nothing. Damage the backend can read past (the flat
+  // file skips a damaged region) is reported in the result, not as an
+  // error; damage it cannot (RocksDB stops at the first bad block) is
+  // DataLoss naming it. Takes as long as reading the store (for a flat file
+  // open read-only, no longer: its open read the log; see
+  // flat_file_store.h).
+  virtual absl::StatusOr<StoreCheck> Verify() = 0;
 
   // Syncs and releases the files. Idempotent; the destructor calls it.
   virtual absl::Status Close() = 0;

@@ -216,11 +216,8 @@ INSTANTIATE_TEST_SUITE_P(Backends, CacheGroupStoreTest,
 
 TEST(CacheGroupFlatFileTest, ChurnKeepsTheFileBounded) {
   const std::string path = FreshTestDir() + "/cache.log";
-  StoreOptions options;
-  options.compaction_min_bytes = 1 << 20;
-  options.compaction_garbage_ratio = 0.5;
-  absl::StatusOr<std::unique_ptr<Store>> opened =
-      OpenStore("file:" + path, options);
+  absl::StatusOr<std::unique_ptr<Store>> opened = OpenStore(
+      "file:" + path + "?compact_min_bytes=1048576&compact_ratio=0.5");
   ASSERT_TRUE(opened.ok()) << opened.status();
   std::shared_ptr<Store> store = *std::move(opened);
   CacheGroupOptions group_options;

@@ -155,7 +155,9 @@ void KillAndRecover(const std::string& scheme, const std::string& policy) {
               recovered[std::string(key)] = std::string(value);
             })
             .ok());
-    EXPECT_EQ((*store)->GetStats().corrupt_records, 0u);
+    const absl::StatusOr<StoreCheck> check = (*store)->Verify();
+    ASSERT_TRUE(check.ok()) << check.status();
+    EXPECT_TRUE(check->clean()) << check->damage;
     if (recovered == with_in_flight && recovered != state) {
       state = with_in_flight;
       ++next;

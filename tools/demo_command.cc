@@ -62,6 +62,7 @@ class WriteFailureRecorder : public Store {
   absl::Status Sync() override { return store_->Sync(); }
   absl::Status Compact() override { return store_->Compact(); }
   StoreStats GetStats() const override { return store_->GetStats(); }
+  absl::StatusOr<StoreCheck> Verify() override { return store_->Verify(); }
   absl::Status Close() override { return store_->Close(); }
   std::string spec() const override { return store_->spec(); }
 

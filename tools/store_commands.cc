@@ -12,17 +12,11 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "persistence/flat_file_store.h"
 #include "persistence/open.h"
-#include "persistence/rocksdb_store.h"
 #include "tools/progress_bar.h"
 
 namespace gogocache {
 namespace {
-
-std::string Percent(uint64_t part, uint64_t whole) {
-  return absl::StrFormat("%.1f%%", whole == 0 ? 0.0 : 100.0 * part / whole);
-}
 
 // Bytes of a file, or of every file in a directory (a RocksDB store).
 uint64_t DiskBytes(const std::string& path) {
@@ -39,17 +33,6 @@ uint64_t DiskBytes(const std::string& path) {
     closedir(dir);
   }
   return total;
-}
-
-// Parses `spec` and checks that its store exists (NotFound otherwise), so
-// that a command that only reads creates nothing.
-absl::StatusOr<StoreSpec> ParseExisting(const std::string& spec) {
-  absl::StatusOr<StoreSpec> parsed = ParseStoreSpec(spec);
-  if (!parsed.ok()) return parsed.status();
-  if (absl::Status status = CheckStoreExists(*parsed); !status.ok()) {
-    return status;
-  }
-  return parsed;
 }
 
 // InvalidArgument when `from` and `to` are one store: the same path, or
@@ -72,62 +55,42 @@ absl::Status CheckDistinctStores(const StoreSpec& from, const StoreSpec& to) {
       absl::StrCat("convert: source and destination are ", why));
 }
 
-absl::StatusOr<std::unique_ptr<Store>> OpenForReading(const std::string& spec,
+// Opens the store of `spec` read-only: NotFound, creating nothing, when it
+// does not exist. Draws `bar`, if any, while the store reads its data.
+absl::StatusOr<std::unique_ptr<Store>> OpenForReading(StoreSpec spec,
                                                       ProgressBar* bar) {
-  StoreOptions options;
+  StoreOptions& options = spec.common();
   options.read_only = true;
   if (bar != nullptr) {
     options.progress = [bar](uint64_t done, uint64_t total) {
       bar->Update(done, total);
     };
   }
-  return OpenStore(spec, std::move(options));
+  return OpenStore(spec);
 }
 
-struct Counted {
-  uint64_t entries = 0;
-  uint64_t key_bytes = 0;
-  uint64_t value_bytes = 0;
-};
-
-absl::StatusOr<Counted> CountEntries(Store& store) {
-  Counted counted;
-  absl::Status status =
-      store.Replay([&](absl::string_view key, absl::string_view value) {
-        ++counted.entries;
-        counted.key_bytes += key.size();
-        counted.value_bytes += value.size();
-      });
-  if (!status.ok()) return status;
-  return counted;
-}
-
-void PrintLogReport(const LogReport& report, std::ostream& out) {
-  out << absl::StrFormat("%-16s %d\n", "file bytes", report.file_bytes);
-  out << absl::StrFormat("%-16s %d  (%d puts, %d deletes)\n", "records",
-                         report.records, report.puts, report.deletes);
-  out << absl::StrFormat("%-16s %d\n", "entries", report.live_entries);
-  out << absl::StrFormat("%-16s %d  (%s of the file)\n", "live bytes",
-                         report.live_bytes,
-                         Percent(report.live_bytes, report.file_bytes));
-  out << absl::StrFormat("%-16s %d  (%s of the file)\n", "garbage bytes",
-                         report.garbage_bytes,
-                         Percent(report.garbage_bytes, report.file_bytes));
-  out << absl::StrFormat("%-16s %d bytes\n", "torn tail",
-                         report.torn_tail_bytes);
-  out << absl::StrFormat("%-16s %d regions, %d bytes\n", "corrupt",
-                         report.corrupt_regions, report.corrupt_bytes);
-  for (const auto& [offset, size] : report.corrupt) {
-    out << absl::StrFormat("  damaged: offset %d, %d bytes\n", offset, size);
-  }
-}
-
-// Scans a flat-file log without changing it, drawing `bar`.
-absl::StatusOr<LogReport> ScanFile(const std::string& path, ProgressBar& bar) {
-  absl::StatusOr<LogReport> report = FlatFileStore::Verify(
-      path, [&](uint64_t done, uint64_t total) { bar.Update(done, total); });
+// Opens the store of `spec` read-only and verifies it, drawing a progress
+// bar named `name`.
+absl::StatusOr<StoreCheck> CheckStore(const StoreSpec& spec,
+                                      absl::string_view name,
+                                      const StoreCommandOptions& options,
+                                      std::ostream& progress) {
+  ProgressBar bar(progress, options.show_progress, std::string(name));
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenForReading(spec, &bar);
+  if (!store.ok()) return store.status();
+  absl::StatusOr<StoreCheck> check = (*store)->Verify();
   bar.Finish();
-  return report;
+  return check;
+}
+
+void PrintCheck(const std::string& spec, const StoreSpec& parsed,
+                const StoreCheck& check, std::ostream& out) {
+  out << "store " << spec << "\n";
+  out << absl::StrFormat("%-16s %d\n", "disk bytes", DiskBytes(parsed.path));
+  out << absl::StrFormat("%-16s %d\n", "entries", check.entries);
+  for (const auto& [name, value] : check.details) {
+    out << absl::StrFormat("%-16s %s\n", name, value);
+  }
 }
 
 }  // namespace
@@ -135,69 +98,30 @@ absl::StatusOr<LogReport> ScanFile(const std::string& path, ProgressBar& bar) {
 absl::Status RunInspect(const std::string& spec,
                         const StoreCommandOptions& options, std::ostream& out,
                         std::ostream& progress) {
-  absl::StatusOr<StoreSpec> parsed = ParseExisting(spec);
+  absl::StatusOr<StoreSpec> parsed = ParseStoreSpec(spec);
   if (!parsed.ok()) return parsed.status();
-  ProgressBar bar(progress, options.show_progress, "inspect");
-  out << "store " << spec << "\n";
-  if (parsed->scheme == "file") {
-    absl::StatusOr<LogReport> report = ScanFile(parsed->path, bar);
-    if (!report.ok()) return report.status();
-    PrintLogReport(*report, out);
-    return absl::OkStatus();
-  }
-  absl::StatusOr<std::unique_ptr<Store>> store = OpenForReading(spec, &bar);
-  if (!store.ok()) return store.status();
-  absl::StatusOr<Counted> counted = CountEntries(**store);
-  bar.Finish();
-  if (!counted.ok()) return counted.status();
-  const StoreStats stats = (*store)->GetStats();
-  const uint64_t disk = DiskBytes(parsed->path);
-  out << absl::StrFormat("%-16s %d\n", "disk bytes", disk);
-  out << absl::StrFormat("%-16s %d\n", "entries", counted->entries);
-  out << absl::StrFormat("%-16s %d  (keys and values)\n", "live bytes",
-                         counted->key_bytes + counted->value_bytes);
-  out << absl::StrFormat("%-16s %d  (RocksDB's estimate)\n", "garbage bytes",
-                         stats.garbage_bytes);
+  absl::StatusOr<StoreCheck> check =
+      CheckStore(*parsed, "inspect", options, progress);
+  if (!check.ok()) return check.status();
+  PrintCheck(spec, *parsed, *check, out);
   return absl::OkStatus();
 }
 
 absl::Status RunVerify(const std::string& spec,
                        const StoreCommandOptions& options, std::ostream& out,
                        std::ostream& progress) {
-  absl::StatusOr<StoreSpec> parsed = ParseExisting(spec);
+  absl::StatusOr<StoreSpec> parsed = ParseStoreSpec(spec);
   if (!parsed.ok()) return parsed.status();
-  ProgressBar bar(progress, options.show_progress, "verify");
-  if (parsed->scheme == "file") {
-    absl::StatusOr<LogReport> report = ScanFile(parsed->path, bar);
-    if (!report.ok()) return report.status();
-    if (!report->clean()) {
-      PrintLogReport(*report, out);
-      return absl::DataLossError(absl::StrCat(
-          "store ", spec, " is damaged: ", report->corrupt_regions,
-          " corrupt regions (", report->corrupt_bytes, " bytes)",
-          report->corrupt.empty() ? std::string()
-                                  : absl::StrCat(", the first at offset ",
-                                                 report->corrupt.front().first),
-          "; torn tail of ", report->torn_tail_bytes, " bytes"));
-    }
-    out << absl::StrFormat("%s: ok, %d records, every checksum matches\n", spec,
-                           report->records);
-    return absl::OkStatus();
+  absl::StatusOr<StoreCheck> check =
+      CheckStore(*parsed, "verify", options, progress);
+  if (!check.ok()) return check.status();
+  if (!check->clean()) {
+    PrintCheck(spec, *parsed, *check, out);
+    return absl::DataLossError(
+        absl::StrCat("store ", spec, " is damaged: ", check->damage));
   }
-  RocksDbStoreOptions rocksdb_options;
-  rocksdb_options.read_only = true;
-  rocksdb_options.create_if_missing = false;
-  absl::StatusOr<std::unique_ptr<RocksDbStore>> store =
-      RocksDbStore::Open(parsed->path, rocksdb_options);
-  if (!store.ok()) return store.status();
-  if (absl::Status status = (*store)->VerifyChecksums(); !status.ok()) {
-    return status;
-  }
-  absl::StatusOr<Counted> counted = CountEntries(**store);
-  bar.Finish();
-  if (!counted.ok()) return counted.status();
   out << absl::StrFormat("%s: ok, %d entries, every checksum matches\n", spec,
-                         counted->entries);
+                         check->entries);
   return absl::OkStatus();
 }
 
@@ -207,13 +131,12 @@ absl::Status RunCompact(const std::string& spec,
   absl::StatusOr<StoreSpec> parsed = ParseStoreSpec(spec);
   if (!parsed.ok()) return parsed.status();
   ProgressBar bar(progress, options.show_progress, "compact");
-  StoreOptions store_options;
+  StoreOptions& store_options = parsed->common();
   store_options.create_if_missing = false;
   store_options.progress = [&](uint64_t done, uint64_t total) {
     bar.Update(done, total);
   };
-  absl::StatusOr<std::unique_ptr<Store>> store =
-      OpenStore(spec, std::move(store_options));
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenStore(*parsed);
   if (!store.ok()) return store.status();
   const uint64_t before = DiskBytes(parsed->path);
   absl::Status status = (*store)->Compact();
@@ -238,8 +161,7 @@ absl::Status RunConvert(const std::string& source,
     return same;
   }
   ProgressBar bar(progress, options.show_progress, "convert");
-  absl::StatusOr<std::unique_ptr<Store>> input =
-      OpenForReading(source, nullptr);
+  absl::StatusOr<std::unique_ptr<Store>> input = OpenForReading(*from, nullptr);
   if (!input.ok()) return input.status();
   absl::StatusOr<std::unique_ptr<Store>> output = OpenStore(destination);
   if (!output.ok()) return output.status();
@@ -265,8 +187,11 @@ absl::Status RunConvert(const std::string& source,
 absl::Status RunDump(const std::string& spec,
                      const StoreCommandOptions& options, std::ostream& out,
                      std::ostream& progress) {
+  absl::StatusOr<StoreSpec> parsed = ParseStoreSpec(spec);
+  if (!parsed.ok()) return parsed.status();
   ProgressBar bar(progress, options.show_progress, "open");
-  absl::StatusOr<std::unique_ptr<Store>> store = OpenForReading(spec, &bar);
+  absl::StatusOr<std::unique_ptr<Store>> store =
+      OpenForReading(*std::move(parsed), &bar);
   bar.Finish();
   if (!store.ok()) return store.status();
   return (*store)->Replay([&](absl::string_view key, absl::string_view value) {

@@ -2,8 +2,8 @@
 //
 // The `gogocache` subcommands that work on a store, named by its spec
 // (persistence/open.h: file:PATH or rocksdb:PATH):
-//   inspect SPEC          entries, live and garbage bytes, damage found
-//   verify SPEC           checks every checksum; DataLoss on any damage
+//   inspect SPEC          what Store::Verify() finds: entries, sizes, damage
+//   verify SPEC           Store::Verify(): every checksum; DataLoss on damage
 //   compact SPEC          drops garbage now; prints sizes before and after
 //   convert SRC DST       copies every entry of SRC into DST, oldest first
 //   dump SPEC             one line per entry: the key, C-escaped, and with

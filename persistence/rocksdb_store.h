@@ -17,14 +17,14 @@
 // loses nothing acknowledged); kAlways sets WriteOptions::sync; kPeriodic
 // syncs the WAL from a background thread every sync_interval.
 //
-// Group commit is done here, not by RocksDB's write thread: writers queue
-// their operations, and one of them at a time (the leader) writes everything
-// queued as one WriteBatch, with one WAL sync under kAlways, while the next
-// batch gathers. Only the leader calls into RocksDB's write path. Besides
-// batching, this keeps every hand-off between threads in std::mutex and
-// std::condition_variable, which ThreadSanitizer sees; RocksDB's own write
-// group hands off through atomics inside the uninstrumented system library,
-// which ThreadSanitizer reports as races that are not (see README,
+// Group commit is done here (group_commit.h), not by RocksDB's write
+// thread: writers queue their operations, and one of them at a time (the
+// leader) writes everything queued as one WriteBatch, with one WAL sync under
+// kAlways, while the next batch gathers. Only the leader calls into RocksDB's
+// write path. Besides batching, this keeps every hand-off between threads in
+// std::mutex and std::condition_variable, which ThreadSanitizer sees; RocksDB's
+// own write group hands off through atomics inside the uninstrumented system
+// library, which ThreadSanitizer reports as races that are not (see README,
 // "Sanitizers").
 //
 // Opening: the path must be a directory, or not exist yet (RocksDB then
@@ -80,27 +80,30 @@
 // Compact() holds writes back while it runs: its flush switches RocksDB's
 // WAL, which must not happen during or after a failed write.
 //
-// Thread safety: as Store.
+// Thread safety: as Store. Close() waits for the calls in flight (a
+// shared mutex: every call holds it shared, Close() exclusive).
+//
+// The code: rocksdb_store.cc (writes, syncs, compaction, stats, close),
+// rocksdb_open.cc (opening: the options, the directory check, and what the
+// store gives RocksDB: its Env, info log and listener), rocksdb_replay.cc
+// (Replay() and Verify()), over group_commit.h (the writers' queue and the
+// writer role) and periodic_thread.h (kPeriodic's syncs).
 
 #ifndef GOGOCACHE_PERSISTENCE_ROCKSDB_STORE_H_
 #define GOGOCACHE_PERSISTENCE_ROCKSDB_STORE_H_
 
 #include <atomic>
-#include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <shared_mutex>
 #include <string>
-#include <thread>
-#include <vector>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "persistence/group_commit.h"
 #include "persistence/store.h"
 
 namespace rocksdb {
@@ -112,6 +115,9 @@ class Status;
 }  // namespace rocksdb
 
 namespace gogocache {
+namespace persistence_internal {
+class PeriodicThread;
+}  // namespace persistence_internal
 
 // RocksDB takes what every store does (store.h), and nothing more; it reads
 // no data at open, so it never calls `progress`.
@@ -148,13 +154,36 @@ class RocksDbStore : public Store {
   }
 
  private:
+  using GroupCommit = persistence_internal::GroupCommit;
+  using WriterToken = GroupCommit::WriterToken;
+
   RocksDbStore(std::string path, RocksDbStoreOptions options,
                std::unique_ptr<rocksdb::Env> env,
                std::unique_ptr<rocksdb::DB> db);
 
-  struct PendingWrite;
-  // DataLoss for a value too short to hold a sequence number.
-  absl::Status TooShort(absl::string_view key) const;
+  // Checks `operation` and the store, then commits it.
+  absl::Status Write(const GroupCommit::Operation& operation);
+  // Writes `batch` to RocksDB as one WriteBatch (GroupCommit's BatchWriter).
+  absl::Status WriteBatch(
+      absl::Span<const GroupCommit::Operation* const> batch);
+  // Syncs RocksDB's WAL. Requires the writer role.
+  absl::Status SyncWal();
+  // kPeriodic's sync, every sync_interval on periodic_sync_'s thread.
+  void PeriodicSync();
+
+  absl::Status Usable() const;
+  absl::Status Writable() const;
+  // Converts a write's status, remembering a failure.
+  absl::Status Written(const rocksdb::Status& status, absl::string_view what);
+
+  // What the database's files hold, by RocksDB's estimate: the live data, and
+  // the rest.
+  struct FileBytes {
+    uint64_t live;
+    uint64_t garbage;
+  };
+  FileBytes EstimateFileBytes() const;
+
   // Calls `visit` with every key of `read` and its stored value (the
   // sequence number, then the value), in key order. Counts the keys:
   // GetStats().entries is then exact until the next write. Requires the
@@ -164,33 +193,14 @@ class RocksDbStore : public Store {
       absl::FunctionRef<void(const rocksdb::Slice& key,
                              const rocksdb::Slice& stored)>
           visit);
-  // What the database's files hold, by RocksDB's estimate: the live data, and
-  // the rest.
-  struct FileBytes {
-    uint64_t live;
-    uint64_t garbage;
-  };
-  FileBytes EstimateFileBytes() const;
-  class WriterToken;
-  // Checks `write` and the store, then commits it.
-  absl::Status Write(PendingWrite& write);
-  // Queues `write` and returns its status once a leader has written it.
-  absl::Status Commit(PendingWrite& write);
-  // Waits until no leader is writing, then is the writer until released.
-  void AcquireWriter(std::unique_lock<std::mutex>& lock);
-  void ReleaseWriter(std::unique_lock<std::mutex>& lock);
-
-  absl::Status Usable() const;
-  absl::Status Writable() const;
-  // Converts a write's status, remembering a failure.
-  absl::Status Written(const rocksdb::Status& status, absl::string_view what);
-  void PeriodicSyncLoop();
+  // DataLoss for a value too short to hold a sequence number.
+  absl::Status TooShort(absl::string_view key) const;
 
   const std::string path_;
   const RocksDbStoreOptions options_;
   std::unique_ptr<rocksdb::Env> env_;  // The database's; outlives it.
   std::unique_ptr<rocksdb::DB> db_;
-  uint64_t next_sequence_;  // Used by the leader only.
+  uint64_t next_sequence_;  // Used by the writer only.
   std::atomic<bool> closed_{false};
   // Set by the first failed write: RocksDB then holds the error (and its
   // WAL writer must not be synced again), so writes are refused until reopen.
@@ -199,28 +209,20 @@ class RocksDbStore : public Store {
   std::atomic<uint64_t> deletes_{0};
   std::atomic<uint64_t> syncs_{0};
   std::atomic<uint64_t> compactions_{0};
-  // The keys held, counted by the last Replay(), while entries_counted_: no
-  // write has come since. Written by the writer only.
+  // The keys held, counted by the last Replay() or Verify(), while
+  // entries_counted_: no write has come since. Written by the writer only.
   std::atomic<bool> entries_counted_{false};
   std::atomic<uint64_t> entries_{0};
 
   // Calls hold it shared; Close() holds it exclusive, so the database is
   // never closed under a call in flight.
   mutable std::shared_mutex lifetime_mu_;
-  std::mutex write_mu_;
-  std::condition_variable write_done_;
-  bool writer_busy_ = false;          // Guarded by write_mu_.
-  std::vector<PendingWrite*> queue_;  // Guarded by write_mu_.
-  // Group commit: writers in the last batch (and queued behind it), and how
-  // long its write took. Guarded by write_mu_.
-  int round_writers_ = 1;
-  std::chrono::steady_clock::duration last_write_{};
-  const bool write_options_sync_ = options_.durability == Durability::kAlways;
-
-  std::mutex sync_mu_;
-  std::condition_variable stop_sync_;
-  bool stopping_ = false;  // Guarded by sync_mu_.
-  std::thread sync_thread_;
+  // Every write to RocksDB, and whatever must not overlap one, holds its
+  // writer role. Gathers writers under kAlways, where each batch is synced.
+  GroupCommit writes_{options_.durability == Durability::kAlways};
+  // Syncs the WAL every sync_interval under kPeriodic, unless read-only.
+  // Reset by Close(), which so waits for a sync under way.
+  std::unique_ptr<persistence_internal::PeriodicThread> periodic_sync_;
 };
 
 }  // namespace gogocache

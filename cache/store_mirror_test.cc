@@ -64,6 +64,7 @@ class PausingStore : public Store {
   absl::Status Sync() override { return inner_->Sync(); }
   absl::Status Compact() override { return inner_->Compact(); }
   StoreStats GetStats() const override { return inner_->GetStats(); }
+  absl::StatusOr<StoreCheck> Verify() override { return inner_->Verify(); }
   absl::Status Close() override { return inner_->Close(); }
   std::string spec() const override { return inner_->spec(); }
 

@@ -223,8 +223,8 @@ TEST_F(ExpiryTest, ACallerWhoseDeadlinePassesStopsWaitingTheLoadGoesOn) {
   CacheGroupOptions options;
   options.getter = MakeGetter(
       [&](const Context& context, absl::string_view) -> absl::StatusOr<Loaded> {
+        leader_deadline = context.deadline();  // Published by ++calls.
         ++calls;
-        leader_deadline = context.deadline();
         release.WaitForNotification();
         return Loaded{"value", std::nullopt};
       });

@@ -2,7 +2,7 @@
 //
 // Recovery of the flat-file store from hostile and damaged logs: values
 // made of encoded records, cut and flipped at every offset, strict mode at
-// the tail, and logs of the previous format version.
+// the tail, and logs of earlier format versions.
 
 #include <cstdint>
 #include <map>
@@ -210,6 +210,52 @@ TEST_F(FlatFileRecoveryTest, Version1LogIsReadThenRewrittenInTheCurrentOne) {
   with_new.push_back({"epsilon", "new"});
   EXPECT_EQ(ReplayAll(**store), with_new);
   EXPECT_EQ((*store)->recovered().corrupt_regions, 0u);
+}
+
+TEST_F(FlatFileRecoveryTest, Version2LogIsReadAndKeptWriting) {
+  // Written by the store when version 2 was current: alpha=one, beta=two,
+  // gamma="", alpha=uno, beta deleted, "bin\0key"=\0\1\2\3, delta=3000
+  // d's, epsilon=five.
+  const std::string v2 = ReadFileOrDie("persistence/testdata/format_v2.log");
+  ASSERT_EQ(v2.substr(0, log_format::kHeaderSize), log_format::EncodeHeader(2));
+  WriteFileOrDie(path_, v2);
+  const Entries expected = {
+      {"gamma", ""},
+      {"alpha", "uno"},
+      {std::string("bin\0key", 7), std::string("\0\1\2\3", 4)},
+      {"delta", std::string(3000, 'd')},
+      {"epsilon", "five"}};
+
+  {
+    FlatFileStoreOptions read_only;
+    read_only.read_only = true;
+    read_only.strict = true;
+    auto store = FlatFileStore::Open(path_, read_only);
+    ASSERT_TRUE(store.ok()) << store.status();
+    EXPECT_TRUE((*store)->recovered().clean());
+    EXPECT_EQ((*store)->recovered().puts, 7u);
+    EXPECT_EQ((*store)->recovered().deletes, 1u);
+    EXPECT_EQ(ReplayAll(**store), expected);
+  }
+  EXPECT_EQ(ReadFileOrDie(path_), v2);  // Reading changes nothing.
+
+  {
+    auto store = FlatFileStore::Open(path_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    EXPECT_EQ(ReplayAll(**store), expected);
+    ASSERT_TRUE((*store)->Put("zeta", "new").ok());
+    ASSERT_TRUE((*store)->Delete("gamma").ok());
+  }
+  Entries after = expected;
+  after.erase(after.begin());
+  after.push_back({"zeta", "new"});
+  FlatFileStoreOptions strict;
+  strict.strict = true;
+  auto store = FlatFileStore::Open(path_, strict);
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ(ReplayAll(**store), after);
+  ASSERT_TRUE((*store)->Compact().ok());
+  EXPECT_EQ(ReplayAll(**store), after);
 }
 
 }  // namespace

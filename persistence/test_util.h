@@ -98,6 +98,15 @@ inline void WriteFileOrDie(const std::string& path, const std::string& bytes) {
   EXPECT_TRUE(out.good()) << path;
 }
 
+// Copies the regular files of directory `from` (not its subdirectories)
+// into `to`, which it creates.
+inline void CopyDirectoryOrDie(const std::string& from, const std::string& to) {
+  EXPECT_EQ(mkdir(to.c_str(), 0755), 0) << to;
+  for (const std::string& name : ListTree(from)) {
+    WriteFileOrDie(to + "/" + name, ReadFileOrDie(from + "/" + name));
+  }
+}
+
 inline uint64_t FileSize(const std::string& path) {
   struct stat st;
   return stat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;

@@ -49,7 +49,7 @@ absl::Time CacheGroup::AnswerExpiry(absl::string_view key, uint64_t hash,
   // The entry the answer came from, if it is still held: its expiry.
   if (shard.Lookup(key, hash, &held, /*count=*/false, &hit) &&
       held.data() == value.data()) {
-    return hit.expires;
+    return hit.expires();
   }
   // Not held (too large, or replaced since): the asker keeps no copy.
   return clock_->Now();
@@ -134,7 +134,7 @@ bool CacheGroup::GetForPeerIfHeld(absl::string_view key, ByteView* value,
     return false;
   }
   *value = std::move(held);
-  if (expires != nullptr) *expires = hit.expires;
+  if (expires != nullptr) *expires = hit.expires();
   served_for_peers_.fetch_add(1, std::memory_order_relaxed);
   return true;
 }

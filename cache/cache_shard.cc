@@ -213,17 +213,14 @@ bool CacheShard::Lookup(absl::string_view key, uint64_t hash, ByteView* value,
     const int64_t deadline = DeadlineOf(entry);
     const bool ends = (deadline & ~int64_t{1}) != kNoDeadline;
     const bool refreshes = trailer_size_ > kExpiryBytes;
-    if (ends || refreshes) {
-      const int64_t now = absl::ToUnixNanos(clock_->Now());
-      if (ends && now >= (deadline & ~int64_t{1})) {
-        entry = nullptr;  // Expired: a miss, left for a writer to drop.
-      } else if (hit != nullptr) {
-        hit->refresh_due = refreshes && now >= RefreshAtOf(entry);
-      }
+    if (ends && !clock_->IsBefore(deadline & ~int64_t{1})) {
+      entry = nullptr;  // Expired: a miss, left for a writer to drop.
+    } else if (refreshes && hit != nullptr) {
+      hit->refresh_due = !clock_->IsBefore(RefreshAtOf(entry));
     }
     if (entry != nullptr && hit != nullptr) {
       hit->not_found = (deadline & 1) != 0;
-      hit->expires = absl::FromUnixNanos(deadline & ~int64_t{1});
+      hit->deadline_ns = deadline & ~int64_t{1};
     }
   }
   if (entry != nullptr) {
@@ -283,7 +280,7 @@ ShardInsert CacheShard::Restore(absl::string_view key, uint64_t hash,
 size_t CacheShard::SweepExpired(absl::InlinedVector<Entry*, 4>& dropped) {
   const size_t slots = table_.capacity();
   if (slots == 0) return 0;
-  const int64_t now = absl::ToUnixNanos(clock_->Now());
+  const int64_t now = clock_->NowUnixNanos();
   size_t expired = 0;
   for (int i = 0; i < kSweepSlots; ++i) {
     if (sweep_cursor_ >= slots) sweep_cursor_ = 0;

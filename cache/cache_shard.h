@@ -47,6 +47,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -102,7 +103,15 @@ struct EntryExpiry {
 struct ShardHit {
   bool not_found = false;    // A remembered NotFound.
   bool refresh_due = false;  // Past its refresh_at.
-  absl::Time expires = absl::InfiniteFuture();
+  // The entry's deadline in Unix nanoseconds (the largest even int64: none),
+  // kept raw: most hits never ask for it.
+  int64_t deadline_ns = std::numeric_limits<int64_t>::max() & ~int64_t{1};
+
+  absl::Time expires() const {
+    return deadline_ns == (std::numeric_limits<int64_t>::max() & ~int64_t{1})
+               ? absl::InfiniteFuture()
+               : absl::FromUnixNanos(deadline_ns);
+  }
 };
 
 // What an insert did.

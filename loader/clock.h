@@ -12,6 +12,7 @@
 
 // First, so that a build without C++17 stops here, with one clear error.
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 
@@ -28,6 +29,16 @@ class Clock {
   // The current time.
   virtual absl::Time Now() = 0;
 
+  // Now(), in nanoseconds since the Unix epoch.
+  virtual int64_t NowUnixNanos() { return absl::ToUnixNanos(Now()); }
+
+  // Whether NowUnixNanos() is still before `deadline_ns`. Every hit of a
+  // group with expiry asks, so implementations may answer it more cheaply
+  // than reading the time, but never wrongly true.
+  virtual bool IsBefore(int64_t deadline_ns) {
+    return NowUnixNanos() < deadline_ns;
+  }
+
   // Waits on `cv`, `lock` held on entry and on return, until `ready()` holds
   // or Now() reaches `deadline`, whichever comes first; returns ready().
   // Whoever makes ready() true notifies `cv` under the lock's mutex.
@@ -37,7 +48,8 @@ class Clock {
                          absl::FunctionRef<bool()> ready) = 0;
 };
 
-// A clock reading the system's real time.
+// A clock reading the system's real time (CLOCK_REALTIME). Its IsBefore()
+// reads the time only when the deadline is near (see clock.cc).
 std::shared_ptr<Clock> NewSystemClock();
 
 }  // namespace gogocache

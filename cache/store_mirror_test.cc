@@ -48,9 +48,6 @@ class PausingStore : public Store {
   absl::Notification paused;
   absl::Notification resume;
 
-  absl::Status Put(absl::string_view key, absl::string_view value) override {
-    return inner_->Put(key, value);
-  }
   absl::Status Delete(absl::string_view key) override {
     if (key == pause_on_ && !paused.HasBeenNotified()) {
       paused.Notify();
@@ -58,15 +55,21 @@ class PausingStore : public Store {
     }
     return inner_->Delete(key);
   }
-  absl::Status Replay(Visitor visitor) override {
-    return inner_->Replay(visitor);
-  }
   absl::Status Sync() override { return inner_->Sync(); }
   absl::Status Compact() override { return inner_->Compact(); }
   StoreStats GetStats() const override { return inner_->GetStats(); }
   absl::StatusOr<StoreCheck> Verify() override { return inner_->Verify(); }
   absl::Status Close() override { return inner_->Close(); }
   std::string spec() const override { return inner_->spec(); }
+
+ protected:
+  absl::Status DoPut(absl::string_view key, absl::string_view value,
+                     absl::Time expires) override {
+    return inner_->Put(key, value, expires);
+  }
+  absl::Status DoReplay(ExpiringVisitor visitor) override {
+    return inner_->Replay(visitor);
+  }
 
  private:
   const std::shared_ptr<Store> inner_;

@@ -65,7 +65,7 @@ absl::StatusOr<FlatFileStore::LiveRecords> FlatFileStore::SnapshotLive(
   return live;
 }
 
-absl::Status FlatFileStore::Replay(Visitor visitor) {
+absl::Status FlatFileStore::DoReplay(ExpiringVisitor visitor) {
   absl::StatusOr<LiveRecords> live = SnapshotLive(/*for_writing=*/false);
   if (!live.ok()) return live.status();
   absl::StatusOr<Mapping> mapping =
@@ -83,7 +83,7 @@ absl::Status FlatFileStore::Replay(Visitor visitor) {
           absl::StrCat("store ", path_, ": record at offset ", location.offset,
                        " changed on disk while the store was open"));
     }
-    visitor(record.key, record.value);
+    visitor(record.key, record.value, record.expires);
   }
   return absl::OkStatus();
 }
@@ -150,9 +150,10 @@ absl::Status FlatFileStore::CompactOnce() {
       const uint64_t at = flushed + buffer.size();
       const uint64_t start = log_format::RecordStart(at);
       buffer.append(start - at, '\0');
-      const uint64_t end = RecordEnd(at, record.key, record.value);
+      const uint64_t end = RecordEnd(at, record);
       moved.push_back({start, end - start});
-      if (snapshot->version == log_format::kVersion &&
+      // Versions 2 and 3 frame records alike.
+      if (snapshot->version != log_format::kLegacyVersion &&
           location.size == end - start &&
           log_format::FitsInBlock(start, location.size)) {
         // One FULL fragment, valid wherever it fits: copied as it is.
@@ -161,7 +162,7 @@ absl::Status FlatFileStore::CompactOnce() {
         const size_t from = buffer.size();
         buffer.resize(from + (end - start));
         log_format::EncodeRecordAt(record.type, record.key, record.value, start,
-                                   &buffer[from]);
+                                   &buffer[from], record.expires);
       }
       if (buffer.size() >= kCopyBufferSize) {
         if (absl::Status s = WriteAll(new_fd, buffer, flushed, new_path);

@@ -86,11 +86,13 @@ class LogKeys {
   mutable int next_ = 0;
 };
 
-// Where a record of `key` and `value` appended at `end` ends.
-inline uint64_t RecordEnd(uint64_t end, absl::string_view key,
-                          absl::string_view value) {
-  return log_format::RecordEnd(log_format::RecordStart(end), key.size(),
-                               value.size());
+// Where `record`, appended at `end`, ends.
+inline uint64_t RecordEnd(uint64_t end, const log_format::Record& record) {
+  return log_format::RecordEnd(
+      log_format::RecordStart(end), record.key.size(),
+      record.type == log_format::RecordType::kDelete
+          ? 0
+          : log_format::BodySize(record.value.size(), record.expires));
 }
 
 // Clears what a compaction cut short left at `compact` (the log itself is

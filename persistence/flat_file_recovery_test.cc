@@ -21,9 +21,11 @@ namespace gogocache {
 namespace {
 
 using ::gogocache::testing::Entries;
+using ::gogocache::testing::ExpiringEntries;
 using ::gogocache::testing::FreshTestDir;
 using ::gogocache::testing::ReadFileOrDie;
 using ::gogocache::testing::ReplayAll;
+using ::gogocache::testing::ReplayWithExpiries;
 using ::gogocache::testing::WriteFileOrDie;
 
 // Longer than a block of the log: its record is in several fragments.
@@ -212,19 +214,21 @@ TEST_F(FlatFileRecoveryTest, Version1LogIsReadThenRewrittenInTheCurrentOne) {
   EXPECT_EQ((*store)->recovered().corrupt_regions, 0u);
 }
 
-TEST_F(FlatFileRecoveryTest, Version2LogIsReadAndKeptWriting) {
+TEST_F(FlatFileRecoveryTest, Version2LogIsReadThenRewrittenToTakeExpiries) {
   // Written by the store when version 2 was current: alpha=one, beta=two,
   // gamma="", alpha=uno, beta deleted, "bin\0key"=\0\1\2\3, delta=3000
   // d's, epsilon=five.
   const std::string v2 = ReadFileOrDie("persistence/testdata/format_v2.log");
-  ASSERT_EQ(v2.substr(0, log_format::kHeaderSize), log_format::EncodeHeader(2));
+  ASSERT_EQ(v2.substr(0, log_format::kHeaderSize),
+            log_format::EncodeHeader(log_format::kNoExpiryVersion));
   WriteFileOrDie(path_, v2);
-  const Entries expected = {
-      {"gamma", ""},
-      {"alpha", "uno"},
-      {std::string("bin\0key", 7), std::string("\0\1\2\3", 4)},
-      {"delta", std::string(3000, 'd')},
-      {"epsilon", "five"}};
+  const ExpiringEntries expected = {
+      {"gamma", "", absl::InfiniteFuture()},
+      {"alpha", "uno", absl::InfiniteFuture()},
+      {std::string("bin\0key", 7), std::string("\0\1\2\3", 4),
+       absl::InfiniteFuture()},
+      {"delta", std::string(3000, 'd'), absl::InfiniteFuture()},
+      {"epsilon", "five", absl::InfiniteFuture()}};
 
   {
     FlatFileStoreOptions read_only;
@@ -235,27 +239,37 @@ TEST_F(FlatFileRecoveryTest, Version2LogIsReadAndKeptWriting) {
     EXPECT_TRUE((*store)->recovered().clean());
     EXPECT_EQ((*store)->recovered().puts, 7u);
     EXPECT_EQ((*store)->recovered().deletes, 1u);
-    EXPECT_EQ(ReplayAll(**store), expected);
+    EXPECT_EQ(ReplayWithExpiries(**store), expected);
+    EXPECT_FALSE((*store)->Put("zeta", "refused").ok());
   }
   EXPECT_EQ(ReadFileOrDie(path_), v2);  // Reading changes nothing.
 
+  const absl::Time expires = absl::FromUnixSeconds(1800000000);
   {
     auto store = FlatFileStore::Open(path_);
     ASSERT_TRUE(store.ok()) << store.status();
-    EXPECT_EQ(ReplayAll(**store), expected);
-    ASSERT_TRUE((*store)->Put("zeta", "new").ok());
+    EXPECT_EQ(ReplayWithExpiries(**store), expected);
+    ASSERT_TRUE((*store)->Put("zeta", "new", expires).ok());
+    ASSERT_TRUE(
+        (*store)->Put("alpha", "eins", expires + absl::Seconds(1)).ok());
     ASSERT_TRUE((*store)->Delete("gamma").ok());
   }
-  Entries after = expected;
-  after.erase(after.begin());
-  after.push_back({"zeta", "new"});
+  // Rewritten in the current version at the open for writing.
+  EXPECT_EQ(ReadFileOrDie(path_).substr(0, log_format::kHeaderSize),
+            log_format::EncodeHeader());
+  ExpiringEntries after = {expected[2],
+                           expected[3],
+                           expected[4],
+                           {"zeta", "new", expires},
+                           {"alpha", "eins", expires + absl::Seconds(1)}};
   FlatFileStoreOptions strict;
   strict.strict = true;
   auto store = FlatFileStore::Open(path_, strict);
   ASSERT_TRUE(store.ok()) << store.status();
-  EXPECT_EQ(ReplayAll(**store), after);
+  EXPECT_TRUE((*store)->recovered().clean());
+  EXPECT_EQ(ReplayWithExpiries(**store), after);
   ASSERT_TRUE((*store)->Compact().ok());
-  EXPECT_EQ(ReplayAll(**store), after);
+  EXPECT_EQ(ReplayWithExpiries(**store), after);
 }
 
 }  // namespace

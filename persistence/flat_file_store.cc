@@ -20,7 +20,6 @@ namespace gogocache {
 namespace {
 
 using flat_file_internal::LogKeys;
-using flat_file_internal::RecordEnd;
 using flat_file_internal::SyncFile;
 using flat_file_internal::WithPath;
 using log_format::RecordType;
@@ -30,7 +29,7 @@ using persistence_internal::LogWriting;
 
 // The index packs a record's size into 32 bits and its offset into 48.
 static_assert(log_format::kRecordHeaderSize + log_format::kMaxKeySize +
-                      log_format::kMaxValueSize <=
+                      log_format::kExpirySize + log_format::kMaxValueSize <=
                   persistence_internal::LocationTable::kMaxSize,
               "the largest record must fit the index");
 constexpr uint64_t kMaxLogSize =
@@ -83,8 +82,7 @@ absl::StatusOr<std::unique_ptr<FlatFileStore>> FlatFileStore::Open(
   if (absl::Status status = store->Recover(log->fd); !status.ok()) {
     return status;
   }
-  if (!store->options_.read_only &&
-      store->version_ == log_format::kLegacyVersion) {
+  if (!store->options_.read_only && store->version_ != log_format::kVersion) {
     // Appends are written in the current format only: rewrite the log in
     // it before the first.
     if (absl::Status status = store->CompactOnce(); !status.ok()) {
@@ -135,17 +133,19 @@ absl::Status FlatFileStore::Writable() const {
   return absl::OkStatus();
 }
 
-absl::Status FlatFileStore::Put(absl::string_view key,
-                                absl::string_view value) {
-  return Append(/*tombstone=*/false, key, value);
+absl::Status FlatFileStore::DoPut(absl::string_view key,
+                                  absl::string_view value, absl::Time expires) {
+  return Append(/*tombstone=*/false, key, value, expires);
 }
 
 absl::Status FlatFileStore::Delete(absl::string_view key) {
-  return Append(/*tombstone=*/true, key, absl::string_view());
+  return Append(/*tombstone=*/true, key, absl::string_view(),
+                absl::InfiniteFuture());
 }
 
 absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
-                                   absl::string_view value) {
+                                   absl::string_view value,
+                                   absl::Time expires) {
   if (key.empty() || key.size() > log_format::kMaxKeySize) {
     return absl::InvalidArgumentError(
         absl::StrCat("store ", path_, ": key is ", key.size(),
@@ -157,15 +157,16 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
                      " bytes, more than ", log_format::kMaxValueSize));
   }
   const RecordType type = tombstone ? RecordType::kDelete : RecordType::kPut;
+  const size_t body_size = log_format::BodySize(value.size(), expires);
   // The record's size as one fragment; in several (crossing a block
   // boundary) it takes a few bytes more.
-  const uint64_t size = log_format::RecordSize(key.size(), value.size());
+  const uint64_t size = log_format::RecordSize(key.size(), body_size);
   // A small record is encoded and checksummed, and its key hashed, before
   // the lock is taken: under it the record is only copied, so concurrent
   // writers overlap the rest (a 100-byte put held the lock for all of it).
   char staged[kStagedRecordSize];
   const bool is_staged = size <= kStagedRecordSize;
-  if (is_staged) log_format::EncodeRecord(type, key, value, staged);
+  if (is_staged) log_format::EncodeRecord(type, key, value, staged, expires);
   const uint64_t hash = tombstone ? 0 : index_.Hash(key);
 
   std::unique_lock<std::mutex> lock(mu_);
@@ -195,7 +196,7 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
     }
     // Where the record goes, as of the end_ of this turn.
     start = log_format::RecordStart(end_);
-    end = log_format::RecordEnd(start, key.size(), value.size());
+    end = log_format::RecordEnd(start, key.size(), body_size);
     const bool has_room = file_->data() != nullptr && file_->Holds(end);
     // Room being claimed ahead is waited for, not claimed a second time.
     if (reserving_ahead_ && !has_room) {
@@ -244,7 +245,8 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
           is_staged && end - start == size
               ? file_->AppendEncoded(absl::string_view(staged, size), start,
                                      path_)
-              : file_->AppendRecord(type, key, value, start, end, path_);
+              : file_->AppendRecord(type, key, value, expires, start, end,
+                                    path_);
       !status.ok()) {
     // Not indexed: the next record goes over it. What was written of it is
     // zeroed first, so that none of its bytes can follow a shorter record

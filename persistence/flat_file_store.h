@@ -6,20 +6,20 @@
 // the key's length). A log stops taking writes at 2^48 bytes, the most the
 // index addresses (ResourceExhausted).
 //
-// Every Put() appends a record with the key, the value and a checksum; every
-// Delete() appends a tombstone. Overwritten and deleted records are garbage.
-// When garbage passes `compaction_garbage_ratio` of the file (and the file is
-// at least `compaction_min_bytes`), a background thread rewrites the live
-// records to `PATH.compact`, syncs it, renames it over PATH and syncs the
-// directory: at every instant PATH is either the old log or the new one, both
-// whole. Writers wait only while the records they appended during the copy are
-// carried over, or when they outrun the compaction by compaction_min_bytes;
-// nothing in the cache waits at all. The file therefore stays within
-// live_bytes / (1 - ratio) + compaction_min_bytes + one record, plus the disk
-// space reserved ahead for appends (below: 1/16 of that, at least 64 KiB;
-// under kNone up to one and a half times that), plus up to 32 MiB of records
-// the background thread has yet to index (so it does not know yet what they
-// replace).
+// Every Put() appends a record with the key, the value, its expiry when it
+// has one (8 bytes) and a checksum; every Delete() appends a tombstone.
+// Overwritten and deleted records are garbage. When garbage passes
+// `compaction_garbage_ratio` of the file (and the file is at least
+// `compaction_min_bytes`), a background thread rewrites the live records to
+// `PATH.compact`, syncs it, renames it over PATH and syncs the directory: at
+// every instant PATH is either the old log or the new one, both whole. Writers
+// wait only while the records they appended during the copy are carried over,
+// or when they outrun the compaction by compaction_min_bytes; nothing in the
+// cache waits at all. The file therefore stays within live_bytes / (1 - ratio)
+// + compaction_min_bytes + one record, plus the disk space reserved ahead for
+// appends (below: 1/16 of that, at least 64 KiB; under kNone up to one and a
+// half times that), plus up to 32 MiB of records the background thread has yet
+// to index (so it does not know yet what they replace).
 //
 // Opening recovers the log: the header is checked (a newer format version or
 // another kind of file is refused, FailedPrecondition), then every record's
@@ -30,8 +30,10 @@
 // log as anywhere else. No byte of a value is ever read as a record, whatever
 // the damage. A damaged record is never returned as data; but if it held a
 // key's latest value, Replay() returns that key's previous value, when one is
-// intact. A log of format version 1 is read, and rewritten in the current
-// version when opened for writing.
+// intact. A log of an earlier format version (1, or 2, which has no
+// expiries) is read, and rewritten in the current version, as a compaction
+// does, when opened for writing: until that rewrite has renamed the new log
+// over the old one, the old log is there as it was.
 //
 // One writer: the log file itself is locked with flock() while the store is
 // open, so a second store object or process opening it, by the same path or
@@ -168,9 +170,7 @@ class FlatFileStore : public Store {
 
   ~FlatFileStore() override;
 
-  absl::Status Put(absl::string_view key, absl::string_view value) override;
   absl::Status Delete(absl::string_view key) override;
-  absl::Status Replay(Visitor visitor) override;
   absl::Status Sync() override;
   absl::Status Compact() override;
   StoreStats GetStats() const override;
@@ -202,6 +202,10 @@ class FlatFileStore : public Store {
   FlatFileStore(std::string path, std::string file_path,
                 FlatFileStoreOptions options);
 
+  absl::Status DoPut(absl::string_view key, absl::string_view value,
+                     absl::Time expires) override;
+  absl::Status DoReplay(ExpiringVisitor visitor) override;
+
   // Recovers the log open and locked at `fd`, which it takes.
   absl::Status Recover(int fd);
   // The live records in file order, with the file and its end, as of now;
@@ -209,7 +213,7 @@ class FlatFileStore : public Store {
   struct LiveRecords;
   absl::StatusOr<LiveRecords> SnapshotLive(bool for_writing);
   absl::Status Append(bool tombstone, absl::string_view key,
-                      absl::string_view value);
+                      absl::string_view value, absl::Time expires);
   // Waits until the first `target` bytes ever appended are synced, syncing
   // them itself unless another thread's sync is under way (group commit).
   absl::Status SyncTo(std::unique_lock<std::mutex>& lock, uint64_t target,
@@ -249,8 +253,9 @@ class FlatFileStore : public Store {
   std::condition_variable wake_background_;
   std::shared_ptr<LogFile> file_ ABSL_GUARDED_BY(mu_);
   uint64_t end_ ABSL_GUARDED_BY(mu_) = 0;  // Of the last record in file_.
-  // file_'s format version: the current one, but for a version 1 log
-  // between its recovery and its rewrite at open.
+  // file_'s format version: the current one, but for a log of an earlier
+  // version between its recovery and its rewrite at open (or open
+  // read-only).
   uint32_t version_ ABSL_GUARDED_BY(mu_) = 0;
   // The index, and the puts appended but not in it yet. A put only queues
   // its record's location (and key hash) in unindexed_; the background

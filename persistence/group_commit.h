@@ -31,6 +31,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "absl/types/span.h"
 
 namespace gogocache {
@@ -38,12 +39,13 @@ namespace persistence_internal {
 
 class GroupCommit {
  public:
-  // A put of `value` under `key`, or a delete of `key`. The views must stay
-  // valid until Commit() returns.
+  // A put of `value` under `key`, expiring at `expires`, or a delete of
+  // `key`. The views must stay valid until Commit() returns.
   struct Operation {
     bool is_delete;
     absl::string_view key;
     absl::string_view value;
+    absl::Time expires = absl::InfiniteFuture();
   };
 
   // Writes `batch`, in order, as one write. Called by the leader, holding

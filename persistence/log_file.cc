@@ -114,14 +114,16 @@ void LogFile::FinishAhead(const Ahead& ahead, bool claimed) {
 }
 
 absl::Status LogFile::AppendRecord(RecordType type, absl::string_view key,
-                                   absl::string_view value, uint64_t start,
-                                   uint64_t end, const std::string& path) {
+                                   absl::string_view value, absl::Time expires,
+                                   uint64_t start, uint64_t end,
+                                   const std::string& path) {
   if (writing_ != LogWriting::kWrittenOverZeros) {
-    log_format::EncodeRecordAt(type, key, value, start, map_ + start);
+    log_format::EncodeRecordAt(type, key, value, start, map_ + start, expires);
     return absl::OkStatus();
   }
   record_buffer_.resize(end - start);
-  log_format::EncodeRecordAt(type, key, value, start, record_buffer_.data());
+  log_format::EncodeRecordAt(type, key, value, start, record_buffer_.data(),
+                             expires);
   absl::Status status = WriteAll(fd_, record_buffer_, start, path);
   // Small records reuse the buffer; a large one does not pin its memory.
   if (record_buffer_.capacity() > kCopyBufferSize) {

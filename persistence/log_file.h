@@ -23,6 +23,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "persistence/log_format.h"
 
 namespace gogocache {
@@ -90,13 +91,15 @@ class LogFile {
 
   char* data() const { return map_; }
 
-  // Writes a record over [start, end), within what Reserve() made room
-  // for: encoded straight into the mapping, or, where records are written
-  // with pwrite, encoded into a buffer first. Appends are serialized by the
-  // store's mutex, which also guards the buffer.
+  // Writes a record (log_format::EncodeRecordAt's) over [start, end),
+  // within what Reserve() made room for: encoded straight into the mapping,
+  // or, where records are written with pwrite, encoded into a buffer first.
+  // Appends are serialized by the store's mutex, which also guards the
+  // buffer.
   absl::Status AppendRecord(log_format::RecordType type, absl::string_view key,
-                            absl::string_view value, uint64_t start,
-                            uint64_t end, const std::string& path);
+                            absl::string_view value, absl::Time expires,
+                            uint64_t start, uint64_t end,
+                            const std::string& path);
 
   // AppendRecord() for a record encoded already.
   absl::Status AppendEncoded(absl::string_view record, uint64_t offset,

@@ -65,19 +65,19 @@ absl::Status CheckHeader(absl::string_view bytes, uint32_t* version) {
     return absl::FailedPreconditionError("log header checksum mismatch");
   }
   const uint32_t found = GetFixed32(bytes.data() + 8);
-  if (found != kVersion && found != kLegacyVersion) {
+  if (found < kLegacyVersion || found > kVersion) {
     return absl::FailedPreconditionError(absl::StrCat(
         "log format version ", found, " is not supported (this build reads ",
-        kLegacyVersion, " and ", kVersion,
-        "); it was written by a newer gogocache"));
+        kLegacyVersion, " to ", kVersion,
+        found > kVersion ? "); it was written by a newer gogocache" : ")"));
   }
   if (version != nullptr) *version = found;
   return absl::OkStatus();
 }
 
 uint64_t FragmentedRecordEnd(uint64_t start, size_t key_size,
-                             size_t value_size) {
-  uint64_t payload = kRecordHeaderSize + key_size + value_size;
+                             size_t body_size) {
+  uint64_t payload = kRecordHeaderSize + key_size + body_size;
   uint64_t at = start;
   for (;;) {
     const uint64_t room = BlockLeft(at) - kFragmentOverhead;
@@ -88,32 +88,43 @@ uint64_t FragmentedRecordEnd(uint64_t start, size_t key_size,
 }
 
 void EncodeRecord(RecordType type, absl::string_view key,
-                  absl::string_view value, char* out) {
-  const size_t length = kRecordHeaderSize + key.size() + value.size();
+                  absl::string_view value, char* out, absl::Time expires) {
+  const RecordHeader header =
+      HeaderFor(type, key.size(), value.size(), expires);
+  const size_t length = header.payload_size();
   WriteFragmentHeader(kFull, length, out);
   char* payload = out + kFragmentHeaderSize;
-  EncodeRecordHeader(type, key.size(), value.size(), payload);
-  if (!key.empty()) {
-    std::memcpy(payload + kRecordHeaderSize, key.data(), key.size());
+  EncodeRecordHeader(header, payload);
+  char* at = payload + kRecordHeaderSize;
+  if (!key.empty()) std::memcpy(at, key.data(), key.size());
+  at += key.size();
+  if (header.expiring) {
+    EncodeExpiry(expires, at);
+    at += kExpirySize;
   }
-  if (!value.empty()) {
-    std::memcpy(payload + kRecordHeaderSize + key.size(), value.data(),
-                value.size());
-  }
+  if (!value.empty()) std::memcpy(at, value.data(), value.size());
   WriteFragmentChecksum(length, out);
 }
 
 void EncodeRecordAt(RecordType type, absl::string_view key,
-                    absl::string_view value, uint64_t start, char* out) {
-  const size_t size = RecordSize(key.size(), value.size());
-  if (FitsInBlock(start, size)) return EncodeRecord(type, key, value, out);
-  char header[kRecordHeaderSize];
-  EncodeRecordHeader(type, key.size(), value.size(), header);
-  // The record's payload is these three pieces, cut into fragments.
-  absl::string_view pieces[3] = {absl::string_view(header, sizeof(header)), key,
-                                 value};
+                    absl::string_view value, uint64_t start, char* out,
+                    absl::Time expires) {
+  const RecordHeader header =
+      HeaderFor(type, key.size(), value.size(), expires);
+  const size_t size = RecordSize(key.size(), header.body_size);
+  if (FitsInBlock(start, size)) {
+    return EncodeRecord(type, key, value, out, expires);
+  }
+  char header_bytes[kRecordHeaderSize];
+  EncodeRecordHeader(header, header_bytes);
+  char expiry[kExpirySize];
+  if (header.expiring) EncodeExpiry(expires, expiry);
+  // The record's payload is these pieces, cut into fragments.
+  absl::string_view pieces[4] = {
+      absl::string_view(header_bytes, sizeof(header_bytes)), key,
+      absl::string_view(expiry, header.expiring ? kExpirySize : 0), value};
   int piece = 0;
-  uint64_t remaining = kRecordHeaderSize + key.size() + value.size();
+  uint64_t remaining = header.payload_size();
   for (uint64_t at = start; remaining > 0;) {
     char* fragment = out + (at - start);
     const uint64_t length =
@@ -139,24 +150,26 @@ void EncodeRecordAt(RecordType type, absl::string_view key,
 }
 
 void AppendRecord(RecordType type, absl::string_view key,
-                  absl::string_view value, std::string* log) {
+                  absl::string_view value, std::string* log,
+                  absl::Time expires) {
   const uint64_t start = RecordStart(log->size());
-  const uint64_t end = RecordEnd(start, key.size(), value.size());
+  const uint64_t end =
+      RecordEnd(start, key.size(),
+                HeaderFor(type, key.size(), value.size(), expires).body_size);
   log->resize(end, '\0');
-  EncodeRecordAt(type, key, value, start, &(*log)[start]);
+  EncodeRecordAt(type, key, value, start, &(*log)[start], expires);
 }
 
 namespace {
 
-// The first fragment of the record at `offset`, and the record header it
-// holds.
-bool FirstFragmentAt(absl::string_view log, uint64_t offset, Fragment* first,
-                     RecordType* type, uint64_t* key_size,
-                     uint64_t* value_size) {
+// The first fragment of the record at `offset` of a log of `version`, and
+// the record header it holds.
+bool FirstFragmentAt(absl::string_view log, uint32_t version, uint64_t offset,
+                     Fragment* first, RecordHeader* header) {
   return FragmentAt(log, offset, first) &&
          (first->type == kFull || first->type == kFirst) &&
          first->payload.size() >= kRecordHeaderSize &&
-         DecodeRecordHeader(first->payload.data(), type, key_size, value_size);
+         DecodeRecordHeader(first->payload.data(), version, header);
 }
 
 }  // namespace
@@ -167,12 +180,9 @@ bool ReadRecordAt(absl::string_view log, uint32_t version, uint64_t offset,
     return LegacyRecordAt(log, offset, /*check_crc=*/false, record);
   }
   Fragment first;
-  uint64_t key_size, value_size;
-  if (!FirstFragmentAt(log, offset, &first, &record->type, &key_size,
-                       &value_size)) {
-    return false;
-  }
-  const uint64_t total = kRecordHeaderSize + key_size + value_size;
+  RecordHeader header;
+  if (!FirstFragmentAt(log, version, offset, &first, &header)) return false;
+  const uint64_t total = header.payload_size();
   absl::string_view bytes = first.payload;
   uint64_t end = first.end;
   if (first.type == kFirst) {
@@ -182,14 +192,12 @@ bool ReadRecordAt(absl::string_view log, uint32_t version, uint64_t offset,
   // A FULL fragment ends where the record does; fragments must add up.
   if (bytes.size() != total ||
       (first.type == kFirst &&
-       end != RecordEnd(offset, key_size, value_size))) {
+       end != RecordEnd(offset, header.key_size, header.body_size))) {
     return false;
   }
   record->offset = offset;
   record->size = end - offset;
-  record->key = absl::string_view(bytes.data() + kRecordHeaderSize, key_size);
-  record->value = absl::string_view(bytes.data() + kRecordHeaderSize + key_size,
-                                    value_size);
+  DecodeKeyAndBody(bytes.data(), header, /*values=*/true, record);
   return true;
 }
 
@@ -202,12 +210,11 @@ absl::string_view ReadKeyAt(absl::string_view log, uint32_t version,
                : absl::string_view();
   }
   Fragment first;
-  uint64_t key_size, value_size;
-  if (!FirstFragmentAt(log, offset, &first, &record.type, &key_size,
-                       &value_size)) {
+  RecordHeader header;
+  if (!FirstFragmentAt(log, version, offset, &first, &header)) {
     return absl::string_view();
   }
-  const uint64_t wanted = kRecordHeaderSize + key_size;
+  const uint64_t wanted = kRecordHeaderSize + header.key_size;
   absl::string_view bytes = first.payload;
   if (bytes.size() < wanted) {
     uint64_t end;
@@ -217,7 +224,7 @@ absl::string_view ReadKeyAt(absl::string_view log, uint32_t version,
     }
     bytes = *scratch;
   }
-  return bytes.substr(kRecordHeaderSize, key_size);
+  return bytes.substr(kRecordHeaderSize, header.key_size);
 }
 
 bool AppendPadding(uint64_t from, uint64_t to, std::string* out) {

@@ -6,7 +6,15 @@
 //   file     := header block-data
 //   header   := magic "GOGOLOG\n" (8 bytes) | version (u32) | crc (u32)
 //   fragment := length (u24) | type (u8) | payload (length bytes) | crc (u32)
-//   record   := kind (u8) | key_size (u32) | value_size (u32) | key | value
+//   record   := kind (u8) | key_size (u32) | body_size (u32) | key | body
+//   body     := value                     for kind 1, a put
+//             | (nothing)                 for kind 2, a delete
+//             | expires (i64) | value     for kind 3, a put with an expiry
+//
+// A put's value that never expires is written as kind 1, with no expiry
+// bytes; one with an expiry as kind 3, its expiry in Unix nanoseconds (the
+// instant from which the value is stale) in the 8 bytes before the value.
+// body_size counts them, so a record's framing does not depend on its kind.
 //
 // The file is cut into blocks of kBlockSize (256 KiB) bytes counted from
 // offset 0 (the header lies at the start of the first). A record crosses a
@@ -50,12 +58,14 @@
 // mode). The store never leaves non-zero bytes of its own after the end of
 // its last record: a write that fails is overwritten with zeros.
 //
-// Version 1 logs (records framed without blocks: crc | kind | key_size |
-// value_size | key | value, the crc covering the rest) are still read; a
-// scan of one stops at its first damaged record, since without blocks there
-// is no boundary to resume at, and calls whatever follows corruption (its
-// leading checksum cannot tell a record cut short from a damaged one). The
-// store rewrites them in this format.
+// Earlier versions are read too. Version 2 is this format without kind 3
+// (a record of kind 3 in it is damage). Version 1 logs frame records without
+// blocks (crc | kind | key_size | value_size | key | value, the crc covering
+// the rest, kinds 1 and 2 only); a scan of one stops at its first damaged
+// record, since without blocks there is no boundary to resume at, and calls
+// whatever follows corruption (its leading checksum cannot tell a record cut
+// short from a damaged one). The store rewrites both in this format before
+// it writes to them.
 //
 // Everything here works on bytes in memory and is safe for any input (it is
 // fuzzed: persistence:log_scan_fuzzer, persistence:log_keys_fuzzer).
@@ -71,12 +81,16 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace gogocache {
 namespace log_format {
 
 inline constexpr char kMagic[8] = {'G', 'O', 'G', 'O', 'L', 'O', 'G', '\n'};
-inline constexpr uint32_t kVersion = 2;
+inline constexpr uint32_t kVersion = 3;
+// Version 2: kVersion's blocks and records, without kind 3 (no expiry).
+inline constexpr uint32_t kNoExpiryVersion = 2;
+// Version 1: records without blocks.
 inline constexpr uint32_t kLegacyVersion = 1;
 inline constexpr size_t kHeaderSize = 16;
 inline constexpr uint64_t kBlockSize = 256 << 10;
@@ -88,24 +102,36 @@ inline constexpr size_t kRecordHeaderSize = 9;
 inline constexpr size_t kMinRecordSpace = kFragmentOverhead + kRecordHeaderSize;
 inline constexpr size_t kMaxKeySize = size_t{1} << 20;
 inline constexpr size_t kMaxValueSize = (size_t{1} << 31) - 1;
+// The expiry before the value of a put that has one (kind 3).
+inline constexpr size_t kExpirySize = 8;
 
+// What a record does. A put is written as kind 1 or, with an expiry, kind 3;
+// both read back as kPut, with Record::expires.
 enum class RecordType : uint8_t { kPut = 1, kDelete = 2 };
+
+// The bytes of a record after its key: the value, and the expiry before it
+// when `expires` is finite.
+inline size_t BodySize(size_t value_size, absl::Time expires) {
+  return value_size + (expires == absl::InfiniteFuture() ? 0 : kExpirySize);
+}
 
 // The 16-byte file header of `version` (other versions: for tests).
 std::string EncodeHeader(uint32_t version = kVersion);
 
-// What a file's first bytes are. `file_size` is the whole file's size.
-//   OK                  a header of kVersion or kLegacyVersion, which is
-//                       stored in `*version` when given
+// What a file's first bytes are.
+//   OK                  a header of kVersion, kNoExpiryVersion or
+//                       kLegacyVersion, which is stored in `*version` when
+//                       given
 //   FailedPrecondition  a header of a newer version, or bytes that are not
 //                       a header of this format at all
 //   OutOfRange          fewer than 16 bytes, all a prefix of a valid header
 //                       (a log whose creation was cut short: nothing in it)
 absl::Status CheckHeader(absl::string_view bytes, uint32_t* version = nullptr);
 
-// The size of a record as one FULL fragment.
-inline size_t RecordSize(size_t key_size, size_t value_size) {
-  return kMinRecordSpace + key_size + value_size;
+// The size of a record as one FULL fragment. `body_size` is BodySize(): the
+// value's size for a put that never expires, 0 for a delete.
+inline size_t RecordSize(size_t key_size, size_t body_size) {
+  return kMinRecordSpace + key_size + body_size;
 }
 
 inline bool FitsInBlock(uint64_t start, size_t record_size) {
@@ -118,32 +144,41 @@ inline uint64_t RecordStart(uint64_t end) {
   return left >= kMinRecordSpace ? end : end + left;
 }
 
-// Where a record of `key_size` and `value_size` bytes, starting at `start`
-// (a RecordStart()), ends, its fragment headers included.
-uint64_t FragmentedRecordEnd(uint64_t start, size_t key_size,
-                             size_t value_size);
-inline uint64_t RecordEnd(uint64_t start, size_t key_size, size_t value_size) {
-  const size_t size = RecordSize(key_size, value_size);
+// Where a record of a `key_size`-byte key and a `body_size`-byte body
+// (BodySize()), starting at `start` (a RecordStart()), ends, its fragment
+// headers included.
+uint64_t FragmentedRecordEnd(uint64_t start, size_t key_size, size_t body_size);
+inline uint64_t RecordEnd(uint64_t start, size_t key_size, size_t body_size) {
+  const size_t size = RecordSize(key_size, body_size);
   return FitsInBlock(start, size)
              ? start + size
-             : FragmentedRecordEnd(start, key_size, value_size);
+             : FragmentedRecordEnd(start, key_size, body_size);
 }
 
-// Writes the record, RecordEnd(start, ...) - start bytes, to `out`, which
-// stands for the file from offset `start`.
+// The encoders below write a put of `value` under `key` that expires at
+// `expires` (kind 1 when that is InfiniteFuture(), else kind 3, whose
+// expiry is kept in Unix nanoseconds: to the nanosecond from the year 1678
+// to 2262, and as the nearer end of that range outside it), or a delete of
+// `key` (`value` empty and `expires` ignored).
+
+// Writes the record, RecordEnd(start, key.size(), BodySize(...)) - start
+// bytes, to `out`, which stands for the file from offset `start`.
 void EncodeRecordAt(RecordType type, absl::string_view key,
-                    absl::string_view value, uint64_t start, char* out);
+                    absl::string_view value, uint64_t start, char* out,
+                    absl::Time expires = absl::InfiniteFuture());
 
 // Writes the record as one FULL fragment, RecordSize() bytes, to `out`:
 // the same bytes EncodeRecordAt() writes wherever the record fits in its
 // block (FitsInBlock), whatever the offset.
 void EncodeRecord(RecordType type, absl::string_view key,
-                  absl::string_view value, char* out);
+                  absl::string_view value, char* out,
+                  absl::Time expires = absl::InfiniteFuture());
 
 // Appends one record to `log`, a whole file's bytes from offset 0, where
 // the store would: at RecordStart(log->size()).
 void AppendRecord(RecordType type, absl::string_view key,
-                  absl::string_view value, std::string* log);
+                  absl::string_view value, std::string* log,
+                  absl::Time expires = absl::InfiniteFuture());
 
 struct Record {
   uint64_t offset = 0;  // Of the record's first fragment in the file.
@@ -151,6 +186,9 @@ struct Record {
   RecordType type = RecordType::kPut;
   absl::string_view key;
   absl::string_view value;
+  // A put's expiry (kind 3); InfiniteFuture() for one that never expires
+  // and for a delete.
+  absl::Time expires = absl::InfiniteFuture();
 };
 
 // Decodes the record whose first fragment is at `offset` of `log` (a log of
@@ -185,8 +223,9 @@ struct ScanResult {
 // CheckHeader accepted with `version`). Calls `on_record` for each valid
 // record in file order (its views are valid during the call only; its value
 // is empty unless `values`, which spares assembling the values of records
-// in several fragments), `on_corrupt(offset, size)` for each damaged
-// region, and `on_progress(bytes_done)` every few megabytes when set.
+// in several fragments; its expiry is always there), `on_corrupt(offset, size)`
+// for each damaged region, and `on_progress(bytes_done)` every few megabytes
+// when set.
 ScanResult ScanLog(
     absl::string_view log, uint32_t version,
     absl::FunctionRef<void(const Record&)> on_record,

@@ -117,11 +117,18 @@ TEST(LogFormatTest, HeaderVersions) {
   uint32_t version = 0;
   EXPECT_TRUE(CheckHeader(EncodeHeader(), &version).ok());
   EXPECT_EQ(version, kVersion);
+  EXPECT_TRUE(CheckHeader(EncodeHeader(kNoExpiryVersion), &version).ok());
+  EXPECT_EQ(version, kNoExpiryVersion);
   EXPECT_TRUE(CheckHeader(EncodeHeader(kLegacyVersion), &version).ok());
   EXPECT_EQ(version, kLegacyVersion);
   const absl::Status newer = CheckHeader(EncodeHeader(kVersion + 1));
   EXPECT_TRUE(absl::IsFailedPrecondition(newer));
-  EXPECT_NE(newer.message().find("version 3"), absl::string_view::npos);
+  EXPECT_NE(newer.message().find(absl::StrCat("version ", kVersion + 1)),
+            absl::string_view::npos);
+  EXPECT_NE(newer.message().find("newer gogocache"), absl::string_view::npos);
+  const absl::Status zero = CheckHeader(EncodeHeader(0));
+  EXPECT_TRUE(absl::IsFailedPrecondition(zero));
+  EXPECT_EQ(zero.message().find("newer"), absl::string_view::npos);
   EXPECT_TRUE(absl::IsFailedPrecondition(CheckHeader("not a log at all!")));
   EXPECT_TRUE(absl::IsOutOfRange(CheckHeader(EncodeHeader().substr(0, 5))));
 }

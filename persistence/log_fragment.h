@@ -1,8 +1,8 @@
 // Copyright 2026 The gogocache Authors.
 //
 // The pieces of the log format (log_format.h) that its writer and reader
-// and its scanner share: fragment framing and checksums, the record header,
-// and the version 1 record. Internal to :log_format.
+// and its scanner share: fragment framing and checksums, the record header
+// and body, and the version 1 record. Internal to :log_format.
 
 #ifndef GOGOCACHE_PERSISTENCE_LOG_FRAGMENT_H_
 #define GOGOCACHE_PERSISTENCE_LOG_FRAGMENT_H_
@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "persistence/log_format.h"
 
 namespace gogocache {
@@ -48,6 +49,14 @@ inline uint32_t GetFixed32(const char* bytes) {
          uint32_t{b[3]} << 24;
 }
 
+inline void StoreFixed64(char* bytes, uint64_t value) {
+  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>(value >> (8 * i));
+}
+
+inline uint64_t GetFixed64(const char* bytes) {
+  return uint64_t{GetFixed32(bytes)} | uint64_t{GetFixed32(bytes + 4)} << 32;
+}
+
 inline uint32_t GetFixed24(const char* bytes) {
   const auto* b = reinterpret_cast<const unsigned char*>(bytes);
   return uint32_t{b[0]} | uint32_t{b[1]} << 8 | uint32_t{b[2]} << 16;
@@ -80,32 +89,104 @@ inline void SealFragment(FragmentType type, size_t length, char* out) {
   WriteFragmentChecksum(length, out);
 }
 
-inline void EncodeRecordHeader(RecordType type, size_t key_size,
-                               size_t value_size, char* out) {
-  out[0] = static_cast<char>(type);
-  StoreFixed32(out + 1, static_cast<uint32_t>(key_size));
-  StoreFixed32(out + 5, static_cast<uint32_t>(value_size));
+// The kinds of record (log_format.h).
+enum RecordKind : uint8_t {
+  kPutKind = 1,
+  kDeleteKind = 2,
+  kExpiringPutKind = 3,
+};
+
+// A record header's fields.
+struct RecordHeader {
+  RecordType type = RecordType::kPut;
+  bool expiring = false;  // Kind 3: the body starts with the expiry.
+  uint64_t key_size = 0;
+  uint64_t body_size = 0;
+
+  // The record's payload: this header, the key and the body.
+  uint64_t payload_size() const {
+    return kRecordHeaderSize + key_size + body_size;
+  }
+  // What a scan must read of the payload for the key and the expiry.
+  uint64_t key_and_expiry_size() const {
+    return kRecordHeaderSize + key_size + (expiring ? kExpirySize : 0);
+  }
+};
+
+// The header of a put of a `value_size`-byte value expiring at `expires`
+// (never, InfiniteFuture()), or of a delete, as EncodeRecordHeader writes it.
+inline RecordHeader HeaderFor(RecordType type, size_t key_size,
+                              size_t value_size, absl::Time expires) {
+  RecordHeader header;
+  header.type = type;
+  header.expiring =
+      type == RecordType::kPut && expires != absl::InfiniteFuture();
+  header.key_size = key_size;
+  header.body_size = value_size + (header.expiring ? kExpirySize : 0);
+  return header;
 }
 
-// The record header's fields, or false when they break the format's limits.
-inline bool DecodeRecordHeader(const char* p, RecordType* type,
-                               uint64_t* key_size, uint64_t* value_size) {
+inline void EncodeRecordHeader(const RecordHeader& header, char* out) {
+  out[0] = static_cast<char>(header.type == RecordType::kDelete ? kDeleteKind
+                             : header.expiring ? kExpiringPutKind
+                                               : kPutKind);
+  StoreFixed32(out + 1, static_cast<uint32_t>(header.key_size));
+  StoreFixed32(out + 5, static_cast<uint32_t>(header.body_size));
+}
+
+// The 8 bytes of an expiry: Unix nanoseconds, saturated.
+inline void EncodeExpiry(absl::Time expires, char* out) {
+  StoreFixed64(out, static_cast<uint64_t>(absl::ToUnixNanos(expires)));
+}
+
+inline absl::Time DecodeExpiry(const char* in) {
+  return absl::FromUnixNanos(static_cast<int64_t>(GetFixed64(in)));
+}
+
+// The record header's fields, or false when they break the format's limits
+// or name a kind that a log of `version` cannot hold.
+inline bool DecodeRecordHeader(const char* p, uint32_t version,
+                               RecordHeader* header) {
   const uint8_t kind = static_cast<uint8_t>(p[0]);
-  *key_size = GetFixed32(p + 1);
-  *value_size = GetFixed32(p + 5);
-  if (kind != static_cast<uint8_t>(RecordType::kPut) &&
-      kind != static_cast<uint8_t>(RecordType::kDelete)) {
-    return false;
+  header->key_size = GetFixed32(p + 1);
+  header->body_size = GetFixed32(p + 5);
+  if (header->key_size == 0 || header->key_size > kMaxKeySize) return false;
+  switch (kind) {
+    case kPutKind:
+      header->type = RecordType::kPut;
+      header->expiring = false;
+      return header->body_size <= kMaxValueSize;
+    case kDeleteKind:
+      header->type = RecordType::kDelete;
+      header->expiring = false;
+      return header->body_size == 0;
+    case kExpiringPutKind:
+      header->type = RecordType::kPut;
+      header->expiring = true;
+      return version >= kVersion && header->body_size >= kExpirySize &&
+             header->body_size - kExpirySize <= kMaxValueSize;
   }
-  if (*key_size == 0 || *key_size > kMaxKeySize ||
-      *value_size > kMaxValueSize) {
-    return false;
+  return false;
+}
+
+// Fills `record`'s key, expiry and (when `values`) value from `payload`, the
+// payload of a record with `header`: all of it, or, without `values`, at
+// least its first header.key_and_expiry_size() bytes.
+inline void DecodeKeyAndBody(const char* payload, const RecordHeader& header,
+                             bool values, Record* record) {
+  record->type = header.type;
+  const char* key = payload + kRecordHeaderSize;
+  record->key = absl::string_view(key, header.key_size);
+  const char* value = key + header.key_size;
+  uint64_t value_size = header.body_size;
+  record->expires = absl::InfiniteFuture();
+  if (header.expiring) {
+    record->expires = DecodeExpiry(value);
+    value += kExpirySize;
+    value_size -= kExpirySize;
   }
-  if (kind == static_cast<uint8_t>(RecordType::kDelete) && *value_size != 0) {
-    return false;
-  }
-  *type = static_cast<RecordType>(kind);
-  return true;
+  record->value =
+      values ? absl::string_view(value, value_size) : absl::string_view();
 }
 
 // A fragment's framing at `offset`, unchecked beyond its bounds.
@@ -148,20 +229,16 @@ inline bool LegacyRecordAt(absl::string_view log, uint64_t offset,
     return false;
   }
   const char* p = log.data() + offset;
-  uint64_t key_size, value_size;
-  if (!DecodeRecordHeader(p + 4, &record->type, &key_size, &value_size)) {
-    return false;
-  }
-  const uint64_t size = kLegacyRecordHeaderSize + key_size + value_size;
+  RecordHeader header;
+  if (!DecodeRecordHeader(p + 4, kLegacyVersion, &header)) return false;
+  const uint64_t size = 4 + header.payload_size();
   if (size > log.size() - offset) return false;
   if (check_crc && GetFixed32(p) != Crc(absl::string_view(p + 4, size - 4))) {
     return false;
   }
   record->offset = offset;
   record->size = size;
-  record->key = absl::string_view(p + kLegacyRecordHeaderSize, key_size);
-  record->value =
-      absl::string_view(p + kLegacyRecordHeaderSize + key_size, value_size);
+  DecodeKeyAndBody(p + 4, header, /*values=*/true, record);
   return true;
 }
 

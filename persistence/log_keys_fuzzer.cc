@@ -2,12 +2,13 @@
 //
 // Fuzz target for the log format's central promise: no byte of a key or a
 // value is ever read as a record. The input drives a generator that writes a
-// log of puts and deletes of a few keys, with values of any bytes, among
-// them values made of encoded records of keys the generator never writes;
-// then damages it as a crash or a disk would: a cut at any offset, one byte
-// flipped, one aligned 4 KiB page lost to zeros. Whatever the input, every
-// key recovered, by the scanner and by opening the bytes as a store, is one
-// the generator wrote.
+// log of puts (some with an expiry) and deletes of a few keys, with values of
+// any bytes, among them values made of encoded records (with and without an
+// expiry) of keys the generator never writes; then damages it as a crash or
+// a disk would: a cut at any offset, one byte flipped, one aligned 4 KiB page
+// lost to zeros. Whatever the input, every key recovered, by the scanner and
+// by opening the bytes as a store, is one the generator wrote, with an
+// expiry the generator wrote for it.
 //
 // Built with clang and libFuzzer under `--config=fuzz`;
 // //persistence:log_keys_fuzzer_corpus_test runs its seed corpus in every
@@ -22,9 +23,11 @@
 #include <cstdio>
 #include <set>
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "persistence/flat_file_store.h"
 #include "persistence/fuzz_util.h"
 #include "persistence/log_format.h"
@@ -59,8 +62,18 @@ class Input {
   size_t at_ = 0;
 };
 
+// Every (key, expiry) of a put the generator wrote; InfiniteFuture() for
+// one without an expiry.
+using Written = std::set<std::pair<std::string, absl::Time>>;
+
+// An expiry the input chooses.
+absl::Time ExpiryOf(uint32_t seconds) {
+  return absl::FromUnixSeconds(1800000000) + absl::Seconds(seconds);
+}
+
 // Records of keys the generator never writes ("evil..."), encoded back to
-// back from `shift` bytes in, in the current format and in version 1's.
+// back from `shift` bytes in, in the current format (with and without an
+// expiry) and in version 1's.
 std::string ValueOfRecords(size_t size, size_t shift, Input& input) {
   std::string value(shift, 'x');
   std::string record;
@@ -72,13 +85,18 @@ std::string ValueOfRecords(size_t size, size_t shift, Input& input) {
     value += record.substr(0, 4);  // A version 1 header with the same crc.
     value += std::string("\x01", 1) +
              record.substr(lf::kFragmentHeaderSize + 1, 8 + key.size() + 8);
+    const absl::Time expires = ExpiryOf(input.Byte());
+    record.assign(lf::RecordSize(key.size(), lf::BodySize(8, expires)), '\0');
+    lf::EncodeRecord(lf::RecordType::kPut, key, "injected", record.data(),
+                     expires);
+    value += record;
   }
   value.resize(size);
   return value;
 }
 
 void CheckStoreKeys(const std::string& log, const std::set<std::string>& keys,
-                    bool strict) {
+                    const Written& puts, bool strict) {
   const std::string path =
       gogocache::fuzz_util::ScratchDir("log_keys_fuzzer") + "/fuzz.log";
   FILE* file = fopen(path.c_str(), "wb");
@@ -91,9 +109,12 @@ void CheckStoreKeys(const std::string& log, const std::set<std::string>& keys,
   auto store = gogocache::FlatFileStore::Open(path, options);
   if (!store.ok()) return;  // Strict mode may refuse damage.
   Check((*store)
-            ->Replay([&](absl::string_view key, absl::string_view) {
+            ->Replay([&](absl::string_view key, absl::string_view,
+                         absl::Time expires) {
               Check(keys.count(std::string(key)) == 1,
                     "the store replays only keys that were written");
+              Check(puts.count({std::string(key), expires}) == 1,
+                    "the store replays a key with an expiry written for it");
             })
             .ok(),
         "replay");
@@ -105,6 +126,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Input input(data, size);
   std::string log = lf::EncodeHeader();
   std::set<std::string> written;
+  Written puts;
   const int records = 1 + input.Byte() % 12;
   for (int i = 0; i < records; ++i) {
     const uint8_t op = input.Byte();
@@ -130,8 +152,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         break;
       }
     }
-    lf::AppendRecord(lf::RecordType::kPut, key, value, &log);
+    // The op's top bit: a put with an expiry.
+    const absl::Time expires =
+        op & 0x80 ? ExpiryOf(input.Byte()) : absl::InfiniteFuture();
+    lf::AppendRecord(lf::RecordType::kPut, key, value, &log, expires);
     written.insert(key);
+    puts.insert({key, expires});
   }
   // Damage: a cut, a flipped byte, a page of zeros; each or none.
   const uint8_t damage = input.Byte();
@@ -156,9 +182,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       [&](const lf::Record& record) {
         Check(written.count(std::string(record.key)) == 1,
               "the scanner finds only keys that were written");
+        Check(record.type == lf::RecordType::kDelete
+                  ? record.expires == absl::InfiniteFuture()
+                  : puts.count({std::string(record.key), record.expires}) == 1,
+              "the scanner finds a key with an expiry written for it");
       },
       [](uint64_t, uint64_t) {});
-  CheckStoreKeys(log, written, /*strict=*/false);
-  CheckStoreKeys(log, written, /*strict=*/true);
+  CheckStoreKeys(log, written, puts, /*strict=*/false);
+  CheckStoreKeys(log, written, puts, /*strict=*/true);
   return 0;
 }

@@ -55,17 +55,15 @@ bool CutShort(absl::string_view log, uint32_t version, uint64_t from,
     // Cut in the headers: what is there must begin a put or a delete.
     const uint8_t type = ByteAt(log, from + 3), kind = ByteAt(log, header_at);
     return (type == 0 || type == kFull || type == kFirst) &&
-           (last_nonzero <= header_at ||
-            kind == static_cast<uint8_t>(RecordType::kPut) ||
-            kind == static_cast<uint8_t>(RecordType::kDelete));
+           (last_nonzero <= header_at || kind == kPutKind ||
+            kind == kDeleteKind ||
+            (kind == kExpiringPutKind && version >= kVersion));
   }
-  RecordType kind;
-  uint64_t key_size, value_size;
-  if (!DecodeRecordHeader(log.data() + header_at, &kind, &key_size,
-                          &value_size)) {
+  RecordHeader header;
+  if (!DecodeRecordHeader(log.data() + header_at, version, &header)) {
     return false;
   }
-  const uint64_t end = RecordEnd(from, key_size, value_size);
+  const uint64_t end = RecordEnd(from, header.key_size, header.body_size);
   for (uint64_t at = from;;) {
     const uint64_t fragment_end = std::min(at + BlockLeft(at), end);
     const bool last = fragment_end == end;
@@ -111,13 +109,16 @@ uint64_t ScanLegacy(absl::string_view log, bool values, ScanResult* result,
   return offset;  // Where the damage, if any, starts.
 }
 
-// The scan of a version 2 log, one fragment at a time.
+// The scan of a log in blocks (version 2 and later), one fragment at a
+// time.
 class BlockScanner {
  public:
-  BlockScanner(absl::string_view log, bool values, ScanResult* result,
+  BlockScanner(absl::string_view log, uint32_t version, bool values,
+               ScanResult* result,
                absl::FunctionRef<void(const Record&)> on_record,
                absl::FunctionRef<void(uint64_t, uint64_t)> on_corrupt)
       : log_(log),
+        version_(version),
         values_(values),
         result_(result),
         on_record_(on_record),
@@ -181,17 +182,16 @@ class BlockScanner {
   }
 
   // Starts a record in several fragments: its header, in the first, says
-  // how much of it to keep (the key, and the value when asked for).
+  // how much of it to keep (the key and the expiry, and the value when
+  // asked for).
   uint64_t First(const Fragment& fragment) {
-    RecordType type;
-    uint64_t key_size, value_size;
+    RecordHeader header;
     if (fragment.payload.size() < kRecordHeaderSize ||
-        !DecodeRecordHeader(fragment.payload.data(), &type, &key_size,
-                            &value_size)) {
+        !DecodeRecordHeader(fragment.payload.data(), version_, &header)) {
       return Damaged(record_start_, fragment.end);
     }
-    payload_expected_ = kRecordHeaderSize + key_size + value_size;
-    payload_kept_ = values_ ? payload_expected_ : kRecordHeaderSize + key_size;
+    payload_expected_ = header.payload_size();
+    payload_kept_ = values_ ? payload_expected_ : header.key_and_expiry_size();
     payload_size_ = 0;
     scratch_.clear();
     Keep(fragment.payload);
@@ -217,31 +217,27 @@ class BlockScanner {
   }
 
   // A record whose payload is `size` bytes, of which `bytes` holds the
-  // header, the key and (when values_) the value, ended with `last`.
-  // Inlined: it is most of what a record in one fragment costs to scan.
+  // header, the key, the expiry and (when values_) the value, ended with
+  // `last`. Inlined: it is most of what a record in one fragment costs to
+  // scan.
   ABSL_ATTRIBUTE_ALWAYS_INLINE uint64_t Complete(absl::string_view bytes,
                                                  uint64_t size,
                                                  const Fragment& last) {
     in_record_ = false;
-    Record record;
-    uint64_t key_size, value_size;
+    RecordHeader header;
     if (bytes.size() < kRecordHeaderSize ||
-        !DecodeRecordHeader(bytes.data(), &record.type, &key_size,
-                            &value_size) ||
-        size != kRecordHeaderSize + key_size + value_size ||
-        bytes.size() < kRecordHeaderSize + key_size ||
-        (last.type != kFull &&
-         RecordEnd(record_start_, key_size, value_size) != last.end)) {
+        !DecodeRecordHeader(bytes.data(), version_, &header) ||
+        size != header.payload_size() ||
+        bytes.size() < header.key_and_expiry_size() ||
+        (last.type != kFull && RecordEnd(record_start_, header.key_size,
+                                         header.body_size) != last.end)) {
       return Damaged(record_start_, last.end);
     }
     if (damage_from_ >= 0) ReportDamageBeforeRecord();
+    Record record;
     record.offset = record_start_;
     record.size = last.end - record_start_;
-    record.key = absl::string_view(bytes.data() + kRecordHeaderSize, key_size);
-    if (values_) {
-      record.value = absl::string_view(
-          bytes.data() + kRecordHeaderSize + key_size, value_size);
-    }
+    DecodeKeyAndBody(bytes.data(), header, values_, &record);
     on_record_(record);
     ++result_->records;
     result_->valid_end = last.end;
@@ -275,6 +271,7 @@ class BlockScanner {
   }
 
   const absl::string_view log_;
+  const uint32_t version_;
   const bool values_;
   ScanResult* const result_;
   const absl::FunctionRef<void(const Record&)> on_record_;
@@ -302,7 +299,7 @@ ScanResult ScanLog(
   const uint64_t damage =
       version == kLegacyVersion
           ? ScanLegacy(log, values, &result, on_record, on_progress)
-          : BlockScanner(log, values, &result, on_record, on_corrupt)
+          : BlockScanner(log, version, values, &result, on_record, on_corrupt)
                 .Run(on_progress);
   uint64_t last_nonzero = log.size();
   while (last_nonzero > result.valid_end && log[last_nonzero - 1] == '\0') {

@@ -5,9 +5,13 @@
 // recovered must obey the format's promises:
 //   - the scanner's records lie inside the input, in order, without overlap,
 //     and with the valid end and the torn tail accounting for every byte;
+//   - a record has an expiry only if it is a put in a log of the current
+//     version;
 //   - opening the bytes as a store either fails with a clear status or
 //     yields a store whose file is no longer than the input, that replays,
-//     takes a new write, and shows exactly that write last after a reopen.
+//     takes a new write with an expiry, shows exactly that write, with its
+//     expiry, last after a reopen, and replays the same after a compaction
+//     and after a strict reopen of the compacted log.
 //
 // Built with clang and libFuzzer under `--config=fuzz` (see .bazelrc and
 // .ci/run); //persistence:log_scan_fuzzer_corpus_test runs the committed
@@ -21,8 +25,10 @@
 #include <cstdio>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "persistence/flat_file_store.h"
 #include "persistence/fuzz_util.h"
 #include "persistence/log_format.h"
@@ -49,12 +55,17 @@ void ScanPromises(absl::string_view log) {
       [&](const lf::Record& record) {
         Check(record.offset >= last_end, "records in order, no overlap");
         Check(record.offset + record.size <= log.size(), "record inside");
-        if (version == lf::kVersion) {
+        if (version != lf::kLegacyVersion) {
           Check(record.offset + record.size ==
-                    lf::RecordEnd(record.offset, record.key.size(),
-                                  record.value.size()),
+                    lf::RecordEnd(
+                        record.offset, record.key.size(),
+                        lf::BodySize(record.value.size(), record.expires)),
                 "record size");
         }
+        Check(record.expires == absl::InfiniteFuture() ||
+                  (version == lf::kVersion &&
+                   record.type == lf::RecordType::kPut),
+              "only puts in a current log have an expiry");
         Check(!record.key.empty(), "keys are not empty");
         last_end = record.offset + record.size;
       },
@@ -76,6 +87,27 @@ void ScanPromises(absl::string_view log) {
   Check(result.torn_tail_bytes == 0 || tail_corrupt_bytes == 0,
         "a tail is cut short or damaged, not both");
   Check(result.corrupt_bytes == corrupt_bytes, "corrupt bytes counted");
+}
+
+struct Entry {
+  std::string key, value;
+  absl::Time expires;
+  bool operator==(const Entry& other) const {
+    return key == other.key && value == other.value && expires == other.expires;
+  }
+};
+
+std::vector<Entry> ReplayAll(gogocache::Store& store) {
+  std::vector<Entry> entries;
+  Check(
+      store
+          .Replay([&](absl::string_view key, absl::string_view value,
+                      absl::Time expires) {
+            entries.push_back({std::string(key), std::string(value), expires});
+          })
+          .ok(),
+      "replay");
+  return entries;
 }
 
 void OpenPromises(const uint8_t* data, size_t size) {
@@ -101,23 +133,27 @@ void OpenPromises(const uint8_t* data, size_t size) {
             .ok(),
         "replay of an opened store");
   Check(entries == stats.entries, "replay matches the index");
-  Check((*store)->Put("fuzz-key", "fuzz-value").ok(), "write after recovery");
+  const absl::Time expires = absl::FromUnixSeconds(1800000000);
+  Check((*store)->Put("fuzz-key", "fuzz-value", expires).ok(),
+        "write after recovery");
   Check((*store)->Close().ok(), "close");
   store->reset();
 
   auto reopened = gogocache::FlatFileStore::Open(path, options);
   Check(reopened.ok(), "reopen after a write");
-  std::string last_key, last_value;
-  Check((*reopened)
-            ->Replay([&](absl::string_view key, absl::string_view value) {
-              last_key = std::string(key);
-              last_value = std::string(value);
-            })
-            .ok(),
-        "replay after reopen");
-  Check(last_key == "fuzz-key" && last_value == "fuzz-value",
-        "the new write is the newest entry");
+  const std::vector<Entry> replayed = ReplayAll(**reopened);
+  Check(!replayed.empty() &&
+            replayed.back() == Entry{"fuzz-key", "fuzz-value", expires},
+        "the new write is the newest entry, with its expiry");
   Check((*reopened)->recovered().torn_tail_bytes == 0, "no torn tail left");
+  Check((*reopened)->Compact().ok(), "compaction");
+  Check(ReplayAll(**reopened) == replayed, "compaction keeps every entry");
+  Check((*reopened)->Close().ok(), "close after compaction");
+  reopened->reset();
+  options.strict = true;  // A compacted log holds no damage.
+  auto compacted = gogocache::FlatFileStore::Open(path, options);
+  Check(compacted.ok(), "strict reopen of a compacted log");
+  Check(ReplayAll(**compacted) == replayed, "a compacted log replays the same");
 }
 
 }  // namespace

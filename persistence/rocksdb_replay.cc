@@ -16,11 +16,11 @@
 
 namespace gogocache {
 
-using rocksdb_internal::DecodeSequence;
+using rocksdb_internal::DecodeStored;
 using rocksdb_internal::FromRocksDb;
-using rocksdb_internal::kSequenceSize;
+using rocksdb_internal::StoredValue;
 
-absl::Status RocksDbStore::Replay(Visitor visitor) {
+absl::Status RocksDbStore::DoReplay(ExpiringVisitor visitor) {
   std::shared_lock<std::shared_mutex> alive(lifetime_mu_);
   if (absl::Status status = Usable(); !status.ok()) return status;
   // Two passes over one snapshot, so that memory holds every key but only a
@@ -50,9 +50,8 @@ absl::Status RocksDbStore::Replay(Visitor visitor) {
     read.snapshot = snapshot.get();
     if (absl::Status status = ReadEveryKey(
             read,
-            [&](const rocksdb::Slice& key, const rocksdb::Slice& stored) {
-              positions.push_back(
-                  {DecodeSequence(stored.data()), key.ToString()});
+            [&](const rocksdb::Slice& key, const StoredValue& stored) {
+              positions.push_back({stored.sequence, key.ToString()});
             });
         !status.ok()) {
       return status;
@@ -82,13 +81,15 @@ absl::Status RocksDbStore::Replay(Visitor visitor) {
             !status.ok()) {
           return status;
         }
-        if (value.size() < kSequenceSize) return TooShort(key);
+        StoredValue stored;
+        if (!DecodeStored(value, &stored)) return NotStoredHere(key);
         bytes += value.size();
       }
     }
     for (size_t i = 0; i < count; ++i) {
-      visitor(positions[first + i].key,
-              absl::string_view(values[i]).substr(kSequenceSize));
+      StoredValue stored;
+      DecodeStored(values[i], &stored);  // Checked above.
+      visitor(positions[first + i].key, stored.value, stored.expires);
       // A large value does not keep its buffer for the next chunk.
       if (values[i].capacity() > kChunkBytes / kChunkValues) {
         std::string().swap(values[i]);
@@ -102,14 +103,16 @@ absl::Status RocksDbStore::Replay(Visitor visitor) {
 absl::Status RocksDbStore::ReadEveryKey(
     const rocksdb::ReadOptions& read,
     absl::FunctionRef<void(const rocksdb::Slice& key,
-                           const rocksdb::Slice& stored)>
+                           const StoredValue& stored)>
         visit) {
   uint64_t keys = 0;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    const rocksdb::Slice stored = it->value();
-    if (stored.size() < kSequenceSize) {
-      return TooShort(absl::string_view(it->key().data(), it->key().size()));
+    StoredValue stored;
+    if (!DecodeStored(absl::string_view(it->value().data(), it->value().size()),
+                      &stored)) {
+      return NotStoredHere(
+          absl::string_view(it->key().data(), it->key().size()));
     }
     visit(it->key(), stored);
     ++keys;
@@ -125,11 +128,12 @@ absl::Status RocksDbStore::ReadEveryKey(
   return absl::OkStatus();
 }
 
-absl::Status RocksDbStore::TooShort(absl::string_view key) const {
+absl::Status RocksDbStore::NotStoredHere(absl::string_view key) const {
   return absl::DataLossError(absl::StrCat(
       "rocksdb store ", path_, ": value of key \"", absl::CEscape(key),
-      "\" is too short to be gogocache's; is this another program's "
-      "database?"));
+      "\" is not stored as gogocache stores values (too short, or an unknown "
+      "encoding); is this another program's database, or a newer "
+      "gogocache's?"));
 }
 
 absl::StatusOr<StoreCheck> RocksDbStore::Verify() {
@@ -145,9 +149,9 @@ absl::StatusOr<StoreCheck> RocksDbStore::Verify() {
     WriterToken writer(writes_);
     if (absl::Status status = ReadEveryKey(
             rocksdb::ReadOptions(),
-            [&](const rocksdb::Slice& key, const rocksdb::Slice& stored) {
+            [&](const rocksdb::Slice& key, const StoredValue& stored) {
               ++check.entries;
-              live_bytes += key.size() + stored.size() - kSequenceSize;
+              live_bytes += key.size() + stored.value.size();
             });
         !status.ok()) {
       return status;

@@ -52,9 +52,8 @@ absl::Status FromRocksDb(const rocksdb::Status& status, absl::string_view what,
 
 }  // namespace rocksdb_internal
 
-using rocksdb_internal::EncodeSequence;
+using rocksdb_internal::EncodeStored;
 using rocksdb_internal::FromRocksDb;
-using rocksdb_internal::kSequenceSize;
 
 RocksDbStore::RocksDbStore(std::string path, RocksDbStoreOptions options,
                            std::unique_ptr<rocksdb::Env> env,
@@ -95,8 +94,9 @@ absl::Status RocksDbStore::Written(const rocksdb::Status& status,
   return FromRocksDb(status, what, path_);
 }
 
-absl::Status RocksDbStore::Put(absl::string_view key, absl::string_view value) {
-  return Write({/*is_delete=*/false, key, value});
+absl::Status RocksDbStore::DoPut(absl::string_view key, absl::string_view value,
+                                 absl::Time expires) {
+  return Write({/*is_delete=*/false, key, value, expires});
 }
 
 absl::Status RocksDbStore::Delete(absl::string_view key) {
@@ -127,9 +127,8 @@ absl::Status RocksDbStore::WriteBatch(
       write_batch.Delete(key);
       continue;
     }
-    stored.assign(kSequenceSize, '\0');
-    EncodeSequence(next_sequence_++, stored.data());
-    stored.append(operation->value.data(), operation->value.size());
+    EncodeStored(next_sequence_++, operation->expires, operation->value,
+                 &stored);
     write_batch.Put(key, stored);
   }
   rocksdb::WriteOptions write_options;

@@ -4,8 +4,11 @@
 // than memory or users who already run RocksDB.
 //
 // Each value is stored behind an 8-byte sequence number so that Replay() can
-// hand entries back in write order (RocksDB iterates in key order); the
-// numbers continue from RocksDB's own sequence after a reopen. Replay() reads
+// hand entries back in write order (RocksDB iterates in key order), and,
+// when it has one, its 8-byte expiry (rocksdb_internal.h has the encoding);
+// the numbers continue from RocksDB's own sequence after a reopen. A value
+// stored in another encoding (another program's database) is DataLoss when
+// read. Replay() reads
 // a snapshot twice: every key with its number, then the values in write
 // order, a chunk at a time, so that it holds every key but not every value
 // in memory. Overwritten and
@@ -102,6 +105,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "persistence/group_commit.h"
 #include "persistence/store.h"
@@ -118,6 +122,9 @@ namespace gogocache {
 namespace persistence_internal {
 class PeriodicThread;
 }  // namespace persistence_internal
+namespace rocksdb_internal {
+struct StoredValue;
+}  // namespace rocksdb_internal
 
 // RocksDB takes what every store does (store.h), and nothing more; it reads
 // no data at open, so it never calls `progress`.
@@ -141,9 +148,7 @@ class RocksDbStore : public Store {
 
   ~RocksDbStore() override;
 
-  absl::Status Put(absl::string_view key, absl::string_view value) override;
   absl::Status Delete(absl::string_view key) override;
-  absl::Status Replay(Visitor visitor) override;
   absl::Status Sync() override;
   absl::Status Compact() override;
   StoreStats GetStats() const override;
@@ -160,6 +165,10 @@ class RocksDbStore : public Store {
   RocksDbStore(std::string path, RocksDbStoreOptions options,
                std::unique_ptr<rocksdb::Env> env,
                std::unique_ptr<rocksdb::DB> db);
+
+  absl::Status DoPut(absl::string_view key, absl::string_view value,
+                     absl::Time expires) override;
+  absl::Status DoReplay(ExpiringVisitor visitor) override;
 
   // Checks `operation` and the store, then commits it.
   absl::Status Write(const GroupCommit::Operation& operation);
@@ -184,17 +193,17 @@ class RocksDbStore : public Store {
   };
   FileBytes EstimateFileBytes() const;
 
-  // Calls `visit` with every key of `read` and its stored value (the
-  // sequence number, then the value), in key order. Counts the keys:
-  // GetStats().entries is then exact until the next write. Requires the
-  // writer role, held since `read`'s snapshot was taken, if it has one.
+  // Calls `visit` with every key of `read` and its stored value, decoded
+  // (rocksdb_internal.h), in key order. Counts the keys: GetStats().entries
+  // is then exact until the next write. Requires the writer role, held since
+  // `read`'s snapshot was taken, if it has one.
   absl::Status ReadEveryKey(
       const rocksdb::ReadOptions& read,
       absl::FunctionRef<void(const rocksdb::Slice& key,
-                             const rocksdb::Slice& stored)>
+                             const rocksdb_internal::StoredValue& stored)>
           visit);
-  // DataLoss for a value too short to hold a sequence number.
-  absl::Status TooShort(absl::string_view key) const;
+  // DataLoss for a value not stored as this store stores them.
+  absl::Status NotStoredHere(absl::string_view key) const;
 
   const std::string path_;
   const RocksDbStoreOptions options_;

@@ -5,10 +5,15 @@
 // implements this interface; which one a program uses is a configuration
 // string handed to OpenStore() (persistence/open.h), not a code change.
 //
-// A store holds at most one value per key. Put() replaces, Delete() removes,
-// Replay() hands back what is held, each key once with its latest value,
-// oldest write first, so that inserting them in that order into an LRU cache
-// leaves the most recently written entries as the most recently used.
+// A store holds at most one value per key, each with its expiry: the instant
+// from which the value is stale, or absl::InfiniteFuture() for never. Put()
+// replaces, Delete() removes, Replay() hands back what is held, each key once
+// with its latest value and that value's expiry, oldest write first, so that
+// inserting them in that order into an LRU cache leaves the most recently
+// written entries as the most recently used. A store keeps expiries but never
+// acts on them: an expired value stays until it is deleted or replaced, and
+// Replay() hands it back with its expiry, for the caller to drop (a
+// CacheGroup deletes what expired while it was down; cache/store_mirror.h).
 //
 // Durability: what a successful Put() or Delete() promises after a crash
 // depends on the store's Durability (below); it is the same for every backend.
@@ -126,21 +131,38 @@ struct StoreCheck {
 
 class Store {
  public:
+  // Called by Replay() for each key held, with its value and its expiry.
+  using ExpiringVisitor = absl::FunctionRef<void(
+      absl::string_view key, absl::string_view value, absl::Time expires)>;
+  // The same without the expiry, for callers that have no use for it.
   using Visitor =
       absl::FunctionRef<void(absl::string_view key, absl::string_view value)>;
 
   virtual ~Store() = default;
 
-  // Stores `value` under `key` (non-empty), replacing any older value.
-  virtual absl::Status Put(absl::string_view key, absl::string_view value) = 0;
+  // Stores `value` under `key` (non-empty), replacing any older value and its
+  // expiry. `expires` is when the value turns stale (absl::InfiniteFuture(),
+  // the default: never); a finite one is kept to the nanosecond from the
+  // year 1678 to 2262, and as the nearer end of that range outside it.
+  absl::Status Put(absl::string_view key, absl::string_view value,
+                   absl::Time expires = absl::InfiniteFuture()) {
+    return DoPut(key, value, expires);
+  }
 
   // Removes `key`; deleting an absent key is OK.
   virtual absl::Status Delete(absl::string_view key) = 0;
 
-  // Calls `visitor` once for every key held, with its latest value, in the
-  // order the values were written (oldest first). The views are valid only
-  // during the call. `visitor` must not call back into this store.
-  virtual absl::Status Replay(Visitor visitor) = 0;
+  // Calls `visitor` once for every key held, with its latest value and that
+  // value's expiry as Put() kept it (InfiniteFuture() for never), in the
+  // order the values were written (oldest first), expired values included.
+  // The views are valid only during the call. `visitor` must not call back
+  // into this store.
+  absl::Status Replay(ExpiringVisitor visitor) { return DoReplay(visitor); }
+  // As above, without the expiries.
+  absl::Status Replay(Visitor visitor) {
+    return DoReplay([visitor](absl::string_view key, absl::string_view value,
+                              absl::Time) { visitor(key, value); });
+  }
 
   // Puts every acknowledged write on stable storage, whatever the policy.
   virtual absl::Status Sync() = 0;
@@ -164,6 +186,15 @@ class Store {
 
   // The spec this store was opened from ("file:/path", "rocksdb:/path").
   virtual std::string spec() const = 0;
+
+ protected:
+  // Put() and Replay(), as each backend (and each wrapper of a store)
+  // implements them. Put() and Replay() themselves are not virtual, so that
+  // their overloads and default argument are declared once, here, and no
+  // class that implements these hides them.
+  virtual absl::Status DoPut(absl::string_view key, absl::string_view value,
+                             absl::Time expires) = 0;
+  virtual absl::Status DoReplay(ExpiringVisitor visitor) = 0;
 };
 
 }  // namespace gogocache

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <ostream>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -22,6 +23,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "persistence/store.h"
 
@@ -79,6 +81,35 @@ inline Entries ReplayAll(Store& store) {
   const absl::Status status =
       store.Replay([&](absl::string_view key, absl::string_view value) {
         entries.emplace_back(std::string(key), std::string(value));
+      });
+  EXPECT_TRUE(status.ok()) << status;
+  return entries;
+}
+
+// A replayed entry with its expiry.
+struct ExpiringEntry {
+  std::string key;
+  std::string value;
+  absl::Time expires;
+
+  bool operator==(const ExpiringEntry& other) const {
+    return key == other.key && value == other.value && expires == other.expires;
+  }
+  friend std::ostream& operator<<(std::ostream& out,
+                                  const ExpiringEntry& entry) {
+    return out << "{" << entry.key << ", " << entry.value << ", "
+               << absl::FormatTime(entry.expires) << "}";
+  }
+};
+using ExpiringEntries = std::vector<ExpiringEntry>;
+
+// Everything `store` replays, in order, with the expiries; a replay error
+// fails the test.
+inline ExpiringEntries ReplayWithExpiries(Store& store) {
+  ExpiringEntries entries;
+  const absl::Status status = store.Replay(
+      [&](absl::string_view key, absl::string_view value, absl::Time expires) {
+        entries.push_back({std::string(key), std::string(value), expires});
       });
   EXPECT_TRUE(status.ok()) << status;
   return entries;

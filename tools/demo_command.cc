@@ -50,14 +50,8 @@ class WriteFailureRecorder : public Store {
   explicit WriteFailureRecorder(std::unique_ptr<Store> store)
       : store_(std::move(store)) {}
 
-  absl::Status Put(absl::string_view key, absl::string_view value) override {
-    return Record(store_->Put(key, value));
-  }
   absl::Status Delete(absl::string_view key) override {
     return Record(store_->Delete(key));
-  }
-  absl::Status Replay(Visitor visitor) override {
-    return store_->Replay(visitor);
   }
   absl::Status Sync() override { return store_->Sync(); }
   absl::Status Compact() override { return store_->Compact(); }
@@ -73,6 +67,15 @@ class WriteFailureRecorder : public Store {
   absl::Status first_failure() const {
     std::lock_guard<std::mutex> lock(mu_);
     return first_failure_;
+  }
+
+ protected:
+  absl::Status DoPut(absl::string_view key, absl::string_view value,
+                     absl::Time expires) override {
+    return Record(store_->Put(key, value, expires));
+  }
+  absl::Status DoReplay(ExpiringVisitor visitor) override {
+    return store_->Replay(visitor);
   }
 
  private:

@@ -111,9 +111,12 @@ absl::StatusOr<std::unique_ptr<CacheGroup>> CacheGroup::Create(
   std::unique_ptr<CacheGroup> group(
       new CacheGroup(std::move(options), *selector));
   CacheGroup& g = *group;
+  // Stored entries keep their expiry; what expired meanwhile is dropped.
   absl::Status replayed = g.mirror_->Replay(
       [&g](uint64_t hash) -> CacheShard& { return g.ShardFor(hash); },
-      [&g](absl::string_view key) { return g.ValidateKey(key).ok(); });
+      [&g](absl::string_view key) { return g.ValidateKey(key).ok(); },
+      g.clock_->Now(),
+      [&g](absl::Time expires) { return g.ExpiryOf(expires); });
   if (!replayed.ok()) {
     return absl::Status(
         replayed.code(),

@@ -44,6 +44,10 @@
 // to it; Remove and eviction delete from it. Create() replays the store, in
 // write order, into the shards before the group serves, so a restarted
 // process comes back warm with the most recently written entries that fit.
+// Each value is stored with its expiry and restored with it; what expired
+// while no process held the store is deleted from it at Create(), never
+// served (a group with expiry off restores the rest without expiry). A
+// remembered NotFound (not_found_ttl) is kept in memory only.
 // Writes and deletes of one key are ordered by a per-key lock, so the store
 // and the memory agree on its value; no shard lock is held during store I/O,
 // and hits never touch the store or the key locks.

@@ -19,20 +19,27 @@ void StoreMirror::Count(const absl::Status& status,
 
 absl::Status StoreMirror::Replay(
     absl::FunctionRef<CacheShard&(uint64_t hash)> shard_for,
-    absl::FunctionRef<bool(absl::string_view key)> accept) {
+    absl::FunctionRef<bool(absl::string_view key)> accept, absl::Time now,
+    absl::FunctionRef<EntryExpiry(absl::Time expires)> expiry_of) {
   if (store_ == nullptr) return absl::OkStatus();
-  std::vector<std::string> unfit;
+  // Deleted once the replay is over: its visitor must not call the store.
+  std::vector<std::string> unfit, expired;
   std::vector<std::pair<CacheShard*, std::vector<std::string>>> evicted;
   uint64_t replayed = 0;
-  absl::Status status =
-      store_->Replay([&](absl::string_view key, absl::string_view value) {
+  absl::Status status = store_->Replay(
+      [&](absl::string_view key, absl::string_view value, absl::Time expires) {
+        if (expires <= now) {
+          expired.emplace_back(key);
+          return;
+        }
         if (!accept(key)) {
           unfit.emplace_back(key);
           return;
         }
         const uint64_t hash = hash_.Hash(key);
         CacheShard& shard = shard_for(hash);
-        ShardInsert result = shard.Restore(key, hash, value);
+        ShardInsert result =
+            shard.Restore(key, hash, value, expiry_of(expires));
         if (result.inserted) {
           ++replayed;
         } else {
@@ -44,7 +51,9 @@ absl::Status StoreMirror::Replay(
       });
   if (!status.ok()) return status;
   replayed_.store(replayed, std::memory_order_relaxed);
-  // The store mirrors memory: drop what did not fit.
+  replay_expired_.store(expired.size(), std::memory_order_relaxed);
+  // The store mirrors memory: drop what expired and what did not fit.
+  for (const std::string& key : expired) Count(store_->Delete(key), deletes_);
   for (const std::string& key : unfit) Count(store_->Delete(key), deletes_);
   for (const auto& [shard, keys] : evicted) DeleteEvicted(*shard, keys);
   return absl::OkStatus();
@@ -58,7 +67,7 @@ ByteView StoreMirror::Fill(absl::string_view key, uint64_t hash,
     result = shard.Insert(key, hash, value, expiry);
   } else {
     std::lock_guard<std::mutex> lock(KeyLock(hash));
-    Count(store_->Put(key, value), writes_);
+    Count(store_->Put(key, value, expiry.expires), writes_);
     result = shard.Insert(key, hash, value, expiry);
   }
   if (store_ != nullptr) DeleteEvicted(shard, result.evicted);
@@ -96,7 +105,8 @@ absl::Status StoreMirror::Set(absl::string_view key, uint64_t hash,
     // A value that cannot be kept is not written: like the shard, the store
     // drops the key's older value instead.
     const bool fits = shard.Fits(key.size(), value.size());
-    absl::Status status = fits ? store_->Put(key, value) : store_->Delete(key);
+    absl::Status status =
+        fits ? store_->Put(key, value, expiry.expires) : store_->Delete(key);
     Count(status, fits ? writes_ : deletes_);
     if (!status.ok()) return status;  // Nothing changed, here or there.
     result = shard.Insert(key, hash, value, expiry);
@@ -136,6 +146,7 @@ void StoreMirror::DeleteEvicted(CacheShard& shard,
 StoreMirrorStats StoreMirror::GetStats() const {
   StoreMirrorStats stats;
   stats.replayed = replayed_.load(std::memory_order_relaxed);
+  stats.replay_expired = replay_expired_.load(std::memory_order_relaxed);
   stats.writes = writes_.load(std::memory_order_relaxed);
   stats.deletes = deletes_.load(std::memory_order_relaxed);
   stats.write_errors = write_errors_.load(std::memory_order_relaxed);

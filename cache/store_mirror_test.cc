@@ -1,7 +1,8 @@
 // Copyright 2026 The gogocache Authors.
 //
 // StoreMirror over a real flat-file store: what reaches the store for fills,
-// Sets and Removes, and the one race its eviction deletes must survive.
+// Sets and Removes, with their expiries, what a replay restores and drops,
+// and the one race its eviction deletes must survive.
 
 #include "cache/store_mirror.h"
 
@@ -10,17 +11,22 @@
 #include <string>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
 #include "gtest/gtest.h"
+#include "loader/manual_clock.h"
 #include "persistence/open.h"
 #include "persistence/test_util.h"
 
 namespace gogocache {
 namespace {
 
+using ::gogocache::testing::ExpiringEntries;
 using ::gogocache::testing::FreshTestDir;
 using ::gogocache::testing::ReplayAll;
+using ::gogocache::testing::ReplayWithExpiries;
 
 const HashStrategy kHash = HashStrategy::Xxh3();
 
@@ -107,6 +113,70 @@ TEST(StoreMirrorTest, TooLargeValuesAreAnsweredNotWritten) {
   EXPECT_TRUE(Contents(*store).empty());
   EXPECT_FALSE(shard.Contains("k", H("k")));
   EXPECT_EQ(shard.GetStats().too_large, 2u);
+}
+
+TEST(StoreMirrorTest, FillsAndSetsWriteTheirExpiryThroughNotFoundsDoNot) {
+  std::shared_ptr<Store> store = OpenFileStore();
+  ManualClock clock;
+  CacheShard shard(1 << 20, EvictionPolicy::kLru, &clock);
+  StoreMirror mirror(store, kHash);
+  const absl::Time t1 = clock.Now() + absl::Minutes(1);
+  const absl::Time t2 = clock.Now() + absl::Minutes(2);
+  EntryExpiry expiry;
+  expiry.expires = t1;
+  EXPECT_EQ(mirror.Fill("filled", H("filled"), shard, "1", expiry), "1");
+  expiry.expires = t2;
+  bool inserted = false;
+  ASSERT_TRUE(mirror.Set("set", H("set"), shard, "2", expiry, &inserted).ok());
+  ASSERT_TRUE(mirror.Set("never", H("never"), shard, "3", {}, &inserted).ok());
+  EntryExpiry not_found;
+  not_found.expires = t1;
+  not_found.not_found = true;
+  mirror.FillNotFound("missing", H("missing"), shard, "no such key", not_found);
+  EXPECT_EQ(ReplayWithExpiries(*store),
+            (ExpiringEntries{{"filled", "1", t1},
+                             {"set", "2", t2},
+                             {"never", "3", absl::InfiniteFuture()}}));
+}
+
+TEST(StoreMirrorTest, ReplayRestoresExpiriesAndDeletesWhatExpired) {
+  std::shared_ptr<Store> store = OpenFileStore();
+  ManualClock clock;
+  const absl::Time now = clock.Now();
+  const absl::Time later = now + absl::Hours(1);
+  ASSERT_TRUE(store->Put("never", "1").ok());
+  ASSERT_TRUE(store->Put("later", "2", later).ok());
+  ASSERT_TRUE(store->Put("before", "3", now - absl::Seconds(1)).ok());
+  ASSERT_TRUE(store->Put("now", "4", now).ok());  // Expired at `now`.
+  CacheShard shard(1 << 20, EvictionPolicy::kLru, &clock);
+  StoreMirror mirror(store, kHash);
+  std::vector<absl::Time> asked;
+  ASSERT_TRUE(mirror
+                  .Replay([&](uint64_t) -> CacheShard& { return shard; },
+                          [](absl::string_view) { return true; }, now,
+                          [&](absl::Time expires) {
+                            asked.push_back(expires);
+                            EntryExpiry expiry;
+                            expiry.expires = expires;
+                            return expiry;
+                          })
+                  .ok());
+  EXPECT_EQ(asked, (std::vector<absl::Time>{absl::InfiniteFuture(), later}));
+  ByteView value;
+  ShardHit hit;
+  ASSERT_TRUE(shard.Lookup("later", H("later"), &value, false, &hit));
+  EXPECT_EQ(value, "2");
+  EXPECT_EQ(hit.expires(), later);
+  EXPECT_TRUE(shard.Contains("never", H("never")));
+  EXPECT_FALSE(shard.Contains("before", H("before")));
+  EXPECT_FALSE(shard.Contains("now", H("now")));
+  EXPECT_EQ(ReplayWithExpiries(*store),
+            (ExpiringEntries{{"never", "1", absl::InfiniteFuture()},
+                             {"later", "2", later}}));
+  const StoreMirrorStats stats = mirror.GetStats();
+  EXPECT_EQ(stats.replayed, 2u);
+  EXPECT_EQ(stats.replay_expired, 2u);
+  EXPECT_EQ(stats.deletes, 2u);
 }
 
 TEST(StoreMirrorTest, RemoveOfAKeyOwnedElsewhereTouchesTheStoreOnlyIfHeld) {

@@ -1,7 +1,8 @@
 // Copyright 2026 The gogocache Authors.
 //
 // A CacheGroup with a store, on both real backends: write-through, deletes on
-// Remove and eviction, warm restart, failed writes, and the disk bound.
+// Remove and eviction, warm restart, expiry across restarts, failed writes,
+// and the disk bound.
 
 #include <signal.h>
 #include <sys/resource.h>
@@ -14,10 +15,13 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "cache/cache_group.h"
 #include "gtest/gtest.h"
 #include "loader/getter.h"
+#include "loader/manual_clock.h"
 #include "persistence/open.h"
 #include "persistence/test_util.h"
 
@@ -66,8 +70,42 @@ class CacheGroupStoreTest : public ::testing::TestWithParam<std::string> {
     return contents;
   }
 
+  // A group with expiry on clock_: a value expires a minute after its
+  // write, unless it has an expiry of its own. Its getter answers "KEY@N"
+  // for its Nth call, with an expiry of its own (two minutes on) for keys
+  // that start with "own".
+  std::unique_ptr<CacheGroup> MakeExpiringGroup(std::shared_ptr<Store> store) {
+    CacheGroupOptions options;
+    options.num_shards = 4;
+    options.store = std::move(store);
+    options.clock = clock_;
+    options.expire_after_write = absl::Minutes(1);
+    options.getter =
+        MakeGetter([this](absl::string_view key) -> absl::StatusOr<Loaded> {
+          Loaded loaded{absl::StrCat(key, "@", ++getter_calls_), std::nullopt};
+          if (absl::StartsWith(key, "own")) {
+            loaded.expires = clock_->Now() + absl::Minutes(2);
+          }
+          return loaded;
+        });
+    absl::StatusOr<std::unique_ptr<CacheGroup>> group =
+        CacheGroup::Create(std::move(options));
+    EXPECT_TRUE(group.ok()) << group.status();
+    return group.ok() ? *std::move(group) : nullptr;
+  }
+
+  // The value `group` holds for `key` and its expiry, read without counting
+  // or loading; "" when it holds none.
+  std::string Held(CacheGroup& group, absl::string_view key,
+                   absl::Time* expires) {
+    ByteView value;
+    return group.GetForPeerIfHeld(key, &value, expires) ? value.ToString() : "";
+  }
+
   std::string dir_ = FreshTestDir();
   std::string spec_ = absl::StrCat(GetParam(), ":", dir_, "/store");
+  std::shared_ptr<ManualClock> clock_ = std::make_shared<ManualClock>();
+  std::atomic<int> getter_calls_{0};
 };
 
 TEST_P(CacheGroupStoreTest, RestartComesBackWarm) {
@@ -94,6 +132,81 @@ TEST_P(CacheGroupStoreTest, RestartComesBackWarm) {
     }
   }
   EXPECT_EQ(group->GetStats().hits, 99u);
+}
+
+TEST_P(CacheGroupStoreTest, RestartAfterTheExpiryServesNothingStale) {
+  const absl::Time start = clock_->Now();
+  {
+    auto group = MakeExpiringGroup(OpenStoreOrDie());
+    ASSERT_TRUE(group->Set("set", "stale").ok());
+    ASSERT_TRUE(group->Set("own-set", "stale", start + absl::Minutes(2)).ok());
+    ASSERT_TRUE(group->Set("forever", "kept", absl::InfiniteFuture()).ok());
+    ASSERT_TRUE(group->Get("filled").ok());    // "filled@1", for a minute.
+    ASSERT_TRUE(group->Get("own-load").ok());  // "own-load@2", for two.
+  }
+  clock_->Advance(absl::Minutes(3));
+  auto store = OpenStoreOrDie();
+  auto group = MakeExpiringGroup(store);
+  // What expired while no process held the store is gone from it.
+  EXPECT_EQ(StoreContents(*store),
+            (std::map<std::string, std::string>{{"forever", "kept"}}));
+  EXPECT_EQ(group->GetStats().store_replayed, 1u);
+  EXPECT_EQ(group->GetStats().items, 1u);
+  // Every Get of an expired key loads it anew.
+  for (const char* key : {"set", "own-set", "filled", "own-load"}) {
+    absl::StatusOr<ByteView> value = group->Get(key);
+    ASSERT_TRUE(value.ok()) << key << value.status();
+    EXPECT_TRUE(absl::StartsWith(value->ToString(), absl::StrCat(key, "@")))
+        << value->ToString();
+    EXPECT_NE(*value, "filled@1");
+    EXPECT_NE(*value, "own-load@2");
+  }
+  EXPECT_EQ(getter_calls_.load(), 6);
+  absl::StatusOr<ByteView> forever = group->Get("forever");
+  ASSERT_TRUE(forever.ok()) << forever.status();
+  EXPECT_EQ(*forever, "kept");
+}
+
+TEST_P(CacheGroupStoreTest, RestartBeforeTheExpiryServesUntilItAndNotAfter) {
+  const absl::Time start = clock_->Now();
+  {
+    auto group = MakeExpiringGroup(OpenStoreOrDie());
+    ASSERT_TRUE(group->Set("set", "v").ok());
+    ASSERT_TRUE(group->Set("own-set", "w", start + absl::Minutes(2)).ok());
+    ASSERT_TRUE(group->Get("filled").ok());  // "filled@1".
+  }
+  clock_->Advance(absl::Seconds(30));
+  auto group = MakeExpiringGroup(OpenStoreOrDie());
+  EXPECT_EQ(group->GetStats().store_replayed, 3u);
+  absl::Time expires;
+  EXPECT_EQ(Held(*group, "set", &expires), "v");
+  EXPECT_EQ(expires, start + absl::Minutes(1));
+  EXPECT_EQ(Held(*group, "own-set", &expires), "w");
+  EXPECT_EQ(expires, start + absl::Minutes(2));
+  EXPECT_EQ(Held(*group, "filled", &expires), "filled@1");
+  EXPECT_EQ(expires, start + absl::Minutes(1));
+  EXPECT_EQ(getter_calls_.load(), 1);
+
+  clock_->Advance(absl::Seconds(29));  // A second before the first expiry.
+  for (const auto& [key, value] :
+       {std::make_pair("set", "v"), std::make_pair("own-set", "w"),
+        std::make_pair("filled", "filled@1")}) {
+    absl::StatusOr<ByteView> got = group->Get(key);
+    ASSERT_TRUE(got.ok()) << got.status();
+    EXPECT_EQ(*got, value);
+  }
+  EXPECT_EQ(getter_calls_.load(), 1);
+  EXPECT_EQ(group->GetStats().hits, 3u);
+
+  clock_->Advance(absl::Seconds(1));  // The first expiry.
+  EXPECT_EQ(Held(*group, "set", nullptr), "");
+  EXPECT_EQ(Held(*group, "filled", nullptr), "");
+  EXPECT_EQ(Held(*group, "own-set", nullptr), "w");
+  absl::StatusOr<ByteView> reloaded = group->Get("set");
+  ASSERT_TRUE(reloaded.ok()) << reloaded.status();
+  EXPECT_EQ(*reloaded, "set@2");
+  clock_->Advance(absl::Minutes(1));  // The second.
+  EXPECT_EQ(Held(*group, "own-set", nullptr), "");
 }
 
 TEST_P(CacheGroupStoreTest, GetterFillsAreWrittenThroughErrorsAreNot) {

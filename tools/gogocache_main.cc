@@ -192,9 +192,10 @@ const std::vector<Subcommand>& Subcommands() {
       {"inspect",
        "inspect [--flags] SPEC",
        "entries, live and garbage bytes of a store",
-       absl::StrCat("Prints a store's entries, live and garbage bytes, and "
-                    "any damage found. Opens it read-only and changes "
-                    "nothing; fails while a writer has it open.\n",
+       absl::StrCat("Prints a store's entries, live and garbage bytes, any "
+                    "damage found, and how many entries have an expiry and "
+                    "how many of those have expired. Opens it read-only and "
+                    "changes nothing; fails while a writer has it open.\n",
                     kSpecHelp),
        {"quiet"}},
       {"verify",
@@ -215,19 +216,20 @@ const std::vector<Subcommand>& Subcommands() {
       {"convert",
        "convert [--flags] SRC DST",
        "copy every entry between stores (any backends)",
-       absl::StrCat("Copies every entry of the store SRC into the store DST, "
-                    "oldest first, between any backends. DST is created "
-                    "when missing (no other command creates a store); it "
-                    "must not be SRC.\n",
+       absl::StrCat("Copies every entry of the store SRC, with its expiry, "
+                    "into the store DST, oldest first, between any backends. "
+                    "DST is created when missing (no other command creates "
+                    "a store); it must not be SRC.\n",
                     kSpecHelp),
        {"quiet"}},
       {"dump",
        "dump [--flags] SPEC",
        "a store's keys (and values), C-escaped",
-       absl::StrCat("Prints a line per entry of a store: the key, C-escaped, "
-                    "and with --values a tab and the value, C-escaped. Opens "
-                    "it read-only and changes nothing; fails while a writer "
-                    "has it open.\n",
+       absl::StrCat("Prints a line per entry of a store: the key, C-escaped; "
+                    "with --values a tab and the value, C-escaped; and for an "
+                    "entry with an expiry a tab and expires=TIME (RFC 3339, "
+                    "UTC). Opens it read-only and changes nothing; fails "
+                    "while a writer has it open.\n",
                     kSpecHelp),
        {"values", "quiet"}},
       {"simulate",

@@ -12,6 +12,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/time.h"
 #include "persistence/open.h"
 #include "tools/progress_bar.h"
 
@@ -69,18 +70,42 @@ absl::StatusOr<std::unique_ptr<Store>> OpenForReading(StoreSpec spec,
   return OpenStore(spec);
 }
 
+// What CheckStore() found: the check, and with `count_expiries` the entries
+// with an expiry and those of them expired as of `now`.
+struct Checked {
+  StoreCheck check;
+  uint64_t expiring = 0;
+  uint64_t expired = 0;
+  absl::Time now;
+};
+
 // Opens the store of `spec` read-only and verifies it, drawing a progress
-// bar named `name`.
-absl::StatusOr<StoreCheck> CheckStore(const StoreSpec& spec,
-                                      absl::string_view name,
-                                      const StoreCommandOptions& options,
-                                      std::ostream& progress) {
+// bar named `name`; with `count_expiries`, then replays it to count them.
+absl::StatusOr<Checked> CheckStore(const StoreSpec& spec,
+                                   absl::string_view name,
+                                   const StoreCommandOptions& options,
+                                   std::ostream& progress,
+                                   bool count_expiries = false) {
   ProgressBar bar(progress, options.show_progress, std::string(name));
   absl::StatusOr<std::unique_ptr<Store>> store = OpenForReading(spec, &bar);
   if (!store.ok()) return store.status();
+  Checked checked;
   absl::StatusOr<StoreCheck> check = (*store)->Verify();
+  absl::Status status = check.status();
+  if (status.ok() && count_expiries) {
+    checked.now =
+        options.now == absl::InfinitePast() ? absl::Now() : options.now;
+    status = (*store)->Replay(
+        [&](absl::string_view, absl::string_view, absl::Time expires) {
+          if (expires == absl::InfiniteFuture()) return;
+          ++checked.expiring;
+          if (expires <= checked.now) ++checked.expired;
+        });
+  }
   bar.Finish();
-  return check;
+  if (!status.ok()) return status;
+  checked.check = *std::move(check);
+  return checked;
 }
 
 void PrintCheck(const std::string& spec, const StoreSpec& parsed,
@@ -93,6 +118,13 @@ void PrintCheck(const std::string& spec, const StoreSpec& parsed,
   }
 }
 
+// An expiry as dump prints it: RFC 3339 in UTC, with as many digits of the
+// second's fraction as it has.
+std::string FormatExpiry(absl::Time expires) {
+  return absl::FormatTime("%Y-%m-%d%ET%H:%M:%E*SZ", expires,
+                          absl::UTCTimeZone());
+}
+
 }  // namespace
 
 absl::Status RunInspect(const std::string& spec,
@@ -100,10 +132,13 @@ absl::Status RunInspect(const std::string& spec,
                         std::ostream& progress) {
   absl::StatusOr<StoreSpec> parsed = ParseStoreSpec(spec);
   if (!parsed.ok()) return parsed.status();
-  absl::StatusOr<StoreCheck> check =
-      CheckStore(*parsed, "inspect", options, progress);
-  if (!check.ok()) return check.status();
-  PrintCheck(spec, *parsed, *check, out);
+  absl::StatusOr<Checked> checked = CheckStore(
+      *parsed, "inspect", options, progress, /*count_expiries=*/true);
+  if (!checked.ok()) return checked.status();
+  PrintCheck(spec, *parsed, checked->check, out);
+  out << absl::StrFormat("%-16s %d\n", "with expiry", checked->expiring);
+  out << absl::StrFormat("%-16s %d  (as of %s)\n", "expired", checked->expired,
+                         FormatExpiry(checked->now));
   return absl::OkStatus();
 }
 
@@ -112,9 +147,10 @@ absl::Status RunVerify(const std::string& spec,
                        std::ostream& progress) {
   absl::StatusOr<StoreSpec> parsed = ParseStoreSpec(spec);
   if (!parsed.ok()) return parsed.status();
-  absl::StatusOr<StoreCheck> check =
+  absl::StatusOr<Checked> checked =
       CheckStore(*parsed, "verify", options, progress);
-  if (!check.ok()) return check.status();
+  if (!checked.ok()) return checked.status();
+  const StoreCheck* check = &checked->check;
   if (!check->clean()) {
     PrintCheck(spec, *parsed, *check, out);
     return absl::DataLossError(
@@ -168,10 +204,10 @@ absl::Status RunConvert(const std::string& source,
   const uint64_t total = (*input)->GetStats().entries;
   uint64_t copied = 0;
   absl::Status write_status;
-  absl::Status status =
-      (*input)->Replay([&](absl::string_view key, absl::string_view value) {
+  absl::Status status = (*input)->Replay(
+      [&](absl::string_view key, absl::string_view value, absl::Time expires) {
         if (!write_status.ok()) return;
-        write_status = (*output)->Put(key, value);
+        write_status = (*output)->Put(key, value, expires);
         if (write_status.ok()) bar.Update(++copied, total);
       });
   if (status.ok()) status = write_status;
@@ -194,11 +230,15 @@ absl::Status RunDump(const std::string& spec,
       OpenForReading(*std::move(parsed), &bar);
   bar.Finish();
   if (!store.ok()) return store.status();
-  return (*store)->Replay([&](absl::string_view key, absl::string_view value) {
-    out << absl::CHexEscape(key);
-    if (options.values) out << '\t' << absl::CHexEscape(value);
-    out << '\n';
-  });
+  return (*store)->Replay(
+      [&](absl::string_view key, absl::string_view value, absl::Time expires) {
+        out << absl::CHexEscape(key);
+        if (options.values) out << '\t' << absl::CHexEscape(value);
+        if (expires != absl::InfiniteFuture()) {
+          out << "\texpires=" << FormatExpiry(expires);
+        }
+        out << '\n';
+      });
 }
 
 }  // namespace gogocache

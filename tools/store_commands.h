@@ -2,12 +2,19 @@
 //
 // The `gogocache` subcommands that work on a store, named by its spec
 // (persistence/open.h: file:PATH or rocksdb:PATH):
-//   inspect SPEC          what Store::Verify() finds: entries, sizes, damage
+//   inspect SPEC          what Store::Verify() finds: entries, sizes, damage;
+//                         and how many entries have an expiry, and how many
+//                         of those expired (at or before `now`)
 //   verify SPEC           Store::Verify(): every checksum; DataLoss on damage
 //   compact SPEC          drops garbage now; prints sizes before and after
-//   convert SRC DST       copies every entry of SRC into DST, oldest first
-//   dump SPEC             one line per entry: the key, C-escaped, and with
-//                         `values` a tab and the value, C-escaped
+//   convert SRC DST       copies every entry of SRC into DST, oldest first,
+//                         each with its expiry (expired ones included)
+//   dump SPEC             one line per entry: the key, C-escaped; with
+//                         `values` a tab and the value, C-escaped; and for
+//                         an entry with an expiry a tab and
+//                         "expires=2026-12-07T15:00:00Z" (RFC 3339, UTC, with
+//                         the fraction of a second it has), nothing for one
+//                         that never expires
 // inspect, verify and dump open the store read-only and change nothing;
 // they fail (FailedPrecondition) while a writer has it open.
 //
@@ -26,6 +33,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 
 namespace gogocache {
 
@@ -34,6 +42,9 @@ struct StoreCommandOptions {
   bool show_progress = false;
   // dump: print values too.
   bool values = false;
+  // inspect: the instant expiries are counted against; InfinitePast() for
+  // the time of the call.
+  absl::Time now = absl::InfinitePast();
 };
 
 absl::Status RunInspect(const std::string& spec,

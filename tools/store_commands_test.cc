@@ -12,6 +12,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "persistence/log_format.h"
@@ -104,6 +106,76 @@ TEST_F(StoreCommandsTest, ConvertBetweenBackendsKeepsEveryEntryInOrder) {
   ASSERT_TRUE(RunVerify(rocksdb_spec_, options_, out_, progress_).ok());
   ASSERT_TRUE(RunInspect(rocksdb_spec_, options_, out_, progress_).ok());
   EXPECT_THAT(out_.str(), HasSubstr("entries          101"));
+}
+
+class StoreCommandsExpiryTest : public StoreCommandsTest {
+ protected:
+  // Adds to the flat file a value that expired at kPast, and two that
+  // expire at kFuture (one of them with a fraction of a second).
+  void SetUp() override {
+    StoreCommandsTest::SetUp();
+    absl::StatusOr<std::unique_ptr<Store>> store = OpenStore(file_spec_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_TRUE((*store)->Put("gone", "g", kPast).ok());
+    ASSERT_TRUE((*store)->Put("later", "l", kFuture).ok());
+    ASSERT_TRUE(
+        (*store)->Put("later.25", "m", kFuture + absl::Milliseconds(250)).ok());
+    options_.now = kNow;
+  }
+
+  const absl::TimeZone utc_ = absl::UTCTimeZone();
+  const absl::Time kPast =
+      absl::FromCivil(absl::CivilSecond(2026, 12, 7, 15, 0, 0), utc_);
+  const absl::Time kNow = kPast + absl::Hours(1);
+  const absl::Time kFuture =
+      absl::FromCivil(absl::CivilSecond(2100, 1, 2, 3, 4, 5), utc_);
+};
+
+TEST_F(StoreCommandsExpiryTest, InspectCountsExpiriesOnEitherBackend) {
+  ASSERT_TRUE(
+      RunConvert(file_spec_, rocksdb_spec_, options_, out_, progress_).ok());
+  for (const std::string& spec : {file_spec_, rocksdb_spec_}) {
+    SCOPED_TRACE(spec);
+    std::ostringstream out;
+    ASSERT_TRUE(RunInspect(spec, options_, out, progress_).ok());
+    EXPECT_THAT(out.str(), HasSubstr("entries          104\n"));
+    EXPECT_THAT(out.str(), HasSubstr("with expiry      3\n"));
+    EXPECT_THAT(
+        out.str(),
+        HasSubstr("expired          1  (as of 2026-12-07T16:00:00Z)\n"));
+  }
+}
+
+TEST_F(StoreCommandsExpiryTest, DumpShowsEachExpiry) {
+  ASSERT_TRUE(RunDump(file_spec_, options_, out_, progress_).ok());
+  EXPECT_THAT(out_.str(), HasSubstr("\nkey5\n"));  // Never expires.
+  EXPECT_THAT(out_.str(), HasSubstr("\ngone\texpires=2026-12-07T15:00:00Z\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("\nlater\texpires=2100-01-02T03:04:05Z\n"));
+  EXPECT_THAT(out_.str(),
+              HasSubstr("\nlater.25\texpires=2100-01-02T03:04:05.25Z\n"));
+  options_.values = true;
+  std::ostringstream with_values;
+  ASSERT_TRUE(RunDump(file_spec_, options_, with_values, progress_).ok());
+  EXPECT_THAT(with_values.str(), HasSubstr("\nkey7\tvalue 1\\n7\n"));
+  EXPECT_THAT(with_values.str(),
+              HasSubstr("\ngone\tg\texpires=2026-12-07T15:00:00Z\n"));
+}
+
+TEST_F(StoreCommandsExpiryTest, ConvertCarriesExpiriesBetweenBackends) {
+  options_.values = true;
+  std::ostringstream file_dump, rocksdb_dump, back_dump;
+  ASSERT_TRUE(RunDump(file_spec_, options_, file_dump, progress_).ok());
+  ASSERT_TRUE(
+      RunConvert(file_spec_, rocksdb_spec_, options_, out_, progress_).ok());
+  EXPECT_THAT(out_.str(), HasSubstr("converted 104 entries"));
+  ASSERT_TRUE(RunDump(rocksdb_spec_, options_, rocksdb_dump, progress_).ok());
+  EXPECT_EQ(rocksdb_dump.str(), file_dump.str());
+  const std::string back = "file:" + dir_ + "/back.log";
+  ASSERT_TRUE(RunConvert(rocksdb_spec_, back, options_, out_, progress_).ok());
+  ASSERT_TRUE(RunDump(back, options_, back_dump, progress_).ok());
+  EXPECT_EQ(back_dump.str(), file_dump.str());
+  EXPECT_THAT(back_dump.str(),
+              HasSubstr("\tl\texpires=2100-01-02T03:04:05Z\n"));
 }
 
 TEST_F(StoreCommandsTest, DumpEscapesKeysAndValues) {

@@ -1,8 +1,8 @@
 // Copyright 2026 The gogocache Authors.
 //
-// Records of puts with an expiry (kind 3): their encoding wherever they fall
-// on fragment boundaries, their size, the range of the expiry, and how logs
-// of versions without them treat one.
+// Records of puts with an expiry (kind 3): their size, the range of the
+// expiry, how logs of versions without them treat one, and one cut short.
+// (Their encoding wherever fragments cut them: log_format_test.)
 
 #include <zlib.h>
 
@@ -39,54 +39,6 @@ Scanned ScanAll(const std::string& log, uint32_t version, bool values) {
       },
       [](uint64_t, uint64_t) {}, nullptr, values);
   return scanned;
-}
-
-// Wherever an expiring put starts and however its key, expiry and value
-// fall on fragment boundaries, it ends where RecordEnd() says, and the scan
-// (with and without values) and ReadRecordAt() give back its expiry.
-TEST(LogFormatExpiryTest, ExpiringPutsRoundTripWhereverFragmentsCutThem) {
-  const uint64_t room = kBlockSize - kFragmentOverhead;
-  for (const uint64_t start :
-       {uint64_t{kHeaderSize}, kBlockSize - kMinRecordSpace, kBlockSize - 100,
-        3 * kBlockSize}) {
-    const uint64_t first_room =
-        kBlockSize - start % kBlockSize - kFragmentOverhead - kRecordHeaderSize;
-    for (const uint64_t boundary : {first_room, first_room + room}) {
-      // The boundary before, inside and after the expiry's bytes.
-      for (const uint64_t key_size :
-           {boundary - kExpirySize - 1, boundary - 4, boundary, boundary + 1}) {
-        if (key_size == 0 || key_size > kMaxKeySize) continue;
-        SCOPED_TRACE(absl::StrCat(start, " ", key_size));
-        const std::string key(key_size, 'k');
-        const std::string value = "value";
-        const uint64_t end =
-            RecordEnd(start, key_size, BodySize(value.size(), kExpiry));
-        std::string out(end - start + 64, '\x5a');  // Guard bytes after.
-        EncodeRecordAt(RecordType::kPut, key, value, start, out.data(),
-                       kExpiry);
-        EXPECT_EQ(out.substr(end - start), std::string(64, '\x5a'));
-        std::string log = EncodeHeader();
-        ASSERT_TRUE(AppendPadding(kHeaderSize, start, &log));
-        log += out.substr(0, end - start);
-        for (const bool values : {true, false}) {
-          const Scanned scanned = ScanAll(log, kVersion, values);
-          ASSERT_EQ(scanned.records.size(), 1u);
-          EXPECT_EQ(scanned.keys[0], key);
-          EXPECT_EQ(scanned.values[0], values ? value : "");
-          EXPECT_EQ(scanned.records[0].expires, kExpiry);
-          EXPECT_EQ(scanned.result.valid_end, log.size());
-        }
-        std::string scratch;
-        Record record;
-        ASSERT_TRUE(ReadRecordAt(log, kVersion, start, &scratch, &record));
-        EXPECT_EQ(record.key, key);
-        EXPECT_EQ(record.value, value);
-        EXPECT_EQ(record.expires, kExpiry);
-        EXPECT_EQ(record.size, end - start);
-        EXPECT_EQ(ReadKeyAt(log, kVersion, start, &scratch), key);
-      }
-    }
-  }
 }
 
 TEST(LogFormatExpiryTest, OnlyPutsWithAnExpiryPayForIt) {

@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "gtest/gtest.h"
 
 namespace gogocache {
@@ -77,9 +78,11 @@ TEST(LogFormatTest, FragmentChecksumIsZlibCrc32OfWhatPrecedesIt) {
 }
 
 // Every record is exactly as long as RecordEnd() says, wherever it starts
-// and however its key and value fall on fragment boundaries; an empty value
-// after a key that fills a fragment included.
+// and however its key, expiry and value fall on fragment boundaries; an
+// empty value after a key that fills a fragment included. A scan, with and
+// without values, and ReadRecordAt() give it back whole.
 TEST(LogFormatTest, EncodedRecordsEndWhereRecordEndSays) {
+  const absl::Time kExpiry = absl::FromUnixNanos(1800000000123456789);
   const uint64_t room = kBlockSize - kFragmentOverhead;
   for (const uint64_t start :
        {uint64_t{kHeaderSize}, kBlockSize - kMinRecordSpace, kBlockSize - 100,
@@ -88,25 +91,49 @@ TEST(LogFormatTest, EncodedRecordsEndWhereRecordEndSays) {
         kBlockSize - start % kBlockSize - kFragmentOverhead - kRecordHeaderSize;
     for (const uint64_t boundary :
          {first_room, first_room + room, first_room + 2 * room}) {
-      for (const uint64_t key_size : {boundary - 1, boundary, boundary + 1}) {
-        for (const size_t value_size : {size_t{0}, size_t{1}}) {
+      for (const absl::Time expires : {absl::InfiniteFuture(), kExpiry}) {
+        // With an expiry, the boundary also falls before and inside it.
+        for (const uint64_t key_size :
+             {boundary - kExpirySize - 1, boundary - 4, boundary - 1, boundary,
+              boundary + 1}) {
           if (key_size == 0 || key_size > kMaxKeySize) continue;
-          const std::string key(key_size, 'k');
-          const std::string value(value_size, 'v');
-          const uint64_t end = RecordEnd(start, key_size, value_size);
-          std::string out(end - start + 64, '\x5a');  // Guard bytes after.
-          EncodeRecordAt(RecordType::kPut, key, value, start, out.data());
-          EXPECT_EQ(out.substr(end - start), std::string(64, '\x5a'))
-              << start << " " << key_size << " " << value_size;
-          std::string log = EncodeHeader();
-          ASSERT_TRUE(AppendPadding(kHeaderSize, start, &log));
-          log += out.substr(0, end - start);
-          ScanResult result;
-          Seen seen = Scan(log, &result);
-          ASSERT_EQ(seen.records.size(), 1u) << start << " " << key_size;
-          EXPECT_EQ(seen.records[0].first.size(), key_size);
-          EXPECT_EQ(seen.records[0].second, value);
-          EXPECT_EQ(result.valid_end, log.size());
+          for (const size_t value_size : {size_t{0}, size_t{1}}) {
+            SCOPED_TRACE(absl::StrCat(start, " ", key_size, " ", value_size,
+                                      " ", absl::FormatTime(expires)));
+            const std::string key(key_size, 'k');
+            const std::string value(value_size, 'v');
+            const uint64_t end =
+                RecordEnd(start, key_size, BodySize(value_size, expires));
+            std::string out(end - start + 64, '\x5a');  // Guard bytes after.
+            EncodeRecordAt(RecordType::kPut, key, value, start, out.data(),
+                           expires);
+            EXPECT_EQ(out.substr(end - start), std::string(64, '\x5a'));
+            std::string log = EncodeHeader();
+            ASSERT_TRUE(AppendPadding(kHeaderSize, start, &log));
+            log += out.substr(0, end - start);
+            for (const bool values : {true, false}) {
+              std::vector<Record> records;
+              const ScanResult result = ScanLog(
+                  log, kVersion,
+                  [&](const Record& record) {
+                    records.push_back(record);
+                    EXPECT_EQ(record.key, key);
+                    EXPECT_EQ(record.value, values ? value : "");
+                  },
+                  [](uint64_t, uint64_t) {}, nullptr, values);
+              ASSERT_EQ(records.size(), 1u);
+              EXPECT_EQ(records[0].expires, expires);
+              EXPECT_EQ(result.valid_end, log.size());
+            }
+            std::string scratch;
+            Record record;
+            ASSERT_TRUE(ReadRecordAt(log, kVersion, start, &scratch, &record));
+            EXPECT_EQ(record.key, key);
+            EXPECT_EQ(record.value, value);
+            EXPECT_EQ(record.expires, expires);
+            EXPECT_EQ(record.size, end - start);
+            EXPECT_EQ(ReadKeyAt(log, kVersion, start, &scratch), key);
+          }
         }
       }
     }

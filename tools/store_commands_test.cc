@@ -50,6 +50,27 @@ class StoreCommandsTest : public ::testing::Test {
     ASSERT_TRUE((*store)->Put(std::string("bin\0key", 7), "\x01\xff").ok());
   }
 
+  // Converts the flat file to RocksDB, then that to a new flat file, and
+  // expects `entries` converted and every dump (with values) alike; returns
+  // the last.
+  std::string ConvertThereAndBack(int entries) {
+    options_.values = true;
+    std::ostringstream file_dump, rocksdb_dump, back_dump;
+    EXPECT_TRUE(RunDump(file_spec_, options_, file_dump, progress_).ok());
+    EXPECT_TRUE(
+        RunConvert(file_spec_, rocksdb_spec_, options_, out_, progress_).ok());
+    EXPECT_THAT(out_.str(),
+                HasSubstr(absl::StrCat("converted ", entries, " entries")));
+    EXPECT_TRUE(RunDump(rocksdb_spec_, options_, rocksdb_dump, progress_).ok());
+    EXPECT_EQ(rocksdb_dump.str(), file_dump.str());
+    const std::string back = "file:" + dir_ + "/back.log";
+    EXPECT_TRUE(
+        RunConvert(rocksdb_spec_, back, options_, out_, progress_).ok());
+    EXPECT_TRUE(RunDump(back, options_, back_dump, progress_).ok());
+    EXPECT_EQ(back_dump.str(), file_dump.str());
+    return back_dump.str();
+  }
+
   std::string dir_ = FreshTestDir();
   std::string path_ = dir_ + "/cache.log";
   std::string file_spec_ = "file:" + path_;
@@ -91,18 +112,7 @@ TEST_F(StoreCommandsTest, CompactShrinksTheFile) {
 }
 
 TEST_F(StoreCommandsTest, ConvertBetweenBackendsKeepsEveryEntryInOrder) {
-  options_.values = true;
-  std::ostringstream file_dump, rocksdb_dump, back_dump;
-  ASSERT_TRUE(RunDump(file_spec_, options_, file_dump, progress_).ok());
-  ASSERT_TRUE(
-      RunConvert(file_spec_, rocksdb_spec_, options_, out_, progress_).ok());
-  EXPECT_THAT(out_.str(), HasSubstr("converted 101 entries"));
-  ASSERT_TRUE(RunDump(rocksdb_spec_, options_, rocksdb_dump, progress_).ok());
-  EXPECT_EQ(rocksdb_dump.str(), file_dump.str());
-  const std::string back = "file:" + dir_ + "/back.log";
-  ASSERT_TRUE(RunConvert(rocksdb_spec_, back, options_, out_, progress_).ok());
-  ASSERT_TRUE(RunDump(back, options_, back_dump, progress_).ok());
-  EXPECT_EQ(back_dump.str(), file_dump.str());
+  ConvertThereAndBack(101);
   ASSERT_TRUE(RunVerify(rocksdb_spec_, options_, out_, progress_).ok());
   ASSERT_TRUE(RunInspect(rocksdb_spec_, options_, out_, progress_).ok());
   EXPECT_THAT(out_.str(), HasSubstr("entries          101"));
@@ -162,20 +172,9 @@ TEST_F(StoreCommandsExpiryTest, DumpShowsEachExpiry) {
 }
 
 TEST_F(StoreCommandsExpiryTest, ConvertCarriesExpiriesBetweenBackends) {
-  options_.values = true;
-  std::ostringstream file_dump, rocksdb_dump, back_dump;
-  ASSERT_TRUE(RunDump(file_spec_, options_, file_dump, progress_).ok());
-  ASSERT_TRUE(
-      RunConvert(file_spec_, rocksdb_spec_, options_, out_, progress_).ok());
-  EXPECT_THAT(out_.str(), HasSubstr("converted 104 entries"));
-  ASSERT_TRUE(RunDump(rocksdb_spec_, options_, rocksdb_dump, progress_).ok());
-  EXPECT_EQ(rocksdb_dump.str(), file_dump.str());
-  const std::string back = "file:" + dir_ + "/back.log";
-  ASSERT_TRUE(RunConvert(rocksdb_spec_, back, options_, out_, progress_).ok());
-  ASSERT_TRUE(RunDump(back, options_, back_dump, progress_).ok());
-  EXPECT_EQ(back_dump.str(), file_dump.str());
-  EXPECT_THAT(back_dump.str(),
-              HasSubstr("\tl\texpires=2100-01-02T03:04:05Z\n"));
+  const std::string dump = ConvertThereAndBack(104);
+  EXPECT_THAT(dump, HasSubstr("\nlater\tl\texpires=2100-01-02T03:04:05Z\n"));
+  EXPECT_THAT(dump, HasSubstr("\ngone\tg\texpires=2026-12-07T15:00:00Z\n"));
 }
 
 TEST_F(StoreCommandsTest, DumpEscapesKeysAndValues) {

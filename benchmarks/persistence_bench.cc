@@ -19,8 +19,9 @@
 //                                      fdatasync with no store: the ratio
 //                                      this device allows
 //   BM_SyncHandOff                     what handing a finished fsync to a
-//                                      sleeping writer costs here, and the
-//                                      2-writer ratio that leaves
+//                                      sleeping writer costs on the machine
+//                                      running it, and the 2-writer ratio
+//                                      that leaves
 //   BM_Recovery/BACKEND/value:V        open + replay of a store of at least
 //                                      256 MiB from the page cache, V-byte
 //                                      values
@@ -36,13 +37,13 @@
 // Every figure that fills the page cache (the baseline's three runs, the
 // write rows, compaction) starts with --warm_mib MiB (default 1024) of
 // memory just touched and freed, so that the baseline and the stores fill
-// memory in the same state. Without it they did not: in a VM with free page
-// reporting (Firecracker, for one), memory left free for a couple of
-// seconds goes back to the host, and its next first touch faults on the
-// host, here 4 to 8 times slower than memory freed a moment before. The
-// baseline's median run reused the memory of the run before it, the stores
-// mostly did not, and their rows measured the host. --warm_mib=0 measures
-// without the warm-up.
+// memory in the same state. Without it they would not: in a VM with free
+// page reporting, memory left free for a couple of seconds goes back to the
+// host, and its next first touch faults on the host as well, far slower
+// than a touch of memory freed a moment before. The baseline's median run
+// reuses the memory of the run before it, while a store's row mostly would
+// not, and would measure the host. --warm_mib=0 measures without the
+// warm-up.
 //
 //   ./bazelw run --config=bench //benchmarks:persistence_bench [--
 //   --rounds=5 --warm_mib=0]
@@ -193,7 +194,7 @@ void BM_DeviceWrite(benchmark::State& state) {
 // 16-byte keys, "THREAD:I" right-aligned over '0's, formatted into `buffer`
 // (which the view points into): a 16-byte std::string is past the
 // small-string limit, and building one per put (two heap allocations with
-// the digits) was a tenth of a 100-byte put's measured time.
+// the digits) would add a visible share to a small put's measured time.
 absl::string_view Key(int thread, uint64_t i, char (&buffer)[16]) {
   std::memset(buffer, '0', sizeof(buffer));
   size_t at = sizeof(buffer);
@@ -212,8 +213,9 @@ absl::string_view Key(int thread, uint64_t i, char (&buffer)[16]) {
 
 // Key(thread, 0), Key(thread, 1), ... in turn, each made from the one
 // before: most differ from it in their last digit only, and formatting
-// every key from scratch (a division per digit) was a sixth of a 100-byte
-// put's CPU time under "none". The view is valid until the next call.
+// every key from scratch (a division per digit) would add a visible share
+// to a small put's CPU time under "none". The view is valid until the next
+// call.
 class KeySequence {
  public:
   explicit KeySequence(int thread) : thread_(thread) {}
@@ -361,9 +363,10 @@ void BM_Compaction(benchmark::State& state) {
 // Group commit under "always", measured so that device drift cancels out:
 // short phases of 1 writer and of 2 writers alternate (`pairs` of each,
 // `phase_puts` puts per writer per phase), and the figure is the median over
-// the pairs of (2-writer rate / 1-writer rate), each pair a few tens of
-// milliseconds apart. BM_Write's thread rows measure the same thing a
-// second or more apart, while fsync times here move by 2x within seconds.
+// the pairs of (2-writer rate / 1-writer rate), each pair spanning at most
+// 3 * phase_puts fsyncs. BM_Write's thread rows measure the same thing a
+// whole row apart, long enough for fsync times to drift by as much as group
+// commit gains.
 // `put` is a durable put, `syncs` the count of fsyncs so far.
 struct GroupCommitShape {
   int pairs = Quick() ? 2 : 15;
@@ -571,10 +574,10 @@ void BM_DeviceGroupCommit(benchmark::State& state, size_t value_size) {
       [&] { return device.syncs(); });
 }
 
-// What it costs, on this machine, to hand a finished fsync to a writer that
-// slept through it, which bounds what group commit can gain: the next fsync
-// cannot cover that writer's next record before it is awake to write it.
-// Each round a follower thread waits on a condition variable while the
+// What it costs, on the machine running it, to hand a finished fsync to a
+// writer that slept through it, which bounds what group commit can gain: the
+// next fsync cannot cover that writer's next record before it is awake to write
+// it. Each round a follower thread waits on a condition variable while the
 // leader does pwrite + fdatasync of a 100-byte record in a file of zeros
 // written and synced beforehand, then notifies it as the store's leader
 // does (under the mutex). Counters, medians over the rounds, in
@@ -658,9 +661,9 @@ void BM_SyncHandOff(benchmark::State& state) {
 }
 
 // The write rows run `rounds` times over, interleaved, so that each 2-writer
-// run is compared with the 1-writer run just before it: fsync times here
-// drift by 2x within a minute, which one pair of runs seconds apart reads as
-// a change in group commit.
+// run is compared with the 1-writer run just before it: fsync times drift
+// over a run, which one pair of runs far apart would read as a change in
+// group commit.
 void Register(const std::vector<int>& threads, int rounds) {
   benchmark::RegisterBenchmark("BM_DeviceWrite", BM_DeviceWrite)->Iterations(1);
   for (int round = 0; round < rounds; ++round) {

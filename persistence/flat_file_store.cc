@@ -36,11 +36,11 @@ constexpr uint64_t kMaxLogSize =
     persistence_internal::LocationTable::kMaxOffset;
 // Appended puts are handed to the background thread to index once this many
 // records or bytes wait (see unindexed_); past the maximum a writer indexes
-// them itself. The maximum holds what a 100-byte writer appends while the
-// background thread doubles an index of millions of keys (10 to 20 ms
-// here; at 64 Ki records or 4 MiB writers waited for it, a ninth of a
-// 100-byte put's time), so that a writer indexes only while the background
-// thread is busy compacting. The bytes bound how late compaction may start.
+// them itself. The maximum must hold what writers of small records append
+// while the background thread doubles an index of millions of keys, so that
+// writers do not wait for a doubling, and a writer indexes only while the
+// background thread is busy compacting. The bytes bound how late compaction
+// may start.
 constexpr size_t kIndexHandOff = 4096;
 constexpr uint64_t kIndexHandOffBytes = uint64_t{1} << 20;
 constexpr size_t kMaxUnindexed = 131072;
@@ -163,7 +163,7 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
   const uint64_t size = log_format::RecordSize(key.size(), body_size);
   // A small record is encoded and checksummed, and its key hashed, before
   // the lock is taken: under it the record is only copied, so concurrent
-  // writers overlap the rest (a 100-byte put held the lock for all of it).
+  // writers overlap the rest rather than take turns at it.
   char staged[kStagedRecordSize];
   const bool is_staged = size <= kStagedRecordSize;
   if (is_staged) log_format::EncodeRecord(type, key, value, staged, expires);

@@ -260,20 +260,22 @@ class FlatFileStore : public Store {
   // The index, and the puts appended but not in it yet. A put only queues
   // its record's location (and key hash) in unindexed_; the background
   // thread indexes them a batch at a time (KeyIndex::SetAll, so that their
-  // cache misses overlap) without holding mu_, which takes indexing, a
-  // third of a 100-byte put's time, off the writers' path and out of the
-  // lock they share. Whatever reads the index (a delete, GetStats(),
-  // Replay(), compaction) first waits for the background thread's batch
-  // and indexes the rest itself; so does a writer that finds the maximum
+  // cache misses overlap) without holding mu_, which takes indexing (random
+  // probes of a large table, much of a small put's work) off the writers'
+  // path and out of the lock they share. Whatever reads the index (a delete,
+  // GetStats(), Replay(), compaction) first waits for the background thread's
+  // batch and indexes the rest itself; so does a writer that finds the maximum
   // waiting (the background thread being busy compacting). Until then
   // live_bytes_ counts the waiting records but not what they replace, so
-  // compaction may start up to 32 MiB of them late. Mutable: GetStats() is
-  // const and indexes them first.
+  // compaction may start up to 32 MiB of them late. index_, unindexed_,
+  // unindexed_bytes_ and live_bytes_ are mutable because GetStats(), which
+  // is const, indexes the waiting puts (IndexAppended(), const for it)
+  // before it counts entries and live bytes; indexed_, because it waits for
+  // the background thread's batch first (WaitForIndexing()).
   // index_ belongs to the background thread while indexing_ is true and to
   // whoever holds mu_ otherwise. It has cache lines of its own: the
-  // background thread writes its count with every key, and a writer that
-  // shared the line (unindexed_ did) took a miss with every put (a 1-writer
-  // put took 230 to 280 ns so, against 170 to 200 ns before).
+  // background thread writes its count with every key, and a writer whose
+  // fields shared the line would take a cache miss on every put.
   alignas(ABSL_CACHELINE_SIZE) mutable persistence_internal::KeyIndex index_;
   alignas(ABSL_CACHELINE_SIZE) mutable std::vector<
       persistence_internal::KeyIndex::HashedLocation> unindexed_

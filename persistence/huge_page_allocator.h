@@ -4,11 +4,11 @@
 // and more in their own mappings, aligned to 2 MiB and advised for
 // transparent huge pages (MADV_HUGEPAGE); smaller ones go to
 // std::allocator. Internal to //persistence, for the flat file store's key
-// index: a table of millions of keys is probed at random, one TLB miss per
-// probe with 4 KiB pages. Measured here (with the index then an
-// absl::flat_hash_map): recovering 2.6 million 100-byte records took 1.05
-// to 1.22 s instead of 1.48 to 1.85 s, and a 100-byte put 0.72 to 0.75 us
-// instead of 0.77 to 0.91. Where the kernel does not honour the
+// index: a table of millions of keys is probed at random, and with 4 KiB
+// pages nearly every probe also misses the TLB and walks the page tables.
+// 2 MiB pages cover the same table with 512 times fewer TLB entries, so
+// recovery and puts, which probe the table once per key, walk the page
+// tables far less often. Where the kernel does not honour the
 // advice (THP "never") this is the plain allocator with 2 MiB rounding.
 //
 // Thread safety: stateless; allocate and deallocate may be called from any

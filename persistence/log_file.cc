@@ -27,7 +27,7 @@ constexpr size_t kCopyBufferSize = size_t{1} << 20;
 // aligned offset is mapped by a single page-table entry.
 constexpr uint64_t kFolioSize = uint64_t{2} << 20;
 // MADV_POPULATE_WRITE (Linux 5.14); older kernels answer EINVAL, and the
-// pages then fault in one by one as before.
+// pages then fault in one by one as records land on them.
 #ifdef MADV_POPULATE_WRITE
 constexpr int kPopulateWrite = MADV_POPULATE_WRITE;
 #else
@@ -214,27 +214,27 @@ void LogFile::Populate(char* map, uint64_t from, uint64_t to) const {
 //
 // Writing zeros (a delayed allocation: the file system reserves the
 // blocks at the write) leaves the pages in the page cache, dirty, in
-// large folios, so the MADV_POPULATE_WRITE that follows only maps them,
-// where after posix_fallocate, whose unwritten extents make every page
-// fault read, zero and attach buffers one 4 KiB page at a time, a
-// 100-byte put spent two fifths of its time in faults. Mapped 4 KiB at a
-// time, though, each page's first touch still cost 5.5 us on this VM (a
-// Firecracker guest whose page tables the hypervisor shadows), against
-// 0.2-0.3 us per 4 KiB under one 2 MiB entry; hence the pieces of whole
-// aligned 2 MiB folios under kNone below, each of which the page cache
-// holds in one folio and the mapping maps with one entry.
+// large folios, so the MADV_POPULATE_WRITE that follows only maps them;
+// after posix_fallocate, whose unwritten extents make every page fault
+// read, zero and attach buffers one 4 KiB page at a time, those faults
+// would be a large part of a small put's cost. Mapped 4 KiB at a time,
+// though, each page is still faulted in on its own, with a page-table
+// entry of its own, where a whole aligned 2 MiB folio maps with a single
+// entry; hence the pieces of whole aligned 2 MiB folios under kNone below,
+// each of which the page cache holds in one folio and the mapping maps
+// with one entry.
 //
 // A store that syncs needs more care. A write through the mapping dirties
-// its whole folio, and a large one is written back whole: an fdatasync
-// after each append to zero-written space rewrote up to a megabyte each
-// time (2.5 ms per sync instead of 0.25-0.36), so kPeriodic keeps
+// its whole folio, and a large one is written back whole: over
+// zero-written space every fdatasync would rewrite up to a whole large
+// folio for the few records appended since the last, so kPeriodic keeps
 // posix_fallocate. But an fdatasync after writing into fallocated space
 // must also commit the file system's journal (the extent turns from
-// unwritten to written): 240-340 us for one to three pages here, against
-// 150 us flat over zeros already written back. So kAlways writes zeros
-// and appends with pwrite, which dirties only the blocks it writes: the
-// first sync after a reservation writes it back whole, once, and every
-// later one only the new records.
+// unwritten to written), which one over zeros already written back does
+// not; a store that syncs after every append would pay that commit every
+// time. So kAlways writes zeros and appends with pwrite, which dirties only
+// the blocks it writes: the first sync after a reservation writes it back
+// whole, once, and every later one only the new records.
 int LogFile::Allocate(uint64_t from, uint64_t end) const {
   // Past a file-size limit this fails with EFBIG instead of the process
   // being killed.
@@ -244,7 +244,8 @@ int LogFile::Allocate(uint64_t from, uint64_t end) const {
                            static_cast<off_t>(end - from));
   }
   // Under kNone, whole aligned folios (see above); not under kAlways,
-  // whose pwrites and fsyncs were measured with 1 MiB pieces.
+  // whose appends use pwrite, not the mapping, so that a folio mapped by one
+  // entry gains it nothing.
   const uint64_t piece =
       writing_ == LogWriting::kMappedOverZeros ? kFolioSize : kCopyBufferSize;
   // One constant block of zeros, repeated by the iovecs of each write,

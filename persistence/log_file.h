@@ -65,10 +65,10 @@ class LogFile {
     return map_ != nullptr && Target(end) <= map_size_;
   }
 
-  // Reservation ahead, under kNone: claiming space and faulting it in was a
-  // quarter of a 100-byte put's time when the put that ran out of room did
-  // it, so the store's background thread claims the next reservation while
-  // appends go on below the current one. Three steps, of which the slow
+  // Reservation ahead, under kNone: claiming space and faulting it in is a
+  // large share of a small put's work when the put that runs out of room
+  // does it, so the store's background thread claims the next reservation
+  // while appends go on below the current one. Three steps, of which the slow
   // middle one runs without the store's mutex:
   //   PlanAhead (mutex held): the range to claim, once appends (`end`)
   //     reach AheadAt(); empty if none is due, or if the mapping would have

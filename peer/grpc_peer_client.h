@@ -19,6 +19,9 @@
 #ifndef GOGOCACHE_PEER_GRPC_PEER_CLIENT_H_
 #define GOGOCACHE_PEER_GRPC_PEER_CLIENT_H_
 
+// First, so that a build without C++17 stops here, with one clear error.
+#include "base/cxx17.h"
+
 #include <cstddef>
 #include <optional>
 

@@ -20,6 +20,9 @@
 #ifndef GOGOCACHE_PEER_OWNER_PICKER_H_
 #define GOGOCACHE_PEER_OWNER_PICKER_H_
 
+// First, so that a build without C++17 stops here, with one clear error.
+#include "base/cxx17.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <string>

@@ -24,6 +24,9 @@
 #ifndef GOGOCACHE_PEER_PEER_POOL_H_
 #define GOGOCACHE_PEER_PEER_POOL_H_
 
+// First, so that a build without C++17 stops here, with one clear error.
+#include "base/cxx17.h"
+
 #include <functional>
 #include <memory>
 #include <mutex>

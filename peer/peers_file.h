@@ -20,6 +20,9 @@
 #ifndef GOGOCACHE_PEER_PEERS_FILE_H_
 #define GOGOCACHE_PEER_PEERS_FILE_H_
 
+// First, so that a build without C++17 stops here, with one clear error.
+#include "base/cxx17.h"
+
 #include <condition_variable>
 #include <functional>
 #include <memory>

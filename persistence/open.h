@@ -41,6 +41,9 @@
 #ifndef GOGOCACHE_PERSISTENCE_OPEN_H_
 #define GOGOCACHE_PERSISTENCE_OPEN_H_
 
+// First, so that a build without C++17 stops here, with one clear error.
+#include "base/cxx17.h"
+
 #include <memory>
 #include <string>
 #include <variant>

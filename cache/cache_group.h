@@ -363,6 +363,8 @@ class CacheGroup {
   absl::StatusOr<ByteView> Load(absl::string_view key, uint64_t hash,
                                 CacheShard& shard,
                                 const Context& context = Context());
+  // The error for a caller whose `context` ended before its value came.
+  absl::Status GaveUp(absl::string_view key, const Context& context);
   // Load() on a background thread, waited for until `context` ends.
   absl::StatusOr<ByteView> LoadUntil(absl::string_view key, uint64_t hash,
                                      CacheShard& shard, const Context& context);

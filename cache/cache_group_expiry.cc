@@ -68,9 +68,26 @@ void CacheGroup::Refresh(absl::string_view key, uint64_t hash) {
   }
 }
 
+absl::Status CacheGroup::GaveUp(absl::string_view key, const Context& context) {
+  abandoned_waits_.fetch_add(1, std::memory_order_relaxed);
+  const std::string why =
+      absl::StrCat("cache group \"", options_.name,
+                   "\": gave up waiting for key \"", Printable(key), "\": ");
+  if (context.cancelled()) {
+    return absl::CancelledError(
+        absl::StrCat(why, "the context was cancelled; the load goes on"));
+  }
+  return absl::DeadlineExceededError(
+      absl::StrCat(why, "the context's deadline passed; the load goes on"));
+}
+
 absl::StatusOr<ByteView> CacheGroup::LoadUntil(absl::string_view key,
                                                uint64_t hash, CacheShard& shard,
                                                const Context& context) {
+  // A context that ended already starts nothing.
+  if (context.cancelled() || clock_->Now() >= context.deadline()) {
+    return GaveUp(key, context);
+  }
   std::shared_ptr<PendingLoad> pending;
   bool leader = false;
   {
@@ -112,16 +129,7 @@ absl::StatusOr<ByteView> CacheGroup::LoadUntil(absl::string_view key,
                       std::min(context.deadline(), now + kCancelCheck), ready);
   }
   if (pending->done) return *pending->result;
-  abandoned_waits_.fetch_add(1, std::memory_order_relaxed);
-  const std::string why =
-      absl::StrCat("cache group \"", options_.name,
-                   "\": gave up waiting for key \"", Printable(key), "\": ");
-  if (context.cancelled()) {
-    return absl::CancelledError(
-        absl::StrCat(why, "the context was cancelled; the load goes on"));
-  }
-  return absl::DeadlineExceededError(
-      absl::StrCat(why, "the context's deadline passed; the load goes on"));
+  return GaveUp(key, context);
 }
 
 }  // namespace gogocache

@@ -254,8 +254,10 @@ TEST_F(ExpiryTest, ACallerWhoseDeadlinePassesStopsWaitingTheLoadGoesOn) {
 
 TEST_F(ExpiryTest, ACancelledCallerStopsWaiting) {
   absl::Notification release;
+  std::atomic<int> calls{0};
   CacheGroupOptions options;
   options.getter = MakeGetter([&](absl::string_view) {
+    ++calls;
     release.WaitForNotification();
     return std::string("v");
   });
@@ -263,11 +265,29 @@ TEST_F(ExpiryTest, ACancelledCallerStopsWaiting) {
   const Context context = Context::WithCancel();
   absl::StatusOr<ByteView> result;
   std::thread caller([&] { result = group->Get("k", context); });
+  ASSERT_TRUE(WaitFor([&] { return calls.load() == 1; }));
   context.Cancel();
   caller.join();
   EXPECT_TRUE(absl::IsCancelled(result.status())) << result.status();
   release.Notify();
   ASSERT_TRUE(WaitFor([&] { return group->GetStats().items == 1; }));
+}
+
+TEST_F(ExpiryTest, AContextThatEndedAlreadyStartsNoLoad) {
+  CountingGetter source;
+  CacheGroupOptions options;
+  options.getter = source.Make();
+  auto group = MakeGroup(std::move(options));
+  EXPECT_TRUE(absl::IsDeadlineExceeded(
+      group->Get("k", Context::WithDeadline(clock_->Now())).status()));
+  const Context cancelled = Context::WithCancel();
+  cancelled.Cancel();
+  EXPECT_TRUE(absl::IsCancelled(group->Get("k", cancelled).status()));
+  EXPECT_EQ(source.calls(), 0);
+  EXPECT_EQ(group->GetStats().abandoned_waits, 2u);
+  // A hit is answered whatever the context.
+  ASSERT_TRUE(group->Set("held", "v").ok());
+  EXPECT_TRUE(group->Get("held", cancelled).ok());
 }
 
 TEST_F(ExpiryTest, OptionsAreChecked) {

@@ -415,6 +415,10 @@ MEMORY_NAMES = {
         "gogocache, adaptive, 16 value sizes, expiry on",
     "BM_RocksDbLruMemory": "RocksDB LRU cache (value in its own heap block)",
 }
+# A row of another kind, tabled on its own: the heap RocksDbStore::Replay()
+# uses beyond what its visitor keeps, replaying a store several times larger.
+REPLAY_MEMORY = "BM_RocksDbReplayMemory"
+REPLAY_TARGET_MIB = 8
 MEMORY_TARGET = 64  # Bytes per entry, for gogocache.
 # Bytes expiry may add per entry: the pair of rows it compares.
 EXPIRY_TARGET = 8
@@ -426,6 +430,8 @@ def memory_tables(suite):
     out = [about(suite)]
     rows = []
     for key in suite.keys():
+        if key.startswith(REPLAY_MEMORY):
+            continue
         overhead = suite.median(key, 1, "overhead_bytes_per_entry")
         entries = suite.median(key, 1, "entries")
         # The 64-byte target is read at the fixed sizes, expiry off.
@@ -448,6 +454,26 @@ def memory_tables(suite):
                    "(target: at most {} B: {}).".format(
                        on - off, EXPIRY_TARGET,
                        verdict(on - off, EXPIRY_TARGET, at_least=False)))
+    replay_rows = []
+    for key in suite.keys(REPLAY_MEMORY):
+        store = suite.median(key, 1, "store_mib")
+        peak = suite.median(key, 1, "replay_peak_heap_mib")
+        replay_rows.append([
+            "n/a" if store is None else "{} MiB".format(sig(store)),
+            count(suite.median(key, 1, "entries") or 0),
+            "n/a" if peak is None else "{} MiB".format(sig(peak)),
+            duration_ns(suite.median(key, 1, "ns_per_op")),
+            "a few MiB, at most {} MiB: {}".format(REPLAY_TARGET_MIB, verdict(
+                peak, REPLAY_TARGET_MIB, at_least=False)),
+        ])
+    if replay_rows:
+        out.append("RocksDbStore::Replay() of a store of 1 KiB values into a "
+                   "visitor that keeps nothing: the peak heap during the "
+                   "replay, less the heap before it (`{}`):".format(
+                       REPLAY_MEMORY))
+        out.append(table(["store (keys and values)", "entries",
+                          "peak heap of the replay", "time (write, replay)",
+                          "target"], replay_rows))
     return out, set()
 
 

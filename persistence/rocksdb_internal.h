@@ -8,6 +8,7 @@
 #ifndef GOGOCACHE_PERSISTENCE_ROCKSDB_INTERNAL_H_
 #define GOGOCACHE_PERSISTENCE_ROCKSDB_INTERNAL_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -91,6 +92,11 @@ inline bool DecodeStored(absl::string_view stored, StoredValue* decoded) {
   }
   return false;
 }
+
+// The bytes of keys Replay() gathers before sorting them and writing them to
+// a temporary file as a run (sequence_sort.h's run_bytes). Tests lower it to
+// force many runs with a small store.
+inline std::atomic<size_t> replay_run_bytes{size_t{2} << 20};
 
 // OK for an OK `status`; otherwise the absl code that fits (ResourceExhausted
 // for a full disk or file-size limit, DataLoss for corruption,

@@ -2,37 +2,36 @@
 //
 // RocksDbStore's reads of everything it holds: Replay() and Verify().
 
-#include <algorithm>
 #include <memory>
 #include <shared_mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "persistence/rocksdb_internal.h"
 #include "persistence/rocksdb_store.h"
+#include "persistence/sequence_sort.h"
 #include "rocksdb/db.h"
 
 namespace gogocache {
 
 using rocksdb_internal::DecodeStored;
 using rocksdb_internal::FromRocksDb;
+using rocksdb_internal::replay_run_bytes;
 using rocksdb_internal::StoredValue;
 
 absl::Status RocksDbStore::DoReplay(ExpiringVisitor visitor) {
   std::shared_lock<std::shared_mutex> alive(lifetime_mu_);
   if (absl::Status status = Usable(); !status.ok()) return status;
-  // Two passes over one snapshot, so that memory holds every key but only a
-  // chunk of values: the keys with their sequence numbers in key order, then
-  // the values in sequence order. RocksDB is read as the writer, so no write
-  // runs inside RocksDB meanwhile (see the header on why); the visitor runs
+  // Two passes over one snapshot, so that memory holds neither every key nor
+  // every value: every key with its sequence number, in key order, into an
+  // external sort (sequence_sort.h: runs in a temporary file in the store's
+  // directory), then the keys out of it in sequence order, with their values
+  // read a chunk at a time. RocksDB is read as the writer, so no write runs
+  // inside RocksDB meanwhile (see the header on why); the visitor runs
   // between chunks, outside.
-  struct Position {
-    uint64_t sequence;
-    std::string key;
-  };
-  std::vector<Position> positions;
   // Released as the writer too, on every return.
   struct ReleaseSnapshot {
     RocksDbStore* store;
@@ -44,6 +43,13 @@ absl::Status RocksDbStore::DoReplay(ExpiringVisitor visitor) {
   std::unique_ptr<const rocksdb::Snapshot, ReleaseSnapshot> snapshot(
       nullptr, ReleaseSnapshot{this});
   rocksdb::ReadOptions read;
+  // A replay reads everything once: it does not push what the store's other
+  // reads use out of RocksDB's block cache, nor grow it.
+  read.fill_cache = false;
+  persistence_internal::SequenceSort::Options sort_options;
+  sort_options.dir = path_;
+  sort_options.run_bytes = replay_run_bytes.load(std::memory_order_relaxed);
+  persistence_internal::SequenceSort sort(std::move(sort_options));
   {
     WriterToken writer(writes_);
     snapshot.reset(db_->GetSnapshot());
@@ -51,59 +57,77 @@ absl::Status RocksDbStore::DoReplay(ExpiringVisitor visitor) {
     if (absl::Status status = ReadEveryKey(
             read,
             [&](const rocksdb::Slice& key, const StoredValue& stored) {
-              positions.push_back({stored.sequence, key.ToString()});
+              return sort.Add(stored.sequence,
+                              absl::string_view(key.data(), key.size()));
             });
         !status.ok()) {
       return status;
     }
   }
-  std::sort(positions.begin(), positions.end(),
-            [](const Position& a, const Position& b) {
-              return a.sequence < b.sequence;
-            });
-  // A chunk ends at this many values or once its values pass this many
-  // bytes, whichever comes first.
-  constexpr size_t kChunkValues = 1024;
-  constexpr size_t kChunkBytes = size_t{16} << 20;
-  std::vector<std::string> values(kChunkValues);
-  for (size_t first = 0; first < positions.size();) {
-    size_t count = 0;
-    {
-      WriterToken writer(writes_);
-      for (size_t bytes = 0;
-           count < kChunkValues && first + count < positions.size() &&
-           bytes < kChunkBytes;
-           ++count) {
-        const std::string& key = positions[first + count].key;
-        std::string& value = values[count];
-        if (absl::Status status =
-                FromRocksDb(db_->Get(read, key, &value), "replay", path_);
-            !status.ok()) {
-          return status;
+  // A chunk ends at this many keys or once its keys pass this many bytes;
+  // its values are read, as the writer, until they pass this many bytes,
+  // then handed to the visitor, and so on to the chunk's end.
+  constexpr size_t kChunkKeys = 1024;
+  constexpr size_t kChunkBytes = size_t{4} << 20;
+  std::vector<std::string> keys(kChunkKeys);
+  std::vector<std::string> values(kChunkKeys);
+  size_t count = 0;
+  size_t key_bytes = 0;
+  auto visit_chunk = [&]() -> absl::Status {
+    for (size_t first = 0; first < count;) {
+      size_t read_count = 0;
+      {
+        WriterToken writer(writes_);
+        for (size_t bytes = 0;
+             first + read_count < count && bytes < kChunkBytes; ++read_count) {
+          const std::string& key = keys[first + read_count];
+          std::string& value = values[read_count];
+          if (absl::Status status =
+                  FromRocksDb(db_->Get(read, key, &value), "replay", path_);
+              !status.ok()) {
+            return status;
+          }
+          StoredValue stored;
+          if (!DecodeStored(value, &stored)) return NotStoredHere(key);
+          bytes += value.size();
         }
+      }
+      for (size_t i = 0; i < read_count; ++i) {
         StoredValue stored;
-        if (!DecodeStored(value, &stored)) return NotStoredHere(key);
-        bytes += value.size();
+        DecodeStored(values[i], &stored);  // Checked above.
+        visitor(keys[first + i], stored.value, stored.expires);
+        // A large value or key does not keep its buffer for the next chunk.
+        if (values[i].capacity() > kChunkBytes / kChunkKeys) {
+          std::string().swap(values[i]);
+        }
+        if (keys[first + i].capacity() > kChunkBytes / kChunkKeys) {
+          std::string().swap(keys[first + i]);
+        }
       }
+      first += read_count;
     }
-    for (size_t i = 0; i < count; ++i) {
-      StoredValue stored;
-      DecodeStored(values[i], &stored);  // Checked above.
-      visitor(positions[first + i].key, stored.value, stored.expires);
-      // A large value does not keep its buffer for the next chunk.
-      if (values[i].capacity() > kChunkBytes / kChunkValues) {
-        std::string().swap(values[i]);
-      }
-    }
-    first += count;
+    count = 0;
+    key_bytes = 0;
+    return absl::OkStatus();
+  };
+  if (absl::Status status =
+          sort.Merge([&](uint64_t /*sequence*/, absl::string_view key) {
+            keys[count++].assign(key.data(), key.size());
+            key_bytes += key.size();
+            return count == kChunkKeys || key_bytes >= kChunkBytes
+                       ? visit_chunk()
+                       : absl::OkStatus();
+          });
+      !status.ok()) {
+    return status;
   }
-  return absl::OkStatus();
+  return visit_chunk();
 }
 
 absl::Status RocksDbStore::ReadEveryKey(
     const rocksdb::ReadOptions& read,
-    absl::FunctionRef<void(const rocksdb::Slice& key,
-                           const StoredValue& stored)>
+    absl::FunctionRef<absl::Status(const rocksdb::Slice& key,
+                                   const StoredValue& stored)>
         visit) {
   uint64_t keys = 0;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read));
@@ -114,7 +138,9 @@ absl::Status RocksDbStore::ReadEveryKey(
       return NotStoredHere(
           absl::string_view(it->key().data(), it->key().size()));
     }
-    visit(it->key(), stored);
+    if (absl::Status status = visit(it->key(), stored); !status.ok()) {
+      return status;
+    }
     ++keys;
   }
   if (absl::Status status = FromRocksDb(it->status(), "read", path_);
@@ -152,6 +178,7 @@ absl::StatusOr<StoreCheck> RocksDbStore::Verify() {
             [&](const rocksdb::Slice& key, const StoredValue& stored) {
               ++check.entries;
               live_bytes += key.size() + stored.value.size();
+              return absl::OkStatus();
             });
         !status.ok()) {
       return status;

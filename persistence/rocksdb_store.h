@@ -8,12 +8,17 @@
 // when it has one, its 8-byte expiry (rocksdb_internal.h has the encoding);
 // the numbers continue from RocksDB's own sequence after a reopen. A value
 // stored in another encoding (another program's database) is DataLoss when
-// read. Replay() reads
-// a snapshot twice: every key with its number, then the values in write
-// order, a chunk at a time, so that it holds every key but not every value
-// in memory. Overwritten and
-// deleted values are dropped by RocksDB's own compactions; Compact() forces
-// one over the whole key range.
+// read. Replay() reads a snapshot twice: every key with its number, into an
+// external sort (sequence_sort.h), then the keys in write order out of it,
+// with their values a chunk at a time, so that its memory is bounded
+// whatever the store's size. The sort's runs go to an unnamed temporary file
+// (O_TMPFILE) in the store's directory, which nothing sees and which
+// disappears with the replay, also after a crash; so too for a read-only
+// open. On a directory that takes no file (a read-only filesystem) the runs
+// are kept in memory, which then grows with the keys. A failure to write
+// them (a full disk) fails the replay, naming the directory, and leaves the
+// store as it was. Overwritten and deleted values are dropped by RocksDB's
+// own compactions; Compact() forces one over the whole key range.
 //
 // Durability maps onto RocksDB's write-ahead log: kNone writes the WAL
 // without syncing it (it reaches the OS on every write, so a killed process
@@ -96,8 +101,6 @@
 #define GOGOCACHE_PERSISTENCE_ROCKSDB_STORE_H_
 
 // First, so that a build without C++17 stops here, with one clear error.
-#include "base/cxx17.h"
-
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -110,6 +113,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "base/cxx17.h"
 #include "persistence/group_commit.h"
 #include "persistence/store.h"
 
@@ -200,11 +204,12 @@ class RocksDbStore : public Store {
   // (rocksdb_internal.h), in key order. Counts the keys: GetStats().entries
   // is then exact until the next write. Requires the writer role, held since
   // `read`'s snapshot was taken, if it has one.
-  absl::Status ReadEveryKey(
-      const rocksdb::ReadOptions& read,
-      absl::FunctionRef<void(const rocksdb::Slice& key,
-                             const rocksdb_internal::StoredValue& stored)>
-          visit);
+  // Stops at the first error `visit` returns, and returns it.
+  absl::Status ReadEveryKey(const rocksdb::ReadOptions& read,
+                            absl::FunctionRef<absl::Status(
+                                const rocksdb::Slice& key,
+                                const rocksdb_internal::StoredValue& stored)>
+                                visit);
   // DataLoss for a value not stored as this store stores them.
   absl::Status NotStoredHere(absl::string_view key) const;
 

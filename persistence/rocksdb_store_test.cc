@@ -1,10 +1,11 @@
 // Copyright 2026 The gogocache Authors.
 //
 // What is particular to the RocksDB backend's writes: their order through
-// reopens and replays (of large values, across chunks, with writes running),
-// the count of entries, and a file-size limit refusing a write (in a child
-// process, rocksdb_fill_writer). What Open makes of the path it is given is
-// in rocksdb_open_test.cc; the shared contract is in open_test.cc.
+// reopens and replays (of large values, across chunks and the sort's runs,
+// with writes running), the count of entries, and a file-size limit refusing
+// a write (in a child process, rocksdb_fill_writer). What Open makes of the
+// path it is given is in rocksdb_open_test.cc; the shared contract is in
+// open_test.cc.
 //
 // Usage: rocksdb_store_test PATH_OF_ROCKSDB_FILL_WRITER [gtest flags]
 
@@ -15,18 +16,22 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "persistence/rocksdb_internal.h"
 #include "persistence/test_util.h"
 
 namespace gogocache {
@@ -34,9 +39,22 @@ namespace {
 
 using ::gogocache::testing::Entries;
 using ::gogocache::testing::FreshTestDir;
+using ::gogocache::testing::ListTree;
 using ::gogocache::testing::ReplayAll;
 
 std::string g_fill_writer;  // From argv: the rocksdb_fill_writer binary.
+
+// Replay's sort gathers keys of this many bytes at most before writing
+// them as a run, while an instance lives.
+class ScopedReplayRunBytes {
+ public:
+  explicit ScopedReplayRunBytes(size_t bytes)
+      : old_(rocksdb_internal::replay_run_bytes.exchange(bytes)) {}
+  ~ScopedReplayRunBytes() { rocksdb_internal::replay_run_bytes = old_; }
+
+ private:
+  const size_t old_;
+};
 
 TEST(RocksDbStoreTest, WriteOrderSurvivesManyReopens) {
   const std::string path = FreshTestDir() + "/db";
@@ -203,10 +221,12 @@ TEST(RocksDbStoreTest, ReplayOfLargeValuesInWriteOrder) {
   EXPECT_EQ(ReplayAll(**store), written);
 }
 
-// Replay reads keys first and values a chunk at a time: across chunks the
+// Replay sorts keys first and reads values a chunk at a time: across chunks the
 // order is still the order of the writes (not the keys'), and writes running
 // meanwhile neither tear a value nor add or drop an earlier key.
 TEST(RocksDbStoreTest, ReplayInWriteOrderAcrossChunksWhileWritesRun) {
+  // Many sort runs, written while the writes wait.
+  const ScopedReplayRunBytes small_runs(4 << 10);
   const std::string path = FreshTestDir() + "/db";
   absl::StatusOr<std::unique_ptr<RocksDbStore>> store =
       RocksDbStore::Open(path);
@@ -242,6 +262,55 @@ TEST(RocksDbStoreTest, ReplayInWriteOrderAcrossChunksWhileWritesRun) {
   for (size_t i = 0; i + 1 < replayed.size() && i < written.size(); ++i) {
     EXPECT_EQ(replayed[i].second, absl::StrCat("v", i));
   }
+}
+
+// With a sort buffer of 4 KiB, a store of a few thousand keys is sorted in
+// many runs through a temporary file: the replay is still each live key
+// once, with its latest value, oldest write first, as a model of the writes
+// has it, and nothing is left in the store's directory.
+TEST(RocksDbStoreTest, ReplayAcrossManySortRunsMatchesAModel) {
+  const ScopedReplayRunBytes small_runs(4 << 10);
+  const std::string path = FreshTestDir() + "/db";
+  absl::StatusOr<std::unique_ptr<RocksDbStore>> store =
+      RocksDbStore::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status();
+  // Key -> (index of its last write, value).
+  std::map<std::string, std::pair<int, std::string>> model;
+  for (int i = 0; i < 30000; ++i) {
+    const std::string key = absl::StrCat("key", (i * 7919) % 12000);
+    if (i % 11 == 0) {
+      ASSERT_TRUE((*store)->Delete(key).ok());
+      model.erase(key);
+    } else {
+      const std::string value = absl::StrCat("v", i, std::string(i % 50, 'x'));
+      ASSERT_TRUE((*store)->Put(key, value).ok());
+      model[key] = {i, value};
+    }
+    if (i == 20000) {
+      ASSERT_TRUE((*store)->Compact().ok());
+    }
+  }
+  std::vector<std::pair<int, std::string>> order;
+  for (const auto& [key, written] : model)
+    order.emplace_back(written.first, key);
+  std::sort(order.begin(), order.end());
+  Entries expected;
+  for (const auto& [index, key] : order) {
+    expected.emplace_back(key, model[key].second);
+  }
+  ASSERT_GT(expected.size(), 5000u);
+  const std::vector<std::string> files = ListTree(path);
+  EXPECT_EQ(ReplayAll(**store), expected);
+  EXPECT_EQ(ListTree(path), files);
+  EXPECT_EQ((*store)->GetStats().entries, expected.size());
+  // And after a reopen, read-only.
+  ASSERT_TRUE((*store)->Close().ok());
+  RocksDbStoreOptions read_only;
+  read_only.read_only = true;
+  store = RocksDbStore::Open(path, read_only);
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ(ReplayAll(**store), expected);
+  EXPECT_EQ(ListTree(path), files);
 }
 
 }  // namespace

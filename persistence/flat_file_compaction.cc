@@ -45,7 +45,7 @@ absl::StatusOr<FlatFileStore::LiveRecords> FlatFileStore::SnapshotLive(
   LiveRecords live;
   {
     std::unique_lock<std::mutex> lock(mu_);
-    WaitForIndexing(lock);
+    changed_.wait(lock, [this] { return !indexing_; });
     if (absl::Status status = Writable();
         !status.ok() && (for_writing || closed_)) {
       return status;
@@ -97,7 +97,21 @@ absl::Status FlatFileStore::Compact() {
 }
 
 absl::Status FlatFileStore::CompactOnce() {
-  std::lock_guard<std::mutex> one_at_a_time(compaction_mu_);
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    changed_.wait(lock, [this] { return !compacting_; });
+    compacting_ = true;
+  }
+  const absl::Status status = CompactNow();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    compacting_ = false;
+  }
+  changed_.notify_all();
+  return status;
+}
+
+absl::Status FlatFileStore::CompactNow() {
   // What to copy: the live records as of now. Records appended while the
   // copy runs are carried over at the end, under the lock.
   absl::StatusOr<LiveRecords> snapshot = SnapshotLive(/*for_writing=*/true);
@@ -184,13 +198,7 @@ absl::Status FlatFileStore::CompactOnce() {
   // Wait out a sync of the old file and the background thread's indexing
   // of its records first: waiting releases the lock, and from the tail copy
   // to the swap no writer may slip in.
-  while (sync_running_ || indexing_) {
-    if (sync_running_) {
-      sync_done_.wait(lock);
-    } else {
-      indexed_.wait(lock);
-    }
-  }
+  changed_.wait(lock, [this] { return !sync_running_ && !indexing_; });
   if (absl::Status status = Writable(); !status.ok()) return fail(status);
   // Carry over what was appended during the copy, as it is: padded first
   // so that it keeps its offsets within blocks.

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "persistence/background_work.h"
 #include "persistence/file_util.h"
 #include "persistence/flat_file_internal.h"
 #include "persistence/locked_log.h"
@@ -23,7 +24,7 @@ using flat_file_internal::LogKeys;
 using flat_file_internal::SyncFile;
 using flat_file_internal::WithPath;
 using log_format::RecordType;
-using persistence_internal::KeyIndex;
+using persistence_internal::BackgroundWork;
 using persistence_internal::LogFile;
 using persistence_internal::LogWriting;
 
@@ -90,8 +91,12 @@ absl::StatusOr<std::unique_ptr<FlatFileStore>> FlatFileStore::Open(
     }
   }
   if (!store->options_.read_only) {
-    store->background_ =
-        std::thread([s = store.get()] { s->BackgroundLoop(); });
+    // Periodic syncs ride on the background thread's wake-ups.
+    store->work_ = std::make_unique<BackgroundWork>(
+        store->options_.durability == Durability::kPeriodic
+            ? store->options_.sync_interval
+            : absl::InfiniteDuration(),
+        [s = store.get()](uint32_t jobs) { s->RunJobs(jobs); });
   }
   return store;
 }
@@ -175,9 +180,8 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
   for (;;) {
     // Backpressure: a writer faster than compaction waits for it rather
     // than let the file grow without bound.
-    while (OverHardBound() && (compacting_ || compaction_requested_) &&
-           Writable().ok()) {
-      compaction_done_.wait(lock);
+    while (OverHardBound() && compaction_pending_ && Writable().ok()) {
+      changed_.wait(lock);
     }
     if (absl::Status status = Writable(); !status.ok()) return status;
     // Past the bound with compaction failing: one more try, then refuse
@@ -190,8 +194,7 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
                          compaction_error_.message()));
       }
       retried_compaction = true;
-      compaction_requested_ = true;
-      wake_background_.notify_one();
+      RequestCompaction();
       continue;
     }
     // Where the record goes, as of the end_ of this turn.
@@ -200,7 +203,7 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
     const bool has_room = file_->data() != nullptr && file_->Holds(end);
     // Room being claimed ahead is waited for, not claimed a second time.
     if (reserving_ahead_ && !has_room) {
-      reserved_ahead_.wait(lock);
+      changed_.wait(lock);
       continue;
     }
     // The background thread reads keys through the mapping while it
@@ -210,7 +213,7 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
     // maximum waiting, this put indexes them.
     if (indexing_ && ((!has_room && !file_->ReserveKeepsMapping(end)) ||
                       tombstone || UnindexedOverMaximum())) {
-      indexed_.wait(lock);
+      changed_.wait(lock);
       continue;
     }
     break;
@@ -270,10 +273,9 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
   }
   appended_ += end - end_;
   end_ = end;
-  if (!index_requested_ && (unindexed_.size() >= kIndexHandOff ||
-                            unindexed_bytes_ >= kIndexHandOffBytes)) {
-    index_requested_ = true;
-    wake_background_.notify_one();
+  if (unindexed_.size() >= kIndexHandOff ||
+      unindexed_bytes_ >= kIndexHandOffBytes) {
+    work_->Request(kIndexJob);
   }
   // While the background thread indexes, the next put waits instead.
   if (UnindexedOverMaximum() && !indexing_) IndexAppended();
@@ -281,15 +283,10 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
   // add would be one more full fence per put.
   appended_records_.store(appended_records_.load(std::memory_order_relaxed) + 1,
                           std::memory_order_release);
-  if (end_ >= file_->AheadAt() && !reserve_ahead_requested_ &&
-      !reserving_ahead_) {
-    reserve_ahead_requested_ = true;
-    wake_background_.notify_one();
+  if (end_ >= file_->AheadAt() && !reserving_ahead_) {
+    work_->Request(kReserveAheadJob);
   }
-  if (CompactionDue()) {
-    compaction_requested_ = true;
-    wake_background_.notify_one();
-  }
+  if (CompactionDue()) RequestCompaction();
   if (options_.durability == Durability::kAlways) {
     return SyncTo(lock, appended_, /*group_commit=*/true);
   }
@@ -307,7 +304,7 @@ absl::Status FlatFileStore::SyncTo(std::unique_lock<std::mutex>& lock,
       break;
     }
     if (sync_running_) {
-      sync_done_.wait(lock);
+      changed_.wait(lock);
       continue;
     }
     sync_running_ = true;
@@ -347,7 +344,7 @@ absl::Status FlatFileStore::SyncTo(std::unique_lock<std::mutex>& lock,
     } else {
       failed_ = status;
     }
-    sync_done_.notify_all();
+    changed_.notify_all();
   }
   --in_sync_;
   return status;
@@ -360,11 +357,7 @@ absl::Status FlatFileStore::Sync() {
   return SyncTo(lock, appended_);
 }
 
-void FlatFileStore::WaitForIndexing(std::unique_lock<std::mutex>& lock) const {
-  indexed_.wait(lock, [this] { return !indexing_; });
-}
-
-void FlatFileStore::IndexAppended() const {
+void FlatFileStore::IndexAppended() {
   if (unindexed_.empty()) return;
   const LogKeys key_of(absl::string_view(file_->data(), end_), version_);
   index_.SetAll(unindexed_, key_of, [this](const Location& previous) {
@@ -398,95 +391,25 @@ bool FlatFileStore::OverHardBound() const {
              static_cast<double>(options_.compaction_min_bytes);
 }
 
-void FlatFileStore::BackgroundLoop() {
-  // Swapped with unindexed_ for each batch, so both keep their capacity.
-  std::vector<persistence_internal::KeyIndex::HashedLocation> batch;
-  std::unique_lock<std::mutex> lock(mu_);
-  const bool periodic = options_.durability == Durability::kPeriodic;
-  while (!stopping_) {
-    if (periodic) {
-      wake_background_.wait_for(
-          lock, absl::ToChronoNanoseconds(options_.sync_interval), [this] {
-            return stopping_ || compaction_requested_ || index_requested_;
-          });
-    } else {
-      wake_background_.wait(lock, [this] {
-        return stopping_ || compaction_requested_ || reserve_ahead_requested_ ||
-               index_requested_;
-      });
-    }
-    if (stopping_) break;
-    if (reserve_ahead_requested_) {
-      reserve_ahead_requested_ = false;
-      ReserveAhead(lock);
-    }
-    if (index_requested_) {
-      index_requested_ = false;
-      IndexInBackground(lock, &batch);
-    }
-    if (periodic && synced_ < appended_ && failed_.ok()) {
-      SyncTo(lock, appended_).IgnoreError();  // Sticky in failed_.
-    }
-    if (compaction_requested_) {
-      compaction_requested_ = false;
-      compacting_ = true;
-      lock.unlock();
-      const absl::Status status = CompactOnce();
-      lock.lock();
-      compacting_ = false;
-      compaction_error_ = status;
-      if (!status.ok()) {
-        ++counters_.compaction_errors;
-        compaction_retry_end_ = end_ + options_.compaction_min_bytes;
-      }
-      compaction_done_.notify_all();
-    }
-  }
-}
-
-void FlatFileStore::ReserveAhead(std::unique_lock<std::mutex>& lock) {
-  if (file_ == nullptr || !Writable().ok()) return;
-  // Held across the unlocked claim: a compaction may replace file_.
-  const std::shared_ptr<LogFile> file = file_;
-  const LogFile::Ahead ahead = file->PlanAhead(end_);
-  if (ahead.to <= ahead.from) return;
-  reserving_ahead_ = true;
-  lock.unlock();
-  const bool claimed = file->ClaimAhead(ahead);
-  lock.lock();
-  file->FinishAhead(ahead, claimed);
-  reserving_ahead_ = false;
-  reserved_ahead_.notify_all();
-}
-
-void FlatFileStore::IndexInBackground(
-    std::unique_lock<std::mutex>& lock,
-    std::vector<persistence_internal::KeyIndex::HashedLocation>* batch) {
-  if (unindexed_.empty()) return;
-  batch->swap(unindexed_);
-  unindexed_bytes_ = 0;
-  // Until indexing_ is false again this thread has the index to itself:
-  // everything else that touches it holds mu_ and waits for that first,
-  // and so does anything that would move the mapping read here.
-  indexing_ = true;
-  const LogKeys key_of(absl::string_view(file_->data(), end_), version_);
-  lock.unlock();
-  uint64_t replaced_bytes = 0;
-  index_.SetAll(*batch, key_of, [&](const Location& previous) {
-    replaced_bytes += previous.size;
-  });
-  batch->clear();
-  lock.lock();
-  live_bytes_ -= replaced_bytes;
-  indexing_ = false;
-  indexed_.notify_all();
+void FlatFileStore::RequestCompaction() {
+  compaction_pending_ = true;
+  work_->Request(kCompactJob);
 }
 
 StoreStats FlatFileStore::GetStats() const {
   std::unique_lock<std::mutex> lock(mu_);
-  WaitForIndexing(lock);
+  changed_.wait(lock, [this] { return !indexing_; });
+  if (unindexed_.empty()) return CurrentStats();
+  // Puts wait to be indexed (while the store is open for writing, so the
+  // background thread runs until Close(), which publishes too).
+  const uint64_t seen = stats_published_;
+  work_->Request(kStatsJob);
+  changed_.wait(lock, [&] { return stats_published_ != seen; });
+  return published_stats_;
+}
+
+StoreStats FlatFileStore::CurrentStats() const {
   StoreStats stats = counters_;
-  IndexAppended();
   stats.entries = index_.size();
   stats.live_bytes = live_bytes_;
   stats.garbage_bytes = end_ >= log_format::kHeaderSize + live_bytes_
@@ -499,21 +422,24 @@ absl::Status FlatFileStore::Close() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (closed_) return absl::OkStatus();
-    stopping_ = true;
-    compaction_requested_ = false;
   }
-  wake_background_.notify_all();
-  compaction_done_.notify_all();
-  if (background_.joinable()) background_.join();
+  // A background compaction requested and not begun does not run.
+  if (work_ != nullptr) work_->Stop();
   std::unique_lock<std::mutex> lock(mu_);
+  compaction_pending_ = false;
+  changed_.notify_all();
   absl::Status status;
   if (!options_.read_only && failed_.ok()) status = SyncTo(lock, appended_);
   if (!options_.read_only && file_ != nullptr && failed_.ok() && status.ok()) {
     status = file_->Trim(end_, path_);  // Give back the space reserved ahead.
   }
   closed_ = true;
-  IndexAppended();  // While the log is mapped: GetStats() may follow.
+  // While the log is mapped: GetStats() may follow, or wait.
+  IndexAppended();
+  published_stats_ = CurrentStats();
+  ++stats_published_;
   file_.reset();
+  changed_.notify_all();
   return status;
 }
 

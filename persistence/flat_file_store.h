@@ -88,13 +88,20 @@
 // the last fsync's time), for them to append, so that one fsync covers them
 // all instead of writers taking turns at their own.
 //
-// Thread safety: as Store. One mutex orders appends; fsyncs and compaction
-// copies run outside it.
+// Thread safety: as Store. One mutex (mu_) guards all of the store's state,
+// with one condition variable (changed_) that is notified whenever a wait's
+// condition may have turned: a sync, an indexing batch, a reservation ahead
+// or a compaction finished, or the store closed. fsyncs, compaction copies,
+// indexing batches and reservations ahead run outside it. The background
+// thread and its requests are a BackgroundWork (background_work.h), whose
+// own mutex is only ever taken last.
 //
-// The code: flat_file_store.cc (appends, group commit, background indexing
-// and reservations), flat_file_recovery.cc (opening a log), and
-// flat_file_compaction.cc (compaction and Replay()), over log_file.h (the
-// open file, its mapping and the disk space claimed ahead of appends).
+// The code: flat_file_store.cc (appends, group commit, statistics),
+// flat_file_background.cc (the background thread's jobs: indexing,
+// reservations ahead, periodic syncs, compaction when due),
+// flat_file_recovery.cc (opening a log), and flat_file_compaction.cc
+// (compaction and Replay()), over log_file.h (the open file, its mapping and
+// the disk space claimed ahead of appends).
 
 #ifndef GOGOCACHE_PERSISTENCE_FLAT_FILE_STORE_H_
 #define GOGOCACHE_PERSISTENCE_FLAT_FILE_STORE_H_
@@ -106,7 +113,6 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/base/optimization.h"
@@ -120,6 +126,7 @@
 
 namespace gogocache {
 namespace persistence_internal {
+class BackgroundWork;
 class LogFile;  // An open log file, shared with in-flight syncs and reads.
 enum class LogWriting;
 }  // namespace persistence_internal
@@ -173,6 +180,9 @@ class FlatFileStore : public Store {
   absl::Status Delete(absl::string_view key) override;
   absl::Status Sync() override;
   absl::Status Compact() override;
+  // Counting keys needs every put indexed: while some wait for the
+  // background thread (see unindexed_), this waits for it to index them and
+  // count, and so, during a background compaction, for that compaction.
   StoreStats GetStats() const override;
   // ScanLog(), summed up; never DataLoss: every damage is read past.
   absl::StatusOr<StoreCheck> Verify() override;
@@ -198,6 +208,15 @@ class FlatFileStore : public Store {
   using LogFile = persistence_internal::LogFile;
   using LogWriting = persistence_internal::LogWriting;
   using Location = persistence_internal::KeyIndex::Location;
+  using HashedLocation = persistence_internal::KeyIndex::HashedLocation;
+
+  // The background thread's jobs (BackgroundWork's bits).
+  enum Job : uint32_t {
+    kReserveAheadJob = 1,
+    kIndexJob = 2,
+    kStatsJob = 4,
+    kCompactJob = 8,
+  };
 
   FlatFileStore(std::string path, std::string file_path,
                 FlatFileStoreOptions options);
@@ -219,38 +238,43 @@ class FlatFileStore : public Store {
   absl::Status SyncTo(std::unique_lock<std::mutex>& lock, uint64_t target,
                       bool group_commit = false);
   // Indexes unindexed_. Requires mu_ and !indexing_.
-  void IndexAppended() const;
-  // Waits until the background thread is not indexing (lock holds mu_).
-  void WaitForIndexing(std::unique_lock<std::mutex>& lock) const;
+  void IndexAppended();
   absl::Status Writable() const;      // Requires mu_.
   bool UnindexedOverMaximum() const;  // Requires mu_.
   bool CompactionDue() const;         // Requires mu_.
   bool OverHardBound() const;         // Requires mu_.
+  // The statistics as of now. Requires mu_ and unindexed_ empty.
+  StoreStats CurrentStats() const;
+  // Asks the background thread for a compaction. Requires mu_.
+  void RequestCompaction();
   // How appends reach the log and how its disk space is claimed ahead of
   // them, by durability (LogFile::Allocate says why).
   LogWriting Writing() const;
+  // One compaction at a time: waits for any other to finish first.
   absl::Status CompactOnce();
-  void BackgroundLoop();
-  // On the background thread: claims the log's next reservation ahead of
-  // the appends (LogFile::PlanAhead), with `lock` (on mu_) released while
-  // it writes.
-  void ReserveAhead(std::unique_lock<std::mutex>& lock);
-  // On the background thread: indexes the puts waiting in unindexed_, with
-  // `lock` (on mu_) released meanwhile; `batch` is its buffer.
-  void IndexInBackground(
-      std::unique_lock<std::mutex>& lock,
-      std::vector<persistence_internal::KeyIndex::HashedLocation>* batch);
+  // CompactOnce()'s work, with no other compaction under way.
+  absl::Status CompactNow();
+
+  // The background thread's jobs (flat_file_background.cc), each taking mu_
+  // itself. RunJobs() runs the requested `jobs` in a fixed order, and under
+  // kPeriodic a sync, on every wake-up.
+  void RunJobs(uint32_t jobs);
+  // Claims the log's next reservation ahead of the appends
+  // (LogFile::PlanAhead), with mu_ released while it writes.
+  void ReserveAhead();
+  // Indexes the puts waiting in unindexed_, with mu_ released meanwhile.
+  void IndexInBackground();
+  // Indexes every put waiting and publishes the statistics for GetStats().
+  void PublishStats();
+  void CompactInBackground();
 
   const std::string path_;       // As given: for messages and spec().
   const std::string file_path_;  // Links resolved: for renames.
   const FlatFileStoreOptions options_;
 
-  // Serializes compactions (a requested one and the background one).
-  std::mutex compaction_mu_;
-
   mutable std::mutex mu_;
-  std::condition_variable sync_done_;  // A sync finished.
-  std::condition_variable wake_background_;
+  // Notified (all) whenever a condition waited for under mu_ may have turned.
+  mutable std::condition_variable changed_;
   std::shared_ptr<LogFile> file_ ABSL_GUARDED_BY(mu_);
   uint64_t end_ ABSL_GUARDED_BY(mu_) = 0;  // Of the last record in file_.
   // file_'s format version: the current one, but for a log of an earlier
@@ -263,33 +287,33 @@ class FlatFileStore : public Store {
   // cache misses overlap) without holding mu_, which takes indexing (random
   // probes of a large table, much of a small put's work) off the writers'
   // path and out of the lock they share. Whatever reads the index (a delete,
-  // GetStats(), Replay(), compaction) first waits for the background thread's
-  // batch and indexes the rest itself; so does a writer that finds the maximum
-  // waiting (the background thread being busy compacting). Until then
+  // Replay(), compaction) first waits for the background thread's batch and
+  // indexes the rest itself; so does a writer that finds the maximum waiting
+  // (the background thread being busy compacting). GetStats(), which changes
+  // nothing, has the background thread do it (PublishStats()). Until then
   // live_bytes_ counts the waiting records but not what they replace, so
-  // compaction may start up to 32 MiB of them late. index_, unindexed_,
-  // unindexed_bytes_ and live_bytes_ are mutable because GetStats(), which
-  // is const, indexes the waiting puts (IndexAppended(), const for it)
-  // before it counts entries and live bytes; indexed_, because it waits for
-  // the background thread's batch first (WaitForIndexing()).
+  // compaction may start up to 32 MiB of them late.
   // index_ belongs to the background thread while indexing_ is true and to
   // whoever holds mu_ otherwise. It has cache lines of its own: the
   // background thread writes its count with every key, and a writer whose
   // fields shared the line would take a cache miss on every put.
-  alignas(ABSL_CACHELINE_SIZE) mutable persistence_internal::KeyIndex index_;
-  alignas(ABSL_CACHELINE_SIZE) mutable std::vector<
-      persistence_internal::KeyIndex::HashedLocation> unindexed_
+  alignas(ABSL_CACHELINE_SIZE) persistence_internal::KeyIndex index_;
+  alignas(ABSL_CACHELINE_SIZE) std::vector<HashedLocation> unindexed_
       ABSL_GUARDED_BY(mu_);
-  mutable uint64_t unindexed_bytes_ ABSL_GUARDED_BY(mu_) = 0;
-  mutable uint64_t live_bytes_ ABSL_GUARDED_BY(mu_) = 0;
-  bool index_requested_ ABSL_GUARDED_BY(mu_) = false;
+  uint64_t unindexed_bytes_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t live_bytes_ ABSL_GUARDED_BY(mu_) = 0;
   bool indexing_ ABSL_GUARDED_BY(mu_) = false;
-  mutable std::condition_variable indexed_;  // indexing_ turned false.
+  // The background thread's batch being indexed, swapped with unindexed_
+  // so that both keep their capacity. Only that thread touches it.
+  std::vector<HashedLocation> index_batch_;
+  // What PublishStats() counted last, and how many times it has.
+  StoreStats published_stats_ ABSL_GUARDED_BY(mu_);
+  uint64_t stats_published_ ABSL_GUARDED_BY(mu_) = 0;
   // Bytes ever appended, and how many of them are known synced; unlike
   // offsets these survive compaction.
   uint64_t appended_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t synced_ ABSL_GUARDED_BY(mu_) = 0;
-  bool sync_running_ ABSL_GUARDED_BY(mu_) = false;
+  bool sync_running_ ABSL_GUARDED_BY(mu_) = false;  // SyncTo()'s fsync.
   // Group commit: records appended and synced, threads inside SyncTo now and
   // at most during the current fsync, writers seen in the last round, and
   // how long the last fsync took.
@@ -302,22 +326,22 @@ class FlatFileStore : public Store {
   absl::Duration last_sync_ ABSL_GUARDED_BY(mu_);
   absl::Status failed_ ABSL_GUARDED_BY(mu_);  // Sticky, after a failed sync.
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  bool compaction_requested_ ABSL_GUARDED_BY(mu_) = false;
-  bool compacting_ ABSL_GUARDED_BY(mu_) = false;  // In the background.
-  std::condition_variable compaction_done_;
-  // Space claimed ahead of the appends (ReserveAhead): asked for, being
-  // claimed, claimed.
-  bool reserve_ahead_requested_ ABSL_GUARDED_BY(mu_) = false;
+  // A compaction is under way (any thread's): compactions take turns.
+  bool compacting_ ABSL_GUARDED_BY(mu_) = false;
+  // A background compaction is requested or under way: what writers past
+  // the bound wait for.
+  bool compaction_pending_ ABSL_GUARDED_BY(mu_) = false;
+  // Space is being claimed ahead of the appends (ReserveAhead()).
   bool reserving_ahead_ ABSL_GUARDED_BY(mu_) = false;
-  std::condition_variable reserved_ahead_;
   // After a failed compaction, none is tried before the file reaches this,
   // but by a writer past the bound; and the failure, until one succeeds.
   uint64_t compaction_retry_end_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Status compaction_error_ ABSL_GUARDED_BY(mu_);
   StoreStats counters_ ABSL_GUARDED_BY(mu_);
   LogReport recovered_;  // What Recover() found; set once, before use.
-  std::thread background_;
+  // The background thread; none when read-only. Set by Open() before the
+  // store is shared; Stop()ped by Close().
+  std::unique_ptr<persistence_internal::BackgroundWork> work_;
 };
 
 }  // namespace gogocache

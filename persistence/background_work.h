@@ -10,7 +10,7 @@
 // Thread safety: Request() may be called from any thread, `run` included,
 // and while holding any lock of the caller's: the mutex here is held only
 // around the request bits, never while `run` runs. Stop() must not be called
-// from `run`.
+// from `run`, nor from two threads at once.
 
 #ifndef GOGOCACHE_PERSISTENCE_BACKGROUND_WORK_H_
 #define GOGOCACHE_PERSISTENCE_BACKGROUND_WORK_H_

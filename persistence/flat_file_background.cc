@@ -79,9 +79,14 @@ void FlatFileStore::PublishStats() {
 }
 
 void FlatFileStore::CompactInBackground() {
+  uint64_t answered;  // Those made during the copy wait for the next one.
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    answered = compaction_requests_;
+  }
   const absl::Status status = CompactOnce();
   std::lock_guard<std::mutex> lock(mu_);
-  compaction_pending_ = false;
+  compaction_requests_done_ = answered;
   compaction_error_ = status;
   if (!status.ok()) {
     ++counters_.compaction_errors;

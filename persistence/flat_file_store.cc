@@ -180,7 +180,9 @@ absl::Status FlatFileStore::Append(bool tombstone, absl::string_view key,
   for (;;) {
     // Backpressure: a writer faster than compaction waits for it rather
     // than let the file grow without bound.
-    while (OverHardBound() && compaction_pending_ && Writable().ok()) {
+    while (OverHardBound() &&
+           compaction_requests_done_ < compaction_requests_ &&
+           Writable().ok()) {
       changed_.wait(lock);
     }
     if (absl::Status status = Writable(); !status.ok()) return status;
@@ -392,7 +394,7 @@ bool FlatFileStore::OverHardBound() const {
 }
 
 void FlatFileStore::RequestCompaction() {
-  compaction_pending_ = true;
+  ++compaction_requests_;
   work_->Request(kCompactJob);
 }
 
@@ -426,7 +428,7 @@ absl::Status FlatFileStore::Close() {
   // A background compaction requested and not begun does not run.
   if (work_ != nullptr) work_->Stop();
   std::unique_lock<std::mutex> lock(mu_);
-  compaction_pending_ = false;
+  compaction_requests_done_ = compaction_requests_;
   changed_.notify_all();
   absl::Status status;
   if (!options_.read_only && failed_.ok()) status = SyncTo(lock, appended_);

@@ -328,9 +328,11 @@ class FlatFileStore : public Store {
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
   // A compaction is under way (any thread's): compactions take turns.
   bool compacting_ ABSL_GUARDED_BY(mu_) = false;
-  // A background compaction is requested or under way: what writers past
-  // the bound wait for.
-  bool compaction_pending_ ABSL_GUARDED_BY(mu_) = false;
+  // Background compactions asked for, and how many of those requests a
+  // finished compaction (or Close()) has answered: while some are not,
+  // writers past the bound wait.
+  uint64_t compaction_requests_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t compaction_requests_done_ ABSL_GUARDED_BY(mu_) = 0;
   // Space is being claimed ahead of the appends (ReserveAhead()).
   bool reserving_ahead_ ABSL_GUARDED_BY(mu_) = false;
   // After a failed compaction, none is tried before the file reaches this,

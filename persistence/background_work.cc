@@ -14,10 +14,13 @@ BackgroundWork::BackgroundWork(absl::Duration period,
 BackgroundWork::~BackgroundWork() { Stop(); }
 
 void BackgroundWork::Request(uint32_t jobs) {
+  if ((requested_.load(std::memory_order_relaxed) & jobs) == jobs) return;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (stopping_ || (requested_ & jobs) == jobs) return;
-    requested_ |= jobs;
+    if (stopping_) return;
+    if ((requested_.fetch_or(jobs, std::memory_order_relaxed) & jobs) == jobs) {
+      return;  // Another request was first.
+    }
   }
   wake_.notify_one();
 }
@@ -26,7 +29,7 @@ void BackgroundWork::Stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
-    requested_ = 0;
+    requested_.store(0, std::memory_order_relaxed);
   }
   wake_.notify_one();
   if (thread_.joinable()) thread_.join();
@@ -34,7 +37,9 @@ void BackgroundWork::Stop() {
 
 void BackgroundWork::Loop() {
   std::unique_lock<std::mutex> lock(mu_);
-  const auto woken = [this] { return stopping_ || requested_ != 0; };
+  const auto woken = [this] {
+    return stopping_ || requested_.load(std::memory_order_relaxed) != 0;
+  };
   for (;;) {
     if (period_ == absl::InfiniteDuration()) {
       wake_.wait(lock, woken);
@@ -42,7 +47,7 @@ void BackgroundWork::Loop() {
       wake_.wait_for(lock, absl::ToChronoNanoseconds(period_), woken);
     }
     if (stopping_) return;
-    const uint32_t jobs = std::exchange(requested_, 0);
+    const uint32_t jobs = requested_.exchange(0, std::memory_order_relaxed);
     lock.unlock();
     run_(jobs);
     lock.lock();

@@ -9,12 +9,16 @@
 //
 // Thread safety: Request() may be called from any thread, `run` included,
 // and while holding any lock of the caller's: the mutex here is held only
-// around the request bits, never while `run` runs. Stop() must not be called
-// from `run`, nor from two threads at once.
+// around the request bits, never while `run` runs. A request for jobs that
+// are all requested already returns without taking it, so a job must read
+// what it works on under a lock of its own (one the requesters hold), not
+// count on this class to publish it. Stop() must not be called from `run`,
+// nor from two threads at once.
 
 #ifndef GOGOCACHE_PERSISTENCE_BACKGROUND_WORK_H_
 #define GOGOCACHE_PERSISTENCE_BACKGROUND_WORK_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -53,7 +57,8 @@ class BackgroundWork {
   const std::function<void(uint32_t)> run_;
   std::mutex mu_;
   std::condition_variable wake_;
-  uint32_t requested_ ABSL_GUARDED_BY(mu_) = 0;
+  // Changed under mu_; read without it by Request()'s early return.
+  std::atomic<uint32_t> requested_{0};
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;  // Last: started once the rest is set.
 };

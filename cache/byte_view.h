@@ -13,7 +13,6 @@
 #ifndef GOGOCACHE_CACHE_BYTE_VIEW_H_
 #define GOGOCACHE_CACHE_BYTE_VIEW_H_
 
-// First, so that a build without C++17 stops here, with one clear error.
 #include <atomic>
 #include <cstddef>
 #include <cstdint>

@@ -100,7 +100,6 @@
 #ifndef GOGOCACHE_CACHE_CACHE_GROUP_H_
 #define GOGOCACHE_CACHE_CACHE_GROUP_H_
 
-// First, so that a build without C++17 stops here, with one clear error.
 #include <atomic>
 #include <cstddef>
 #include <cstdint>

@@ -10,7 +10,6 @@
 #ifndef GOGOCACHE_LOADER_CLOCK_H_
 #define GOGOCACHE_LOADER_CLOCK_H_
 
-// First, so that a build without C++17 stops here, with one clear error.
 #include <condition_variable>
 #include <cstdint>
 #include <memory>

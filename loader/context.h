@@ -14,7 +14,6 @@
 #ifndef GOGOCACHE_LOADER_CONTEXT_H_
 #define GOGOCACHE_LOADER_CONTEXT_H_
 
-// First, so that a build without C++17 stops here, with one clear error.
 #include <atomic>
 #include <memory>
 

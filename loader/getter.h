@@ -20,7 +20,6 @@
 #ifndef GOGOCACHE_LOADER_GETTER_H_
 #define GOGOCACHE_LOADER_GETTER_H_
 
-// First, so that a build without C++17 stops here, with one clear error.
 #include <memory>
 #include <optional>
 #include <string>

@@ -19,13 +19,11 @@
 #ifndef GOGOCACHE_PEER_GRPC_PEER_CLIENT_H_
 #define GOGOCACHE_PEER_GRPC_PEER_CLIENT_H_
 
-// First, so that a build without C++17 stops here, with one clear error.
-#include "base/cxx17.h"
-
 #include <cstddef>
 #include <optional>
 
 #include "absl/time/time.h"
+#include "base/cxx17.h"
 #include "peer/peer_pool.h"
 #include "peer/peer_tls.h"
 

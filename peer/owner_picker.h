@@ -20,9 +20,6 @@
 #ifndef GOGOCACHE_PEER_OWNER_PICKER_H_
 #define GOGOCACHE_PEER_OWNER_PICKER_H_
 
-// First, so that a build without C++17 stops here, with one clear error.
-#include "base/cxx17.h"
-
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -30,6 +27,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "base/cxx17.h"
 
 namespace gogocache {
 

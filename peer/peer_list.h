@@ -10,15 +10,13 @@
 #ifndef GOGOCACHE_PEER_PEER_LIST_H_
 #define GOGOCACHE_PEER_PEER_LIST_H_
 
-// First, so that a build without C++17 stops here, with one clear error.
-#include "base/cxx17.h"
-
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "base/cxx17.h"
 
 namespace gogocache {
 

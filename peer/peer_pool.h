@@ -24,9 +24,6 @@
 #ifndef GOGOCACHE_PEER_PEER_POOL_H_
 #define GOGOCACHE_PEER_PEER_POOL_H_
 
-// First, so that a build without C++17 stops here, with one clear error.
-#include "base/cxx17.h"
-
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -37,6 +34,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "base/cxx17.h"
 #include "cache/peers.h"
 
 namespace gogocache {

@@ -30,9 +30,6 @@
 #ifndef GOGOCACHE_PEER_PEER_SERVER_H_
 #define GOGOCACHE_PEER_PEER_SERVER_H_
 
-// First, so that a build without C++17 stops here, with one clear error.
-#include "base/cxx17.h"
-
 #include <cstddef>
 #include <memory>
 #include <mutex>
@@ -43,6 +40,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "base/cxx17.h"
 #include "cache/cache_group.h"
 #include "peer/peer_tls.h"
 

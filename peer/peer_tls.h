@@ -10,12 +10,10 @@
 #ifndef GOGOCACHE_PEER_PEER_TLS_H_
 #define GOGOCACHE_PEER_PEER_TLS_H_
 
-// First, so that a build without C++17 stops here, with one clear error.
-#include "base/cxx17.h"
-
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "base/cxx17.h"
 
 namespace gogocache {
 

@@ -20,9 +20,6 @@
 #ifndef GOGOCACHE_PEER_PEERS_FILE_H_
 #define GOGOCACHE_PEER_PEERS_FILE_H_
 
-// First, so that a build without C++17 stops here, with one clear error.
-#include "base/cxx17.h"
-
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -34,6 +31,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "base/cxx17.h"
 #include "peer/peer_pool.h"
 
 namespace gogocache {

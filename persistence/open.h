@@ -41,15 +41,13 @@
 #ifndef GOGOCACHE_PERSISTENCE_OPEN_H_
 #define GOGOCACHE_PERSISTENCE_OPEN_H_
 
-// First, so that a build without C++17 stops here, with one clear error.
-#include "base/cxx17.h"
-
 #include <memory>
 #include <string>
 #include <variant>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "base/cxx17.h"
 #include "persistence/flat_file_store.h"
 #include "persistence/rocksdb_store.h"
 #include "persistence/store.h"

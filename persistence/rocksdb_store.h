@@ -100,7 +100,6 @@
 #ifndef GOGOCACHE_PERSISTENCE_ROCKSDB_STORE_H_
 #define GOGOCACHE_PERSISTENCE_ROCKSDB_STORE_H_
 
-// First, so that a build without C++17 stops here, with one clear error.
 #include <atomic>
 #include <cstdint>
 #include <memory>

@@ -30,9 +30,6 @@
 #ifndef GOGOCACHE_PERSISTENCE_STORE_H_
 #define GOGOCACHE_PERSISTENCE_STORE_H_
 
-// First, so that a build without C++17 stops here, with one clear error.
-#include "base/cxx17.h"
-
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -44,6 +41,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "base/cxx17.h"
 
 namespace gogocache {
 

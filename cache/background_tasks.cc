@@ -33,8 +33,8 @@ bool BackgroundTasks::TryRun(std::function<void()> task) {
 void BackgroundTasks::Start(std::function<void()> task) {
   std::thread([this, task = std::move(task)] {
     task();
-    // Notified under the lock: the destructor cannot return, and free the
-    // condition variable, before this thread is done with it.
+    // Notified under the lock: the destructor, which waits on it, returns
+    // and frees the condition variable only once this thread releases it.
     std::lock_guard<std::mutex> lock(mu_);
     if (--running_ == 0) idle_.notify_all();
   }).detach();

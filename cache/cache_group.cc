@@ -14,6 +14,12 @@
 
 namespace gogocache {
 
+bool CacheGroup::ExpiryOn(const CacheGroupOptions& options) {
+  return options.expire_after_write != absl::InfiniteDuration() ||
+         options.per_entry_expiry ||
+         options.not_found_ttl > absl::ZeroDuration();
+}
+
 // Keys in messages are escaped and cut short: they may be binary or long.
 std::string CacheGroup::Printable(absl::string_view key) {
   constexpr size_t kShown = 64;
@@ -92,10 +98,7 @@ absl::StatusOr<std::unique_ptr<CacheGroup>> CacheGroup::Create(
         absl::StrCat(where, "refresh_ahead is ", options.refresh_ahead,
                      ", must be in [0, 1) (0: off)"));
   }
-  const bool expiring =
-      options.expire_after_write != absl::InfiniteDuration() ||
-      options.per_entry_expiry || options.not_found_ttl > absl::ZeroDuration();
-  if (options.refresh_ahead > 0 && !expiring) {
+  if (options.refresh_ahead > 0 && !ExpiryOn(options)) {
     return absl::InvalidArgumentError(
         absl::StrCat(where,
                      "refresh_ahead needs expiry: set expire_after_write or "
@@ -134,9 +137,7 @@ CacheGroup::CacheGroup(CacheGroupOptions options, ShardSelector selector)
     : options_(std::move(options)),
       selector_(selector),
       mirror_(std::make_unique<StoreMirror>(options_.store, options_.hash)),
-      expiring_(options_.expire_after_write != absl::InfiniteDuration() ||
-                options_.per_entry_expiry ||
-                options_.not_found_ttl > absl::ZeroDuration()),
+      expiring_(ExpiryOn(options_)),
       clock_(options_.clock),
       background_(std::make_unique<BackgroundTasks>(kMaxRefreshes)) {
   const size_t per_shard =

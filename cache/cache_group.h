@@ -348,6 +348,8 @@ class CacheGroup {
     return KeyError(key);
   }
   absl::Status KeyError(absl::string_view key) const;
+  // Whether `options` turn expiry on (see CacheGroupOptions).
+  static bool ExpiryOn(const CacheGroupOptions& options);
   // `key` for a message: escaped, and cut short.
   static std::string Printable(absl::string_view key);
   // What `shard` holds for `key` without counting it: its value, a

@@ -177,8 +177,8 @@ class Store {
   // the keys; changes nothing. Damage the backend can read past (the flat
   // file skips a damaged region) is reported in the result, not as an
   // error; damage it cannot (RocksDB stops at the first bad block) is
-  // DataLoss naming it. Takes as long as reading the store (for a flat file
-  // open read-only, no longer: its open read the log; see
+  // DataLoss naming it. Takes as long as reading the store, except for a
+  // flat file opened read-only, whose open has read the log already (see
   // flat_file_store.h).
   virtual absl::StatusOr<StoreCheck> Verify() = 0;
 

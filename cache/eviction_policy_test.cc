@@ -328,6 +328,38 @@ TEST(EvictionPolicyTest, AdaptiveFollowsTheBetterPolicy) {
   EXPECT_GT(adaptive, lirs + (tinylfu - lirs) * 3 / 4);
 }
 
+// Weakly skewed popularity, where TinyLFU wins only once its sketch has
+// learnt the frequencies, and LIRS, which the adaptive policy starts with,
+// does about as well until then; at 20,000 entries the duel's sample is
+// sparse and takes a third of the trace to decide. TinyLFU's sketch counts
+// while LIRS runs and TinyLFU takes over with the entries ranked by it, so
+// that over the second half the adaptive policy hits within 0.7% of TinyLFU
+// alone (with a sketch that starts cold at the switch, 1.5% below).
+TEST(EvictionPolicyTest, AdaptiveTakesOverWithTheFrequenciesCounted) {
+  constexpr int kKeys = 100000;
+  ZipfRanks ranks(kKeys, 0.7);
+  std::mt19937 random(7);
+  std::vector<std::string> trace(1000000);
+  for (std::string& key : trace) {
+    key = absl::StrCat("w", ranks(random) * 7919 % kKeys);
+  }
+  const auto late_hits = [&](EvictionPolicy policy) {
+    CacheShard shard(EntriesOf(20000), policy);
+    int hits = 0;
+    for (size_t i = 0; i < trace.size(); ++i) {
+      const bool hit = Access(shard, trace[i]);
+      if (i >= trace.size() / 2) hits += hit;
+    }
+    return hits;
+  };
+  const int lirs = late_hits(EvictionPolicy::kLirs);
+  const int tinylfu = late_hits(EvictionPolicy::kTinyLfu);
+  const int adaptive = late_hits(EvictionPolicy::kAdaptive);
+  ASSERT_GT(tinylfu, lirs * 103 / 100) << "the workload should favour TinyLFU";
+  EXPECT_GT(adaptive, tinylfu * 993 / 1000)
+      << "adaptive " << adaptive << " TinyLFU " << tinylfu << " LIRS " << lirs;
+}
+
 // Zipf-like popularity over a key set replaced every 20,000 requests: LIRS
 // takes to each new set faster, TinyLFU does better once it has settled, so
 // the adaptive policy switches back and forth and must stay close to both.

@@ -23,36 +23,36 @@ void FrequencySketch::EnsureCapacity(size_t entries) {
   size_t words = 16;
   while (words < entries) words <<= 1;
   if (words <= table_.size()) return;
-  // A key's word in the larger table is its word in the smaller one, or that
-  // plus the old size: copying the table into both halves keeps every
-  // count as it was.
-  const size_t old_words = table_.size();
-  table_.resize(words);
-  if (old_words > 0) {
-    for (size_t i = old_words; i < words; ++i)
-      table_[i] = table_[i % old_words];
-  }
+  table_.assign(words, 0);
   mask_ = words - 1;
+  additions_ = 0;
 }
 
 size_t FrequencySketch::IndexOf(uint64_t hash, int row) const {
   return static_cast<size_t>(Mix(hash, row) & mask_);
 }
 
+int FrequencySketch::NibbleShift(uint64_t hash, int row) {
+  // One 4-bit slot of the word's 16 per row, picked by the hash's low bits.
+  return static_cast<int>(((hash >> (8 * row)) & 15) << 2);
+}
+
 void FrequencySketch::Increment(uint64_t hash) {
   if (table_.empty()) EnsureCapacity(16);
-  // The nibble within each word is picked by the hash's low bits, one
-  // 4-bit slot of the word's 16 per row.
-  bool added = false;
+  // Conservative update (Estan and Varghese, SIGCOMM 2002): only the
+  // counters at the key's current estimate, its smallest, go up. The others
+  // already count collisions, and raising them would only add to what other
+  // keys sharing them read.
+  const int estimate = Frequency(hash);
+  if (estimate == kMaxFrequency) return;
   for (int row = 0; row < 4; ++row) {
     uint64_t& word = table_[IndexOf(hash, row)];
-    const int shift = static_cast<int>(((hash >> (8 * row)) & 15) << 2);
-    if (((word >> shift) & 15) != 15) {
+    const int shift = NibbleShift(hash, row);
+    if (static_cast<int>((word >> shift) & 15) == estimate) {
       word += uint64_t{1} << shift;
-      added = true;
     }
   }
-  if (added && ++additions_ >= sample_size_) Age();
+  if (++additions_ >= sample_size_) Age();
 }
 
 int FrequencySketch::Frequency(uint64_t hash) const {
@@ -60,17 +60,26 @@ int FrequencySketch::Frequency(uint64_t hash) const {
   int frequency = 15;
   for (int row = 0; row < 4; ++row) {
     const uint64_t word = table_[IndexOf(hash, row)];
-    const int shift = static_cast<int>(((hash >> (8 * row)) & 15) << 2);
-    frequency = std::min(frequency, static_cast<int>((word >> shift) & 15));
+    frequency = std::min(
+        frequency, static_cast<int>((word >> NibbleShift(hash, row)) & 15));
   }
   return frequency;
 }
 
 void FrequencySketch::Age() {
   // Halve every 4-bit counter at once: shift the word right by one and clear
-  // the bit each counter received from its neighbour.
-  for (uint64_t& word : table_) word = (word >> 1) & 0x7777777777777777ULL;
-  additions_ /= 2;
+  // the bit each counter received from its neighbour. An odd counter also
+  // loses the half count that rounds away, so the sketch now holds less than
+  // half of what it counted; as in Caffeine, a quarter of the odd counters
+  // (an increment raises up to four) is taken off the increments counted,
+  // and the next halving waits for that many more.
+  uint64_t odd_counters = 0;
+  for (uint64_t& word : table_) {
+    odd_counters += static_cast<uint64_t>(
+        __builtin_popcountll(word & 0x1111111111111111ULL));
+    word = (word >> 1) & 0x7777777777777777ULL;
+  }
+  additions_ = additions_ / 2 - std::min(additions_ / 2, odd_counters / 4);
 }
 
 }  // namespace gogocache

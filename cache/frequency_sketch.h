@@ -4,14 +4,18 @@
 // recently, for admission decisions (TinyLFU: Einziger, Friedman and Manes,
 // "TinyLFU: A Highly Efficient Cache Admission Policy", ACM ToS 2017).
 //
-// A count-min sketch of 4-bit counters, depth 4: a key's estimate is the
-// smallest of its four counters, so it never under-counts (except through
-// aging) and over-counts only by collisions. Counters saturate at 15. After
-// `10 * capacity` increments every counter is halved, so the sketch forgets:
-// frequency means frequency in the recent past.
+// A count-min sketch of 4-bit counters, depth 4, with conservative update:
+// a key's estimate is the smallest of its four counters, so it never
+// under-counts (except through aging) and over-counts only by collisions.
+// Counters saturate at 15. After `10 * capacity` increments every counter is
+// halved, so the sketch forgets: frequency means frequency in the recent
+// past.
 //
 // Size: one 64-bit word (16 counters) per expected entry, rounded up to a
-// power of two: 8 to 16 bytes per entry. Grown by EnsureCapacity.
+// power of two: 8 to 16 bytes per entry. Grown by EnsureCapacity, which
+// starts the counts over: a sketch does not know its keys, and cannot carry
+// a count into a larger table without also handing it to every key that
+// shared its word.
 //
 // Thread safety: none; the owning shard calls it under its writer lock.
 
@@ -31,8 +35,8 @@ class FrequencySketch {
 
   FrequencySketch() = default;
 
-  // Sizes the sketch for about `entries` distinct keys (at least 16),
-  // keeping the counts it has.
+  // Sizes the sketch for about `entries` distinct keys (at least 16). A
+  // larger table starts with every count at zero.
   void EnsureCapacity(size_t entries);
 
   // Records one access of the key with this hash.
@@ -48,8 +52,10 @@ class FrequencySketch {
  private:
   // Halves every counter (the "reset" of TinyLFU).
   void Age();
-  // The word index of the key's counter in row `row`, and its nibble.
+  // The word index of the key's counter in row `row`, and the counter's bit
+  // offset within that word.
   size_t IndexOf(uint64_t hash, int row) const;
+  static int NibbleShift(uint64_t hash, int row);
 
   std::vector<uint64_t> table_;
   uint64_t mask_ = 0;

@@ -36,20 +36,62 @@ TEST(FrequencySketchTest, AgesByHalvingAfterTenIncrementsPerEntry) {
   EXPECT_EQ(sketch.Frequency(HashOf(42)), 6);
 }
 
-TEST(FrequencySketchTest, GrowingKeepsCounts) {
+TEST(FrequencySketchTest, GrowingStartsTheCountsOver) {
   FrequencySketch sketch;
   sketch.EnsureCapacity(16);
-  for (uint64_t key = 0; key < 8; ++key) {
-    for (uint64_t i = 0; i <= key; ++i) sketch.Increment(HashOf(key));
-  }
-  int before[8];
-  for (uint64_t key = 0; key < 8; ++key)
-    before[key] = sketch.Frequency(HashOf(key));
+  for (uint64_t key = 0; key < 64; ++key) sketch.Increment(HashOf(key));
+  ASSERT_EQ(sketch.Frequency(HashOf(3)), 1);
   sketch.EnsureCapacity(4096);
   EXPECT_GE(sketch.table_words(), 4096u);
-  for (uint64_t key = 0; key < 8; ++key) {
-    EXPECT_EQ(sketch.Frequency(HashOf(key)), before[key]) << key;
+  // A copied table would hand each count to the keys that shared its word.
+  for (uint64_t key = 0; key < 10000; ++key) {
+    ASSERT_EQ(sketch.Frequency(HashOf(key)), 0) << key;
   }
+  // The halving schedule starts over with the counts.
+  for (int i = 0; i < 12; ++i) sketch.Increment(HashOf(42));
+  for (uint64_t key = 1000; key < 1000 + 40000 - 13; ++key)
+    sketch.Increment(HashOf(key));
+  EXPECT_EQ(sketch.Frequency(HashOf(42)), 12);
+}
+
+// Over-counting by collisions, summed over `keys` keys incremented once each
+// in a sketch sized for `entries`.
+int OverCount(int keys, size_t entries) {
+  FrequencySketch sketch;
+  sketch.EnsureCapacity(entries);
+  for (int key = 0; key < keys; ++key) sketch.Increment(HashOf(key));
+  int over = 0;
+  for (int key = 0; key < keys; ++key)
+    over += sketch.Frequency(HashOf(key)) - 1;
+  return over;
+}
+
+TEST(FrequencySketchTest, ConservativeUpdateKeepsCollisionsDown) {
+  // 16 words, 150 keys: the estimates add up to 126 over the truth when
+  // every counter of a key goes up (a plain count-min update), 43 when only
+  // the smallest do.
+  EXPECT_LT(OverCount(150, 16), 60);
+}
+
+TEST(FrequencySketchTest, HalvingCountsTheOddCountersItRoundsDown) {
+  FrequencySketch sketch;
+  sketch.EnsureCapacity(100);  // 128 words, halving every 1000 increments.
+  ASSERT_EQ(sketch.sample_size(), 1000u);
+  // 1000 keys once each: mostly counters of 1, odd. The first halving
+  // rounds them to 0.
+  for (uint64_t key = 0; key < 1000; ++key) sketch.Increment(HashOf(key));
+  for (int i = 0; i < 12; ++i) sketch.Increment(HashOf(1u << 20));
+  ASSERT_EQ(sketch.Frequency(HashOf(1u << 20)), 12);
+  // Half the sample would be 488 more increments. The counts the odd
+  // counters lost at the first halving put the next one further off.
+  int increments = 0;
+  for (uint64_t key = 1u << 21; sketch.Frequency(HashOf(1u << 20)) == 12;
+       ++key) {
+    sketch.Increment(HashOf(key));
+    ++increments;
+    ASSERT_LT(increments, 1000) << "never aged";
+  }
+  EXPECT_GT(increments, 600);
 }
 
 }  // namespace

@@ -2,6 +2,9 @@
 
 #include "cache/tinylfu_order.h"
 
+#include <algorithm>
+#include <vector>
+
 namespace gogocache {
 namespace shard_internal {
 namespace {
@@ -21,12 +24,26 @@ TinyLfuOrder::TinyLfuOrder(EntryLists* lists, WindowSizer* window,
     : lists_(*lists), window_(*window), stamp_times_(stamp_times) {}
 
 void TinyLfuOrder::Grow(size_t entries) {
-  // Ten increments per entry between halvings, the table about one word
-  // per entry.
-  if (entries * 10 > sketch_.sample_size()) {
-    sketch_.EnsureCapacity(entries);
-    window_.FollowEntries(entries);
+  if (entries <= most_entries_) return;
+  most_entries_ = entries;
+  window_.FollowEntries(entries);
+  if (entries <= sketch_.table_words()) {
+    sketch_.EnsureCapacity(entries);  // Ten increments per entry.
+    return;
   }
+  // A larger table starts over; the entries' own counts are carried into
+  // it. (A copy of the table would also carry, to every key that shared a
+  // word with another in the smaller table, that key's count, and the
+  // excess would last until halvings wore it down.) What is lost is the
+  // history of keys no longer held: none while the shard fills.
+  FrequencySketch larger;
+  larger.EnsureCapacity(entries);
+  lists_.ForEach([this, &larger](ShardEntry* entry) {
+    for (int n = sketch_.Frequency(entry->table_hash); n > 0; --n) {
+      larger.Increment(entry->table_hash);
+    }
+  });
+  sketch_ = std::move(larger);
 }
 
 void TinyLfuOrder::Add(ShardEntry* entry) {
@@ -98,7 +115,40 @@ ShardEntry* TinyLfuOrder::Evict() {
 void TinyLfuOrder::Start() {
   Grow(lists_.entries());
   lists_.SpillOldest(kWindow, window_.window(), kProbation);
-  lists_.SpillOldest(kProtected, ProtectedCapacity(), kProbation);
+  // The main region is ranked by the sketch: the most frequent fill the
+  // protected share and the rest go on probation, the least frequent oldest.
+  // Left as the previous policy placed them, entries it kept that TinyLFU
+  // would not have kept stay protected until promotions push them out, one
+  // per hit on probation. Among equals, protected before probation, newer
+  // before older.
+  struct Ranked {
+    int frequency;
+    ShardEntry* entry;
+  };
+  std::vector<Ranked> main;
+  main.reserve(lists_.entries());
+  for (Region region : {kProtected, kProbation}) {
+    for (ShardEntry* e = lists_.Newest(region); e != nullptr;
+         e = lists_.Older(e)) {
+      main.push_back({sketch_.Frequency(e->table_hash), e});
+    }
+  }
+  std::stable_sort(main.begin(), main.end(),
+                   [](const Ranked& a, const Ranked& b) {
+                     return a.frequency > b.frequency;
+                   });
+  // Each goes to the oldest end of its list, so the first placed ends up
+  // newest.
+  double protected_bytes = 0;
+  for (const Ranked& ranked : main) {
+    const double charge = static_cast<double>(ChargeOf(ranked.entry));
+    if (protected_bytes + charge <= ProtectedCapacity()) {
+      protected_bytes += charge;
+      lists_.Move(ranked.entry, kProtected, /*as_oldest=*/true);
+    } else {
+      lists_.Move(ranked.entry, kProbation, /*as_oldest=*/true);
+    }
+  }
   candidates_ = 0;
   next_candidate_ = lists_.Newest(kProbation);
 }

@@ -54,13 +54,16 @@ class TinyLfuOrder {
 
   // For the adaptive policy: Start takes over lists with the window and
   // protected lists within their shares (no candidates pending), with a
-  // sketch sized to the entries.
+  // sketch sized to the entries. Count records an access that another
+  // policy placed, so that the sketch is warm when TinyLFU takes over.
   void Start();
-  // Forgets the sketch, so that a shard holds one policy's history.
-  void Stop() { sketch_ = FrequencySketch(); }
+  void Count(uint32_t hash) {
+    Grow(lists_.entries());
+    sketch_.Increment(hash);
+  }
 
  private:
-  // Sizes the sketch (and the window's sample) to `entries`.
+  // Follows a shard of `entries` with the window's sample and the sketch.
   void Grow(size_t entries);
   bool Admit(const ShardEntry* candidate, const ShardEntry* victim);
   double ProtectedCapacity() const {
@@ -73,6 +76,7 @@ class TinyLfuOrder {
   WindowSizer& window_;
   const bool stamp_times_;
   FrequencySketch sketch_;
+  size_t most_entries_ = 0;  // The most Grow() has seen.
   // Entries moved out of the window by the last Add() that still await
   // their admission decision, newest first at probation's newest end.
   size_t candidates_ = 0;

@@ -42,7 +42,6 @@ ShardEntry* AdaptiveOrder::Evict() {
 
 void AdaptiveOrder::Observe(uint32_t hash) {
   if (lists_.entries() >= resize_at_) SizeDuel();
-  if (running_ != EvictionPolicy::kTinyLfu) tinylfu_.Count(hash);
   if (WindowSizer::SampleHash(hash) >= duel_threshold_) return;
   if (duel_->Access(hash, running_) && duel_->challenger().has_value()) {
     SwitchTo(*duel_->challenger());
@@ -70,6 +69,7 @@ void AdaptiveOrder::SizeDuel() {
 
 void AdaptiveOrder::SwitchTo(EvictionPolicy policy) {
   if (running_ == EvictionPolicy::kLirs) lirs_.Stop();
+  if (running_ == EvictionPolicy::kTinyLfu) tinylfu_.Stop();
   switch (policy) {
     case EvictionPolicy::kLru:
       RelinkByRecency();

@@ -331,11 +331,11 @@ TEST(EvictionPolicyTest, AdaptiveFollowsTheBetterPolicy) {
 // Weakly skewed popularity, where TinyLFU wins only once its sketch has
 // learnt the frequencies, and LIRS, which the adaptive policy starts with,
 // does about as well until then; at 20,000 entries the duel's sample is
-// sparse and takes a third of the trace to decide. TinyLFU's sketch counts
-// while LIRS runs and TinyLFU takes over with the entries ranked by it, so
-// that over the second half the adaptive policy hits within 0.7% of TinyLFU
-// alone (with a sketch that starts cold at the switch, 1.5% below).
-TEST(EvictionPolicyTest, AdaptiveTakesOverWithTheFrequenciesCounted) {
+// sparse and takes a third of the trace to decide. TinyLFU takes over with
+// its sketch seeded from LIRS's lists, so that the entries LIRS kept are not
+// given up to every newcomer while the sketch learns: over the second half
+// it hits within 0.9% of TinyLFU alone (1.5% below with an empty sketch).
+TEST(EvictionPolicyTest, AdaptiveTakesOverWithoutUndoingLirs) {
   constexpr int kKeys = 100000;
   ZipfRanks ranks(kKeys, 0.7);
   std::mt19937 random(7);
@@ -356,7 +356,7 @@ TEST(EvictionPolicyTest, AdaptiveTakesOverWithTheFrequenciesCounted) {
   const int tinylfu = late_hits(EvictionPolicy::kTinyLfu);
   const int adaptive = late_hits(EvictionPolicy::kAdaptive);
   ASSERT_GT(tinylfu, lirs * 103 / 100) << "the workload should favour TinyLFU";
-  EXPECT_GT(adaptive, tinylfu * 993 / 1000)
+  EXPECT_GT(adaptive, tinylfu * 989 / 1000)
       << "adaptive " << adaptive << " TinyLFU " << tinylfu << " LIRS " << lirs;
 }
 

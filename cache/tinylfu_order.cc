@@ -2,8 +2,7 @@
 
 #include "cache/tinylfu_order.h"
 
-#include <algorithm>
-#include <vector>
+#include <utility>
 
 namespace gogocache {
 namespace shard_internal {
@@ -114,41 +113,20 @@ ShardEntry* TinyLfuOrder::Evict() {
 
 void TinyLfuOrder::Start() {
   Grow(lists_.entries());
-  lists_.SpillOldest(kWindow, window_.window(), kProbation);
-  // The main region is ranked by the sketch: the most frequent fill the
-  // protected share and the rest go on probation, the least frequent oldest.
-  // Left as the previous policy placed them, entries it kept that TinyLFU
-  // would not have kept stay protected until promotions push them out, one
-  // per hit on probation. Among equals, protected before probation, newer
-  // before older.
-  struct Ranked {
-    int frequency;
-    ShardEntry* entry;
-  };
-  std::vector<Ranked> main;
-  main.reserve(lists_.entries());
-  for (Region region : {kProtected, kProbation}) {
+  // The sketch starts with what the lists say of each entry: one on the
+  // protected list (from LIRS, a LIR entry) was used at least twice
+  // recently, any other at least once. With every count at zero, any
+  // candidate seen once would win admission over every resident until the
+  // sketch had learnt the traffic, undoing the previous policy's choices.
+  for (Region region : {kWindow, kProbation, kProtected}) {
+    const int uses = region == kProtected ? 2 : 1;
     for (ShardEntry* e = lists_.Newest(region); e != nullptr;
          e = lists_.Older(e)) {
-      main.push_back({sketch_.Frequency(e->table_hash), e});
+      for (int n = 0; n < uses; ++n) sketch_.Increment(e->table_hash);
     }
   }
-  std::stable_sort(main.begin(), main.end(),
-                   [](const Ranked& a, const Ranked& b) {
-                     return a.frequency > b.frequency;
-                   });
-  // Each goes to the oldest end of its list, so the first placed ends up
-  // newest.
-  double protected_bytes = 0;
-  for (const Ranked& ranked : main) {
-    const double charge = static_cast<double>(ChargeOf(ranked.entry));
-    if (protected_bytes + charge <= ProtectedCapacity()) {
-      protected_bytes += charge;
-      lists_.Move(ranked.entry, kProtected, /*as_oldest=*/true);
-    } else {
-      lists_.Move(ranked.entry, kProbation, /*as_oldest=*/true);
-    }
-  }
+  lists_.SpillOldest(kWindow, window_.window(), kProbation);
+  lists_.SpillOldest(kProtected, ProtectedCapacity(), kProbation);
   candidates_ = 0;
   next_candidate_ = lists_.Newest(kProbation);
 }

@@ -54,12 +54,12 @@ class TinyLfuOrder {
 
   // For the adaptive policy: Start takes over lists with the window and
   // protected lists within their shares (no candidates pending), with a
-  // sketch sized to the entries. Count records an access that another
-  // policy placed, so that the sketch is warm when TinyLFU takes over.
+  // sketch sized to the entries and seeded from the lists they are on.
   void Start();
-  void Count(uint32_t hash) {
-    Grow(lists_.entries());
-    sketch_.Increment(hash);
+  // Forgets the sketch, so that a shard holds one policy's history.
+  void Stop() {
+    sketch_ = FrequencySketch();
+    most_entries_ = 0;
   }
 
  private:

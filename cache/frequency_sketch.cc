@@ -39,20 +39,16 @@ int FrequencySketch::NibbleShift(uint64_t hash, int row) {
 
 void FrequencySketch::Increment(uint64_t hash) {
   if (table_.empty()) EnsureCapacity(16);
-  // Conservative update (Estan and Varghese, SIGCOMM 2002): only the
-  // counters at the key's current estimate, its smallest, go up. The others
-  // already count collisions, and raising them would only add to what other
-  // keys sharing them read.
-  const int estimate = Frequency(hash);
-  if (estimate == kMaxFrequency) return;
+  bool added = false;
   for (int row = 0; row < 4; ++row) {
     uint64_t& word = table_[IndexOf(hash, row)];
     const int shift = NibbleShift(hash, row);
-    if (static_cast<int>((word >> shift) & 15) == estimate) {
+    if (((word >> shift) & 15) != 15) {
       word += uint64_t{1} << shift;
+      added = true;
     }
   }
-  if (++additions_ >= sample_size_) Age();
+  if (added && ++additions_ >= sample_size_) Age();
 }
 
 int FrequencySketch::Frequency(uint64_t hash) const {
@@ -71,8 +67,8 @@ void FrequencySketch::Age() {
   // the bit each counter received from its neighbour. An odd counter also
   // loses the half count that rounds away, so the sketch now holds less than
   // half of what it counted; as in Caffeine, a quarter of the odd counters
-  // (an increment raises up to four) is taken off the increments counted,
-  // and the next halving waits for that many more.
+  // (an increment raises four) is taken off the increments counted, and the
+  // next halving waits for that many more.
   uint64_t odd_counters = 0;
   for (uint64_t& word : table_) {
     odd_counters += static_cast<uint64_t>(

@@ -4,9 +4,12 @@
 // recently, for admission decisions (TinyLFU: Einziger, Friedman and Manes,
 // "TinyLFU: A Highly Efficient Cache Admission Policy", ACM ToS 2017).
 //
-// A count-min sketch of 4-bit counters, depth 4, with conservative update:
-// a key's estimate is the smallest of its four counters, so it never
-// under-counts (except through aging) and over-counts only by collisions.
+// A count-min sketch of 4-bit counters, depth 4: a key's estimate is the
+// smallest of its four counters, so it never under-counts (except through
+// aging) and over-counts only by collisions. Every counter of the key goes
+// up on an access, not only the smallest (conservative update): estimates
+// that exact make TinyLFU give up a loop larger than the cache, where each
+// newly accessed candidate then leads the victim, next in the loop, by one.
 // Counters saturate at 15. After `10 * capacity` increments every counter is
 // halved, so the sketch forgets: frequency means frequency in the recent
 // past.

@@ -54,25 +54,6 @@ TEST(FrequencySketchTest, GrowingStartsTheCountsOver) {
   EXPECT_EQ(sketch.Frequency(HashOf(42)), 12);
 }
 
-// Over-counting by collisions, summed over `keys` keys incremented once each
-// in a sketch sized for `entries`.
-int OverCount(int keys, size_t entries) {
-  FrequencySketch sketch;
-  sketch.EnsureCapacity(entries);
-  for (int key = 0; key < keys; ++key) sketch.Increment(HashOf(key));
-  int over = 0;
-  for (int key = 0; key < keys; ++key)
-    over += sketch.Frequency(HashOf(key)) - 1;
-  return over;
-}
-
-TEST(FrequencySketchTest, ConservativeUpdateKeepsCollisionsDown) {
-  // 16 words, 150 keys: the estimates add up to 126 over the truth when
-  // every counter of a key goes up (a plain count-min update), 43 when only
-  // the smallest do.
-  EXPECT_LT(OverCount(150, 16), 60);
-}
-
 TEST(FrequencySketchTest, HalvingCountsTheOddCountersItRoundsDown) {
   FrequencySketch sketch;
   sketch.EnsureCapacity(100);  // 128 words, halving every 1000 increments.
@@ -85,7 +66,9 @@ TEST(FrequencySketchTest, HalvingCountsTheOddCountersItRoundsDown) {
   // Half the sample would be 488 more increments. The counts the odd
   // counters lost at the first halving put the next one further off.
   int increments = 0;
-  for (uint64_t key = 1u << 21; sketch.Frequency(HashOf(1u << 20)) == 12;
+  // (Others' increments can raise its estimate through collisions; the
+  // halving is when it falls.)
+  for (uint64_t key = 1u << 21; sketch.Frequency(HashOf(1u << 20)) >= 12;
        ++key) {
     sketch.Increment(HashOf(key));
     ++increments;

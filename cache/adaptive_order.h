@@ -8,10 +8,9 @@
 // other's; every policy stamps each entry's last use, so the relinked lists
 // keep recency. History is kept for the running policy only: LIRS's ghosts
 // while LIRS runs, the frequency sketch while TinyLFU runs, which takes over
-// with a sketch seeded from the lists (TinyLfuOrder::Start). A sketch that
-// counted every access whichever policy ran measured higher hit ratios on
-// Zipf traffic, but counting on every hit under LIRS and LRU cost a quarter
-// of their hit throughput.
+// with a sketch seeded from the lists (TinyLfuOrder::Start), so that LIRS
+// and LRU hits never pay for counting. docs/eviction.md compares the
+// alternatives.
 //
 // Thread safety: none; the owning shard calls it under its writer lock.
 

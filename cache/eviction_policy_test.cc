@@ -334,7 +334,7 @@ TEST(EvictionPolicyTest, AdaptiveFollowsTheBetterPolicy) {
 // sparse and takes a third of the trace to decide. TinyLFU takes over with
 // its sketch seeded from LIRS's lists, so that the entries LIRS kept are not
 // given up to every newcomer while the sketch learns: over the second half
-// it hits within 1.1% of TinyLFU alone (1.5% below with an empty sketch).
+// it hits within 1.0% of TinyLFU alone (1.3% below with an empty sketch).
 TEST(EvictionPolicyTest, AdaptiveTakesOverWithoutUndoingLirs) {
   constexpr int kKeys = 100000;
   ZipfRanks ranks(kKeys, 0.7);

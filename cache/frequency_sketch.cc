@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "absl/numeric/bits.h"
+
 namespace gogocache {
 namespace {
 
@@ -37,18 +39,22 @@ int FrequencySketch::NibbleShift(uint64_t hash, int row) {
   return static_cast<int>(((hash >> (8 * row)) & 15) << 2);
 }
 
-void FrequencySketch::Increment(uint64_t hash) {
+void FrequencySketch::IncrementBy(uint64_t hash, int uses) {
   if (table_.empty()) EnsureCapacity(16);
   bool added = false;
   for (int row = 0; row < 4; ++row) {
     uint64_t& word = table_[IndexOf(hash, row)];
     const int shift = NibbleShift(hash, row);
-    if (((word >> shift) & 15) != 15) {
-      word += uint64_t{1} << shift;
+    const int count = static_cast<int>((word >> shift) & 15);
+    const int raised = std::min(count + uses, kMaxFrequency);
+    if (raised != count) {
+      word += static_cast<uint64_t>(raised - count) << shift;
       added = true;
     }
   }
-  if (added && ++additions_ >= sample_size_) Age();
+  if (!added) return;
+  additions_ += static_cast<uint64_t>(uses);
+  if (additions_ >= sample_size_) Age();
 }
 
 int FrequencySketch::Frequency(uint64_t hash) const {
@@ -65,17 +71,17 @@ int FrequencySketch::Frequency(uint64_t hash) const {
 void FrequencySketch::Age() {
   // Halve every 4-bit counter at once: shift the word right by one and clear
   // the bit each counter received from its neighbour. An odd counter also
-  // loses the half count that rounds away, so the sketch now holds less than
-  // half of what it counted; as in Caffeine, a quarter of the odd counters
-  // (an increment raises four) is taken off the increments counted, and the
-  // next halving waits for that many more.
+  // loses the half count that rounds away: with four counters per increment,
+  // odd/8 increments' worth, so the increments counted become
+  // (additions - odd/4) / 2, as in Caffeine, and the next halving waits for
+  // that many more.
   uint64_t odd_counters = 0;
   for (uint64_t& word : table_) {
-    odd_counters += static_cast<uint64_t>(
-        __builtin_popcountll(word & 0x1111111111111111ULL));
+    odd_counters +=
+        static_cast<uint64_t>(absl::popcount(word & 0x1111111111111111ULL));
     word = (word >> 1) & 0x7777777777777777ULL;
   }
-  additions_ = additions_ / 2 - std::min(additions_ / 2, odd_counters / 4);
+  additions_ = (additions_ - std::min(additions_, odd_counters / 4)) / 2;
 }
 
 }  // namespace gogocache

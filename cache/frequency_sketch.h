@@ -6,13 +6,14 @@
 //
 // A count-min sketch of 4-bit counters, depth 4: a key's estimate is the
 // smallest of its four counters, so it never under-counts (except through
-// aging) and over-counts only by collisions. Every counter of the key goes
-// up on an access, not only the smallest (conservative update): estimates
-// that exact make TinyLFU give up a loop larger than the cache, where each
+// aging) and over-counts only by collisions. An access raises all four
+// counters, not only the smallest: conservative update (Estan and
+// Varghese), which this sketch does not use, makes the estimates exact
+// enough for TinyLFU to give up a loop larger than the cache, where each
 // newly accessed candidate then leads the victim, next in the loop, by one.
-// Counters saturate at 15. After `10 * capacity` increments every counter is
-// halved, so the sketch forgets: frequency means frequency in the recent
-// past.
+// Counters saturate at 15. After `10 * capacity` increments every counter
+// is halved, so the sketch forgets: frequency means frequency in the
+// recent past.
 //
 // Size: one 64-bit word (16 counters) per expected entry, rounded up to a
 // power of two: 8 to 16 bytes per entry. Grown by EnsureCapacity, which
@@ -43,12 +44,16 @@ class FrequencySketch {
   void EnsureCapacity(size_t entries);
 
   // Records one access of the key with this hash.
-  void Increment(uint64_t hash);
+  void Increment(uint64_t hash) { IncrementBy(hash, 1); }
+
+  // Records `uses` accesses (1 to 15) of the key with this hash at once,
+  // halving at most once, after them: for counts carried into a sketch.
+  void IncrementBy(uint64_t hash, int uses);
 
   // The key's estimated recent accesses, 0 to 15.
   int Frequency(uint64_t hash) const;
 
-  // Increments until the next halving.
+  // Increments between halvings.
   uint64_t sample_size() const { return sample_size_; }
   size_t table_words() const { return table_.size(); }
 

@@ -30,18 +30,20 @@ void TinyLfuOrder::Grow(size_t entries) {
     sketch_.EnsureCapacity(entries);  // Ten increments per entry.
     return;
   }
-  // A larger table starts over; the entries' own counts are carried into
-  // it. (A copy of the table would also carry, to every key that shared a
-  // word with another in the smaller table, that key's count, and the
-  // excess would last until halvings wore it down.) What is lost is the
-  // history of keys no longer held: none while the shard fills.
+  // A larger table starts over, and each entry the shard holds is counted
+  // in it as often as the smaller one estimated (collisions included).
+  // Copying the table into both halves of the larger one would also hand
+  // each count to every key that shared its word, an excess that lasts
+  // until halvings wear it down. What is lost is the history of keys no
+  // longer held: none while the shard fills.
   FrequencySketch larger;
   larger.EnsureCapacity(entries);
-  lists_.ForEach([this, &larger](ShardEntry* entry) {
-    for (int n = sketch_.Frequency(entry->table_hash); n > 0; --n) {
-      larger.Increment(entry->table_hash);
-    }
-  });
+  if (sketch_.table_words() > 0) {
+    lists_.ForEach([this, &larger](ShardEntry* entry) {
+      const int uses = sketch_.Frequency(entry->table_hash);
+      if (uses > 0) larger.IncrementBy(entry->table_hash, uses);
+    });
+  }
   sketch_ = std::move(larger);
 }
 
@@ -122,7 +124,7 @@ void TinyLfuOrder::Start() {
     const int uses = region == kProtected ? 2 : 1;
     for (ShardEntry* e = lists_.Newest(region); e != nullptr;
          e = lists_.Older(e)) {
-      for (int n = 0; n < uses; ++n) sketch_.Increment(e->table_hash);
+      sketch_.IncrementBy(e->table_hash, uses);
     }
   }
   lists_.SpillOldest(kWindow, window_.window(), kProbation);

@@ -331,10 +331,11 @@ TEST(EvictionPolicyTest, AdaptiveFollowsTheBetterPolicy) {
 // Weakly skewed popularity, where TinyLFU wins only once its sketch has
 // learnt the frequencies, and LIRS, which the adaptive policy starts with,
 // does about as well until then; at 20,000 entries the duel's sample is
-// sparse and takes a third of the trace to decide. TinyLFU takes over with
-// its sketch seeded from LIRS's lists, so that the entries LIRS kept are not
-// given up to every newcomer while the sketch learns: over the second half
-// it hits within 1.0% of TinyLFU alone (1.3% below with an empty sketch).
+// sparse, and the shard runs LIRS for a good part of the trace. TinyLFU
+// takes over with its sketch seeded from LIRS's lists, so that the entries
+// LIRS kept are not given up to every newcomer while the sketch learns:
+// over the second half it hits within 0.6% of TinyLFU alone (0.9% below
+// with an empty sketch).
 TEST(EvictionPolicyTest, AdaptiveTakesOverWithoutUndoingLirs) {
   constexpr int kKeys = 100000;
   ZipfRanks ranks(kKeys, 0.7);
@@ -356,7 +357,7 @@ TEST(EvictionPolicyTest, AdaptiveTakesOverWithoutUndoingLirs) {
   const int tinylfu = late_hits(EvictionPolicy::kTinyLfu);
   const int adaptive = late_hits(EvictionPolicy::kAdaptive);
   ASSERT_GT(tinylfu, lirs * 103 / 100) << "the workload should favour TinyLFU";
-  EXPECT_GT(adaptive, tinylfu * 988 / 1000)
+  EXPECT_GT(adaptive, tinylfu * 993 / 1000)
       << "adaptive " << adaptive << " TinyLFU " << tinylfu << " LIRS " << lirs;
 }
 

@@ -5,11 +5,12 @@
 // LIRS and Window TinyLFU on a shard's sampled keys, each a miniature shard
 // holding as many of the sampled keys as the real shard holds of them (the
 // same order code over stand-in entries). Evidence accumulates over
-// periods of four times that many sampled accesses, each period's counts
-// added to the earlier ones' discounted by a quarter, so that the duel
-// weighs about the last four periods: a policy that wins only in one part of
-// a repeating pattern (the turn of a sweep) does not win the duel, and one
-// that wins steadily does within a period or two. At the end of each period
+// periods of as many sampled accesses as a miniature holds keys, each
+// period's counts added to the earlier ones' discounted by 7%, so that the
+// duel weighs about the last fourteen periods (after fourteen, a count
+// weighs a third): a policy that wins only in one part of a repeating
+// pattern (the turn of a sweep) does not win the duel, and one that wins
+// steadily does within a few periods. At the end of each period
 // the policy with the most hits leads, and it is the challenger when its
 // lead over the running policy is beyond chance. Chance is judged as in
 // McNemar's test: with no difference, a lead is about the square root of

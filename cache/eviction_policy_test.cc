@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "cache/byte_view.h"
 #include "cache/cache_shard.h"
 #include "gtest/gtest.h"
@@ -302,28 +303,38 @@ TEST(EvictionPolicyTest, LirsDemotesTheStalestLirEntriesFirst) {
   EXPECT_FALSE(shard.Contains(key("a", 10), H(key("a", 10))));
 }
 
+// `length` keys named `prefix` + a number below `keys`, drawn with
+// ZipfRanks(keys, exponent) from `seed`, popular ranks spread over the names.
+std::vector<std::string> ZipfTrace(int keys, double exponent, uint32_t seed,
+                                   size_t length, absl::string_view prefix) {
+  ZipfRanks ranks(keys, exponent);
+  std::mt19937 random(seed);
+  std::vector<std::string> trace(length);
+  for (std::string& key : trace) {
+    key = absl::StrCat(prefix, ranks(random) * 7919 % keys);
+  }
+  return trace;
+}
+
+// Hits over the second half of `trace` in a shard of `entries` entries.
+int LateHits(const std::vector<std::string>& trace, size_t entries,
+             EvictionPolicy policy) {
+  CacheShard shard(EntriesOf(entries), policy);
+  int hits = 0;
+  for (size_t i = 0; i < trace.size(); ++i) {
+    const bool hit = Access(shard, trace[i]);
+    if (i >= trace.size() / 2) hits += hit;
+  }
+  return hits;
+}
+
 // Independent requests with Zipf-like popularity: frequency is the signal,
 // TinyLFU beats LIRS, and the adaptive policy must notice and follow it.
 TEST(EvictionPolicyTest, AdaptiveFollowsTheBetterPolicy) {
-  constexpr int kKeys = 20000;
-  ZipfRanks ranks(kKeys, 0.8);
-  std::mt19937 random(1);
-  std::vector<std::string> trace(400000);
-  for (std::string& key : trace) {
-    key = absl::StrCat("z", ranks(random) * 7919 % kKeys);
-  }
-  const auto late_hits = [&](EvictionPolicy policy) {
-    CacheShard shard(EntriesOf(1000), policy);
-    int hits = 0;
-    for (size_t i = 0; i < trace.size(); ++i) {
-      const bool hit = Access(shard, trace[i]);
-      if (i >= trace.size() / 2) hits += hit;
-    }
-    return hits;
-  };
-  const int lirs = late_hits(EvictionPolicy::kLirs);
-  const int tinylfu = late_hits(EvictionPolicy::kTinyLfu);
-  const int adaptive = late_hits(EvictionPolicy::kAdaptive);
+  const std::vector<std::string> trace = ZipfTrace(20000, 0.8, 1, 400000, "z");
+  const int lirs = LateHits(trace, 1000, EvictionPolicy::kLirs);
+  const int tinylfu = LateHits(trace, 1000, EvictionPolicy::kTinyLfu);
+  const int adaptive = LateHits(trace, 1000, EvictionPolicy::kAdaptive);
   ASSERT_GT(tinylfu, lirs * 102 / 100) << "the workload should favour TinyLFU";
   EXPECT_GT(adaptive, lirs + (tinylfu - lirs) * 3 / 4);
 }
@@ -337,25 +348,11 @@ TEST(EvictionPolicyTest, AdaptiveFollowsTheBetterPolicy) {
 // over the second half it hits within 0.6% of TinyLFU alone (0.9% below
 // with an empty sketch).
 TEST(EvictionPolicyTest, AdaptiveTakesOverWithoutUndoingLirs) {
-  constexpr int kKeys = 100000;
-  ZipfRanks ranks(kKeys, 0.7);
-  std::mt19937 random(7);
-  std::vector<std::string> trace(1000000);
-  for (std::string& key : trace) {
-    key = absl::StrCat("w", ranks(random) * 7919 % kKeys);
-  }
-  const auto late_hits = [&](EvictionPolicy policy) {
-    CacheShard shard(EntriesOf(20000), policy);
-    int hits = 0;
-    for (size_t i = 0; i < trace.size(); ++i) {
-      const bool hit = Access(shard, trace[i]);
-      if (i >= trace.size() / 2) hits += hit;
-    }
-    return hits;
-  };
-  const int lirs = late_hits(EvictionPolicy::kLirs);
-  const int tinylfu = late_hits(EvictionPolicy::kTinyLfu);
-  const int adaptive = late_hits(EvictionPolicy::kAdaptive);
+  const std::vector<std::string> trace =
+      ZipfTrace(100000, 0.7, 7, 1000000, "w");
+  const int lirs = LateHits(trace, 20000, EvictionPolicy::kLirs);
+  const int tinylfu = LateHits(trace, 20000, EvictionPolicy::kTinyLfu);
+  const int adaptive = LateHits(trace, 20000, EvictionPolicy::kAdaptive);
   ASSERT_GT(tinylfu, lirs * 103 / 100) << "the workload should favour TinyLFU";
   EXPECT_GT(adaptive, tinylfu * 993 / 1000)
       << "adaptive " << adaptive << " TinyLFU " << tinylfu << " LIRS " << lirs;

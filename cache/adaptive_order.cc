@@ -41,6 +41,15 @@ ShardEntry* AdaptiveOrder::Evict() {
 }
 
 void AdaptiveOrder::Observe(uint32_t hash) {
+  if (!dueling_) {
+    // Until the shard evicts, every policy holds every key and there is
+    // nothing to choose; the duel's hits would only cost the hit path.
+    // It starts at half the capacity (where Caffeine starts counting
+    // frequencies), so that its miniatures have filled by the first
+    // eviction.
+    if (2 * static_cast<double>(lists_.total_bytes()) < capacity_) return;
+    dueling_ = true;
+  }
   if (lists_.entries() >= resize_at_) SizeDuel();
   if (WindowSizer::SampleHash(hash) >= duel_threshold_) return;
   if (duel_->Access(hash, running_) && duel_->challenger().has_value()) {
@@ -50,11 +59,10 @@ void AdaptiveOrder::Observe(uint32_t hash) {
 
 void AdaptiveOrder::SizeDuel() {
   // The entries the shard holds when full, if they are like those it holds
-  // now; the miniatures hold the sampled share of them. Made with the first
-  // entry, so that the miniatures fill as the shard does, and made again
-  // (empty) whenever the entry count has doubled and the estimate has moved
-  // by more than half, so that a first entry unlike the rest does not leave
-  // every access sampled, or none.
+  // now; the miniatures hold the sampled share of them. Made when the duel
+  // starts, and made again (empty) whenever the entry count has doubled and
+  // the estimate has moved by more than half, so that early entries unlike
+  // the later ones do not leave every access sampled, or none.
   const double full = capacity_ * static_cast<double>(lists_.entries()) /
                       static_cast<double>(lists_.total_bytes());
   resize_at_ = 2 * lists_.entries();

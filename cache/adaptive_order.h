@@ -2,8 +2,9 @@
 //
 // AdaptiveOrder: the default policy. It runs LRU, LIRS or Window TinyLFU
 // on one shard's EntryLists, starting with LIRS, and switches to whichever
-// a PolicyDuel of the three, fed the shard's sampled accesses, finds better
-// than the running one beyond chance.
+// a PolicyDuel of the three, fed the shard's sampled accesses once the
+// shard has held half its capacity, finds better than the running one
+// beyond chance.
 // A switch relinks the lists in place from one policy's meaning to the
 // other's; every policy stamps each entry's last use, so the relinked lists
 // keep recency. History is kept for the running policy only: LIRS's ghosts
@@ -85,6 +86,7 @@ class AdaptiveOrder final : public EvictionOrder {
   LirsOrder lirs_;
   TinyLfuOrder tinylfu_;
   EvictionPolicy running_ = EvictionPolicy::kLirs;
+  bool dueling_ = false;  // Set once the shard has held half its capacity.
   std::unique_ptr<PolicyDuel> duel_;  // Made by SizeDuel().
   double duel_full_ = 0;  // The full shard's entries it was sized for.
   size_t resize_at_ = 1;  // SizeDuel() checks again at this many entries.

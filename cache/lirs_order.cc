@@ -9,6 +9,7 @@ LirsOrder::LirsOrder(EntryLists* lists, WindowSizer* window)
 
 void LirsOrder::Grow() {
   const size_t entries = lists_.entries() + 1;
+  window_.FollowBytes(entries, lists_.total_bytes());
   if (entries * 2 > ghosts_.slots()) {
     ghosts_.EnsureCapacity(entries, lists_.clock());
     window_.FollowEntries(entries);

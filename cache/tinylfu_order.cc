@@ -23,6 +23,7 @@ TinyLfuOrder::TinyLfuOrder(EntryLists* lists, WindowSizer* window,
     : lists_(*lists), window_(*window), stamp_times_(stamp_times) {}
 
 void TinyLfuOrder::Grow(size_t entries) {
+  window_.FollowBytes(entries, lists_.total_bytes());
   if (entries <= most_entries_) return;
   most_entries_ = entries;
   window_.FollowEntries(entries);

@@ -23,6 +23,7 @@ WindowSizer::WindowSizer(double capacity, Drift drift)
     : capacity_(capacity), drift_(drift), window_(kMinWindowShare * capacity) {}
 
 void WindowSizer::FollowEntries(size_t entries) {
+  if (!sampling_) return;
   sample_threshold_ = static_cast<uint32_t>(
       65536 * std::min(1.0, kSampledEntries / static_cast<double>(entries)));
 }

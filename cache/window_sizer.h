@@ -8,7 +8,10 @@
 //
 // An exact LRU over a hash-sampled subset of the keys (all of them while the
 // shard holds at most kSampledEntries), sized to the same share of the
-// shard's entries, sees the sampled accesses the policy sees. At the end of
+// shard's entries, sees the sampled accesses the policy sees, from the
+// moment the shard first holds half its capacity: until the shard evicts,
+// the window's size changes nothing, and the hits of a shard that never
+// fills do not pay for the sample. At the end of
 // each period (as many sampled accesses as the LRU holds keys) a lead of the
 // LRU grows the window by a step, a lead of the policy shrinks it, and a
 // lead within chance moves nothing. Chance is judged as in McNemar's test,
@@ -66,8 +69,16 @@ class WindowSizer {
   bool Sampled(uint32_t hash) const {
     return SampleHash(hash) < sample_threshold_;
   }
-  // Resizes the sample to a shard of `entries`.
+  // Resizes the sample to a shard of `entries`, once sampling has started.
   void FollowEntries(size_t entries);
+  // Starts sampling, sized to `entries`, when the shard's `bytes` first
+  // reach half the capacity. Inline: on every insert.
+  void FollowBytes(size_t entries, size_t bytes) {
+    if (!sampling_ && 2 * static_cast<double>(bytes) >= capacity_) {
+      sampling_ = true;
+      FollowEntries(entries);
+    }
+  }
   // The sampled keys' share of a shard of `entries`, in entries (at least 1).
   size_t SampledShare(size_t entries) const {
     const size_t share = entries * sample_threshold_ >> 16;
@@ -84,7 +95,8 @@ class WindowSizer {
   const Drift drift_;
   double window_;
   HashLru shadow_;
-  uint32_t sample_threshold_ = 1 << 16;  // Of 2^16: the sampled share.
+  bool sampling_ = false;
+  uint32_t sample_threshold_ = 0;  // Of 2^16: the sampled share.
   uint64_t accesses_ = 0;
   uint64_t lru_hits_ = 0;
   uint64_t hits_ = 0;

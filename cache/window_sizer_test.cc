@@ -35,9 +35,29 @@ TEST(WindowSizerTest, StartsAtTheSmallestWindow) {
   EXPECT_DOUBLE_EQ(window.main(), 0.99 * kCapacity);
 }
 
+TEST(WindowSizerTest, SamplesFromHalfTheCapacityOn) {
+  WindowSizer window(kCapacity, WindowSizer::Drift::kHold);
+  const auto sampled = [&window] {
+    int count = 0;
+    for (uint32_t hash = 0; hash < 1000; ++hash) count += window.Sampled(hash);
+    return count;
+  };
+  window.FollowEntries(kEntries);
+  EXPECT_EQ(sampled(), 0);
+  window.FollowBytes(kEntries, kCapacity / 2 - 1);
+  EXPECT_EQ(sampled(), 0);
+  window.FollowBytes(kEntries, kCapacity / 2);
+  EXPECT_EQ(sampled(), 1000);  // A shard of kEntries is sampled whole.
+  window.FollowEntries(4 * 256);
+  EXPECT_GT(sampled(), 150);  // A quarter, give or take.
+  EXPECT_LT(sampled(), 350);
+  window.FollowBytes(4 * 256, 0);  // Once started, sampling goes on.
+  EXPECT_GT(sampled(), 150);
+}
+
 TEST(WindowSizerTest, LeadOfLruOpensTheWindow) {
   WindowSizer window(kCapacity, WindowSizer::Drift::kHold);
-  window.FollowEntries(kEntries);
+  window.FollowBytes(kEntries, kCapacity);
   LetLruWin(window, 10);
   EXPECT_GT(window.window(), 0.3 * kCapacity);
   EXPECT_LE(window.window(), kCapacity);
@@ -45,7 +65,7 @@ TEST(WindowSizerTest, LeadOfLruOpensTheWindow) {
 
 TEST(WindowSizerTest, HoldKeepsTheWindowWhereNeitherHits) {
   WindowSizer window(kCapacity, WindowSizer::Drift::kHold);
-  window.FollowEntries(kEntries);
+  window.FollowBytes(kEntries, kCapacity);
   LetLruWin(window, 10);
   const double opened = window.window();
   LetNeitherHit(window, 30, 1000);
@@ -54,7 +74,7 @@ TEST(WindowSizerTest, HoldKeepsTheWindowWhereNeitherHits) {
 
 TEST(WindowSizerTest, ShrinkClosesTheWindowWhereNeitherHits) {
   WindowSizer window(kCapacity, WindowSizer::Drift::kShrink);
-  window.FollowEntries(kEntries);
+  window.FollowBytes(kEntries, kCapacity);
   LetLruWin(window, 10);
   EXPECT_GT(window.window(), 0.3 * kCapacity);
   LetNeitherHit(window, 30, 1000);

@@ -2,8 +2,8 @@
 //
 // What a node refuses over real gRPC on 127.0.0.1 (test_cluster.h), without
 // harm to itself or to what it serves: requests for unknown groups and bad
-// keys, values over the message limit, garbage on its port, requests beyond
-// its concurrency limit, options out of range, a port in use.
+// keys, values and requests over the message limit, garbage on its port,
+// requests beyond its concurrency limit, options out of range, a port in use.
 
 #include <random>
 #include <string>
@@ -104,6 +104,27 @@ TEST(GrpcPeerRefusalsTest, ValuesOverTheMessageLimitAreLoadedByTheAsker) {
   EXPECT_THAT(set.message(), HasSubstr("message limit"));
   EXPECT_THAT(set.message(), HasSubstr(cluster->node(1).address));
   EXPECT_EQ(cluster->node(1).stats().served_for_peers, 2u);
+}
+
+TEST(GrpcPeerRefusalsTest, RequestsOverTheMessageLimitAreRefused) {
+  ClusterOptions options;
+  options.server.max_message_bytes = 4096;
+  std::unique_ptr<TestCluster> cluster = TestCluster::Start(options);
+  ASSERT_NE(cluster, nullptr);
+  const std::string key = cluster->KeyOwnedBy(1, "set");
+  // A Set the client library would refuse to send, sent anyway.
+  peer::SetRequest request;
+  request.set_group("test");
+  request.set_key(key);
+  request.set_value(std::string(1 << 20, 'v'));
+  peer::SetResponse response;
+  grpc::ClientContext context;
+  context.set_deadline(Deadline());
+  const grpc::Status status =
+      RawStub(cluster->node(1).address)->Set(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(cluster->node(1).stats().served_for_peers, 0u);
+  EXPECT_EQ(GetValue(cluster->node(1), key), Expected(key));
 }
 
 TEST(GrpcPeerRefusalsTest, GarbageOnThePortLeavesTheNodeServing) {

@@ -385,6 +385,10 @@ absl::StatusOr<std::unique_ptr<PeerServer>> PeerServer::Start(
   // gRPC sets SO_REUSEPORT by default, which lets a second server listen on
   // a port in use and take a share of its connections.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // The server's deadline filter arms a timer for every call. The asker
+  // keeps its own deadline and cancels the call when it passes, which ends
+  // the call here too; a load still running then fills the group anyway.
+  builder.AddChannelArgument(GRPC_ARG_ENABLE_DEADLINE_CHECKS, 0);
   for (int i = 0; i < options.polling_threads; ++i) {
     server->queues_.push_back(builder.AddCompletionQueue());
   }

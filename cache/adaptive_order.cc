@@ -45,8 +45,8 @@ void AdaptiveOrder::Observe(uint32_t hash) {
     // Until the shard evicts, every policy holds every key and there is
     // nothing to choose; the duel's hits would only cost the hit path.
     // It starts at half the capacity (where Caffeine starts counting
-    // frequencies), so that its miniatures have filled by the first
-    // eviction.
+    // frequencies), so that its miniatures have seen the second half's
+    // keys, and the first half's in use since, by the first eviction.
     if (2 * static_cast<double>(lists_.total_bytes()) < capacity_) return;
     dueling_ = true;
   }

@@ -391,15 +391,16 @@ TEST(EvictionPolicyTest, AdaptiveSwitchesAsPopularityMoves) {
       << "LIRS " << lirs << ", TinyLFU " << tinylfu;
 }
 
-// The duel sizes its sample by the entries a full shard would hold, first
-// estimated from the first entry. A first entry much larger than the rest
-// must not leave the duel judging a cache of a few entries: on a sweep
-// forward and back (where LRU is optimal) the default still finds LRU.
+// The duel sizes its sample by the entries a full shard would hold,
+// estimated when the shard first holds half its capacity. A first entry
+// that takes that half by itself must not leave the duel judging a cache of
+// a few entries: on a sweep forward and back (where LRU is optimal) the
+// default still finds LRU.
 TEST(EvictionPolicyTest, AdaptiveIsNotMisledByAnUnusualFirstEntry) {
   const size_t capacity = EntriesOf(2000);
   CacheShard adaptive(capacity, EvictionPolicy::kAdaptive);
   CacheShard lru(capacity, EvictionPolicy::kLru);
-  const std::string big(capacity / 4, 'b');
+  const std::string big(capacity / 2, 'b');
   for (CacheShard* shard : {&adaptive, &lru}) {
     ASSERT_TRUE(shard->Insert("first!", H("first!"), big).inserted);
   }

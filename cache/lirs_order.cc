@@ -7,9 +7,9 @@ namespace shard_internal {
 LirsOrder::LirsOrder(EntryLists* lists, WindowSizer* window)
     : lists_(*lists), window_(*window) {}
 
-void LirsOrder::Grow() {
+void LirsOrder::Grow(const ShardEntry* entry) {
   const size_t entries = lists_.entries() + 1;
-  window_.FollowBytes(entries, lists_.total_bytes());
+  window_.FollowBytes(entries, lists_.total_bytes() + ChargeOf(entry));
   if (entries * 2 > ghosts_.slots()) {
     ghosts_.EnsureCapacity(entries, lists_.clock());
     window_.FollowEntries(entries);
@@ -21,7 +21,7 @@ void LirsOrder::DemoteLirOverflow() {
 }
 
 void LirsOrder::Add(ShardEntry* entry) {
-  Grow();
+  Grow(entry);
   Duel(entry->table_hash, /*hit=*/false, lists_.entries() + 1);
   const uint32_t now = lists_.Tick();
   uint32_t last_use = 0;
@@ -43,7 +43,7 @@ void LirsOrder::Add(ShardEntry* entry) {
 }
 
 void LirsOrder::Restore(ShardEntry* entry) {
-  Grow();
+  Grow(entry);
   entry->set_policy_word(lists_.Tick());
   lists_.Insert(entry, kProtected);
   DemoteLirOverflow();

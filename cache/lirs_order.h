@@ -78,8 +78,10 @@ class LirsOrder {
   uint32_t StackSpan() {
     return lists_.clock() - lists_.Oldest(kProtected)->policy_word();
   }
-  // Sizes the ghosts (and the window's sample) to one more entry.
-  void Grow();
+  // Sizes the ghosts (and the window's sample) to one more entry, `entry`,
+  // and starts the window's sample once the shard holds half its capacity
+  // with it.
+  void Grow(const ShardEntry* entry);
   // Feeds one access to the window's duel against LRU, in a shard of
   // `entries`.
   void Duel(uint32_t hash, bool hit, size_t entries) {

@@ -22,8 +22,8 @@ TinyLfuOrder::TinyLfuOrder(EntryLists* lists, WindowSizer* window,
                            bool stamp_times)
     : lists_(*lists), window_(*window), stamp_times_(stamp_times) {}
 
-void TinyLfuOrder::Grow(size_t entries) {
-  window_.FollowBytes(entries, lists_.total_bytes());
+void TinyLfuOrder::Grow(size_t entries, size_t bytes) {
+  window_.FollowBytes(entries, bytes);
   if (entries <= most_entries_) return;
   most_entries_ = entries;
   window_.FollowEntries(entries);
@@ -50,7 +50,7 @@ void TinyLfuOrder::Grow(size_t entries) {
 
 void TinyLfuOrder::Add(ShardEntry* entry) {
   const size_t entries = lists_.entries() + 1;
-  Grow(entries);
+  Grow(entries, lists_.total_bytes() + ChargeOf(entry));
   sketch_.Increment(entry->table_hash);
   if (stamp_times_) entry->set_policy_word(lists_.Tick());
   if (window_.Sampled(entry->table_hash)) {
@@ -62,7 +62,7 @@ void TinyLfuOrder::Add(ShardEntry* entry) {
 }
 
 void TinyLfuOrder::Restore(ShardEntry* entry) {
-  Grow(lists_.entries() + 1);
+  Grow(lists_.entries() + 1, lists_.total_bytes() + ChargeOf(entry));
   sketch_.Increment(entry->table_hash);
   if (stamp_times_) entry->set_policy_word(lists_.Tick());
   lists_.Insert(entry, kProbation);
@@ -115,7 +115,7 @@ ShardEntry* TinyLfuOrder::Evict() {
 }
 
 void TinyLfuOrder::Start() {
-  Grow(lists_.entries());
+  Grow(lists_.entries(), lists_.total_bytes());
   // The sketch starts with what the lists say of each entry: one on the
   // protected list (from LIRS, a LIR entry) was used at least twice
   // recently, any other at least once. With every count at zero, any

@@ -63,8 +63,9 @@ class TinyLfuOrder {
   }
 
  private:
-  // Follows a shard of `entries` with the window's sample and the sketch.
-  void Grow(size_t entries);
+  // Follows a shard of `entries` holding `bytes` with the window's sample
+  // and the sketch.
+  void Grow(size_t entries, size_t bytes);
   bool Admit(const ShardEntry* candidate, const ShardEntry* victim);
   double ProtectedCapacity() const {
     return kProtectedShareOfMain * window_.main();

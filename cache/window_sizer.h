@@ -10,11 +10,11 @@
 // shard holds at most kSampledEntries), sized to the same share of the
 // shard's entries, sees the sampled accesses the policy sees, from the
 // moment the shard first holds half its capacity: until the shard evicts,
-// the window's size changes nothing, and the hits of a shard that never
-// fills do not pay for the sample. At the end of
-// each period (as many sampled accesses as the LRU holds keys) a lead of the
-// LRU grows the window by a step, a lead of the policy shrinks it, and a
-// lead within chance moves nothing. Chance is judged as in McNemar's test,
+// the window's size changes nothing, and the hits of a shard that stays
+// below half do not pay for the sample. At the end of each period (as many
+// sampled accesses as the LRU holds keys) a lead of the LRU grows the window
+// by a step, a lead of the policy shrinks it, and a lead within chance moves
+// nothing. Chance is judged as in McNemar's test,
 // on the accesses where exactly one of the two hit: most accesses hit in
 // both or neither and say nothing. What a period within chance does depends
 // on the Drift.
@@ -95,7 +95,7 @@ class WindowSizer {
   const Drift drift_;
   double window_;
   HashLru shadow_;
-  bool sampling_ = false;
+  bool sampling_ = false;  // Set once the shard has held half the capacity.
   uint32_t sample_threshold_ = 0;  // Of 2^16: the sampled share.
   uint64_t accesses_ = 0;
   uint64_t lru_hits_ = 0;

@@ -44,9 +44,9 @@ TEST(WindowSizerTest, SamplesFromHalfTheCapacityOn) {
   };
   window.FollowEntries(kEntries);
   EXPECT_EQ(sampled(), 0);
-  window.FollowBytes(kEntries, kCapacity / 2 - 1);
+  window.FollowBytes(kEntries, static_cast<size_t>(kCapacity / 2) - 1);
   EXPECT_EQ(sampled(), 0);
-  window.FollowBytes(kEntries, kCapacity / 2);
+  window.FollowBytes(kEntries, static_cast<size_t>(kCapacity / 2));
   EXPECT_EQ(sampled(), 1000);  // A shard of kEntries is sampled whole.
   window.FollowEntries(4 * 256);
   EXPECT_GT(sampled(), 150);  // A quarter, give or take.

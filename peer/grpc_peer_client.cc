@@ -33,9 +33,10 @@ class GrpcPeerClient : public PeerClient {
     // peer that accepts and never answers fails its calls at once after
     // it, instead of each call waiting for its deadline.
     args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 1000);
-    // A failed call is not retried by gRPC: the pool answers it with a
-    // local load. Without the retry filter a call also skips its
-    // bookkeeping (gRPC 1.51 keeps every call's messages for a retry).
+    // A failed call is not retried by gRPC, not even one that never reached
+    // the peer (a connection closing under it): the pool answers it with a
+    // local load. Without the retry filter no call keeps its messages for a
+    // retry.
     args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
     args.SetMaxReceiveMessageSize(static_cast<int>(max_message_bytes_));
     args.SetMaxSendMessageSize(static_cast<int>(max_message_bytes_));

@@ -40,6 +40,10 @@ namespace {
 
 // Room for a response's field tags and lengths.
 constexpr size_t kEnvelopeBytes = 64;
+// How often a connection with calls open is pinged, and how long a ping
+// may go unanswered before the connection is closed.
+constexpr int kKeepaliveTimeMs = 20000;
+constexpr int kKeepaliveTimeoutMs = 10000;
 
 // A tag on a completion queue: a call, told each time its step completes.
 class Tag {
@@ -388,7 +392,13 @@ absl::StatusOr<std::unique_ptr<PeerServer>> PeerServer::Start(
   // The server's deadline filter arms a timer for every call. The asker
   // keeps its own deadline and cancels the call when it passes, which ends
   // the call here too; a load still running then fills the group anyway.
+  // An asker that vanishes without a word (a crashed host) leaves its calls
+  // to keepalive: a connection that does not answer a ping within
+  // kKeepaliveTimeoutMs is closed, and its calls with it.
   builder.AddChannelArgument(GRPC_ARG_ENABLE_DEADLINE_CHECKS, 0);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, kKeepaliveTimeMs);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
+                             kKeepaliveTimeoutMs);
   for (int i = 0; i < options.polling_threads; ++i) {
     server->queues_.push_back(builder.AddCompletionQueue());
   }

@@ -5,8 +5,12 @@
 #include <algorithm>
 #include <chrono>
 #include <limits>
+#include <memory>
+#include <mutex>
 #include <utility>
+#include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
@@ -18,6 +22,51 @@ namespace {
 
 // Room for a request's field tags and lengths.
 constexpr size_t kEnvelopeBytes = 64;
+
+// Completion queues for calls, each used by one call at a time and kept for
+// the next: as many as calls have run at once. gRPC's synchronous API makes
+// and destroys a queue for every call, a cost each peer fetch would pay
+// (docs/benchmarks.md, "gRPC's per-call costs").
+class QueuePool {
+ public:
+  QueuePool() = default;
+  QueuePool(const QueuePool&) = delete;
+  QueuePool& operator=(const QueuePool&) = delete;
+
+  // Every queue taken must have been returned.
+  ~QueuePool() {
+    for (const std::unique_ptr<grpc::CompletionQueue>& queue : idle_) {
+      queue->Shutdown();
+      void* tag;
+      bool ok;
+      while (queue->Next(&tag, &ok)) {
+      }
+    }
+  }
+
+  std::unique_ptr<grpc::CompletionQueue> Take() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!idle_.empty()) {
+        std::unique_ptr<grpc::CompletionQueue> queue = std::move(idle_.back());
+        idle_.pop_back();
+        return queue;
+      }
+    }
+    return std::make_unique<grpc::CompletionQueue>();
+  }
+
+  // `queue` must have no call left on it.
+  void Return(std::unique_ptr<grpc::CompletionQueue> queue) {
+    std::lock_guard<std::mutex> lock(mu_);
+    idle_.push_back(std::move(queue));
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::unique_ptr<grpc::CompletionQueue>> idle_
+      ABSL_GUARDED_BY(mu_);
+};
 
 class GrpcPeerClient : public PeerClient {
  public:
@@ -50,9 +99,11 @@ class GrpcPeerClient : public PeerClient {
     request.set_group(std::string(group));
     request.set_key(std::string(key));
     peer::GetResponse response;
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + timeout_);
-    const grpc::Status status = stub_->Get(&context, request, &response);
+    const grpc::Status status = Run(
+        [&](grpc::ClientContext* context, grpc::CompletionQueue* queue) {
+          return stub_->AsyncGet(context, request, queue);
+        },
+        &response);
     if (!status.ok()) return CallError("Get", status);
     if (response.has_error()) {
       *answer = FromWire(response.error());
@@ -86,9 +137,11 @@ class GrpcPeerClient : public PeerClient {
               : std::max<int64_t>(absl::ToUnixNanos(*expires), 1));
     }
     peer::SetResponse response;
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + timeout_);
-    const grpc::Status status = stub_->Set(&context, request, &response);
+    const grpc::Status status = Run(
+        [&](grpc::ClientContext* context, grpc::CompletionQueue* queue) {
+          return stub_->AsyncSet(context, request, queue);
+        },
+        &response);
     if (!status.ok()) return CallError("Set", status);
     return Answer(response);
   }
@@ -98,9 +151,11 @@ class GrpcPeerClient : public PeerClient {
     request.set_group(std::string(group));
     request.set_key(std::string(key));
     peer::RemoveResponse response;
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + timeout_);
-    const grpc::Status status = stub_->Remove(&context, request, &response);
+    const grpc::Status status = Run(
+        [&](grpc::ClientContext* context, grpc::CompletionQueue* queue) {
+          return stub_->AsyncRemove(context, request, queue);
+        },
+        &response);
     if (!status.ok()) return CallError("Remove", status);
     return Answer(response);
   }
@@ -108,6 +163,23 @@ class GrpcPeerClient : public PeerClient {
   const std::string& address() const override { return address_; }
 
  private:
+  // Runs the call `start` begins (a stub's Async method, given the call's
+  // context and queue) to its end, within the timeout, and returns its
+  // status; `response` holds the answer when it is OK.
+  template <typename Start, typename Response>
+  grpc::Status Run(Start start, Response* response) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + timeout_);
+    std::unique_ptr<grpc::CompletionQueue> queue = queues_.Take();
+    grpc::Status status;
+    start(&context, queue.get())->Finish(response, &status, &status);
+    void* tag = nullptr;
+    bool ok = false;
+    queue->Next(&tag, &ok);  // The call's end: nothing else uses the queue.
+    queues_.Return(std::move(queue));
+    return status;
+  }
+
   absl::Status CallError(absl::string_view call,
                          const grpc::Status& status) const {
     return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
@@ -127,6 +199,7 @@ class GrpcPeerClient : public PeerClient {
   const std::string address_;
   const std::chrono::milliseconds timeout_;
   const size_t max_message_bytes_;
+  QueuePool queues_;
   std::unique_ptr<peer::PeerService::Stub> stub_;
 };
 

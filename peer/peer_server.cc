@@ -16,6 +16,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <limits>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -221,6 +222,7 @@ class PeerServer::Impl::Call final : public Tag {
   template <typename Work>
   void Defer(Work work) {
     state_ = State::kDeferred;
+    alarm_ = std::make_unique<grpc::Alarm>();
     impl_.workers().Post(std::move(work));
   }
 
@@ -230,7 +232,7 @@ class PeerServer::Impl::Call final : public Tag {
       std::lock_guard<std::mutex> lock(handoff_);
       deferred_status_ = status;
     }
-    alarm_.Set(queue_, gpr_inf_past(GPR_CLOCK_MONOTONIC), this);
+    alarm_->Set(queue_, gpr_inf_past(GPR_CLOCK_MONOTONIC), this);
   }
 
   const Request& request() const { return request_; }
@@ -264,7 +266,9 @@ class PeerServer::Impl::Call final : public Tag {
   Response response_;
   grpc::ServerAsyncResponseWriter<Response> responder_;
   State state_ = State::kListening;  // Polling thread only.
-  grpc::Alarm alarm_;
+  // Made by Defer: most calls are answered at once, and an alarm takes an
+  // allocation and a reference to gRPC's library.
+  std::unique_ptr<grpc::Alarm> alarm_;
   std::mutex handoff_;
   grpc::Status deferred_status_ ABSL_GUARDED_BY(handoff_);
 };

@@ -3,7 +3,6 @@
 #include "peer/grpc_peer_client.h"
 
 #include <algorithm>
-#include <chrono>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -24,9 +23,10 @@ namespace {
 constexpr size_t kEnvelopeBytes = 64;
 
 // Completion queues for calls, each used by one call at a time and kept for
-// the next: as many as calls have run at once. gRPC's synchronous API makes
-// and destroys a queue for every call, a cost each peer fetch would pay
-// (docs/benchmarks.md, "gRPC's per-call costs").
+// the next, up to kMaxIdle of them. gRPC's synchronous API makes and
+// destroys a queue for every call, a cost each peer fetch would pay
+// (docs/benchmarks.md, "gRPC's per-call costs"). Take and Return may be
+// called from any thread.
 class QueuePool {
  public:
   QueuePool() = default;
@@ -35,15 +35,12 @@ class QueuePool {
 
   // Every queue taken must have been returned.
   ~QueuePool() {
-    for (const std::unique_ptr<grpc::CompletionQueue>& queue : idle_) {
-      queue->Shutdown();
-      void* tag;
-      bool ok;
-      while (queue->Next(&tag, &ok)) {
-      }
+    for (std::unique_ptr<grpc::CompletionQueue>& queue : idle_) {
+      Close(std::move(queue));
     }
   }
 
+  // A queue with nothing on it, kept or new.
   std::unique_ptr<grpc::CompletionQueue> Take() {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -58,11 +55,28 @@ class QueuePool {
 
   // `queue` must have no call left on it.
   void Return(std::unique_ptr<grpc::CompletionQueue> queue) {
-    std::lock_guard<std::mutex> lock(mu_);
-    idle_.push_back(std::move(queue));
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (idle_.size() < kMaxIdle) {
+        idle_.push_back(std::move(queue));
+        return;
+      }
+    }
+    Close(std::move(queue));
   }
 
  private:
+  // Idle queues kept: more than the calls a node's threads run at once.
+  static constexpr size_t kMaxIdle = 64;
+
+  static void Close(std::unique_ptr<grpc::CompletionQueue> queue) {
+    queue->Shutdown();
+    void* tag;
+    bool ok;
+    while (queue->Next(&tag, &ok)) {
+    }
+  }
+
   std::mutex mu_;
   std::vector<std::unique_ptr<grpc::CompletionQueue>> idle_
       ABSL_GUARDED_BY(mu_);
@@ -73,7 +87,7 @@ class GrpcPeerClient : public PeerClient {
   GrpcPeerClient(std::string address, const GrpcPeerClientOptions& options,
                  std::shared_ptr<grpc::ChannelCredentials> credentials)
       : address_(std::move(address)),
-        timeout_(absl::ToChronoMilliseconds(options.timeout)),
+        timeout_(options.timeout),
         max_message_bytes_(options.max_message_bytes) {
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
@@ -168,14 +182,20 @@ class GrpcPeerClient : public PeerClient {
   // status; `response` holds the answer when it is OK.
   template <typename Start, typename Response>
   grpc::Status Run(Start start, Response* response) {
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + timeout_);
     std::unique_ptr<grpc::CompletionQueue> queue = queues_.Take();
     grpc::Status status;
-    start(&context, queue.get())->Finish(response, &status, &status);
-    void* tag = nullptr;
-    bool ok = false;
-    queue->Next(&tag, &ok);  // The call's end: nothing else uses the queue.
+    {
+      grpc::ClientContext context;
+      // An infinite timeout is gRPC's infinite deadline (time_point::max).
+      context.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
+      const auto reader = start(&context, queue.get());
+      reader->Finish(response, &status, &status);
+      // The call is one batch of operations, and Finish's tag its only
+      // event: once it is out, the queue is empty again.
+      void* tag = nullptr;
+      bool ok = false;
+      queue->Next(&tag, &ok);
+    }
     queues_.Return(std::move(queue));
     return status;
   }
@@ -197,7 +217,7 @@ class GrpcPeerClient : public PeerClient {
   }
 
   const std::string address_;
-  const std::chrono::milliseconds timeout_;
+  const absl::Duration timeout_;
   const size_t max_message_bytes_;
   QueuePool queues_;
   std::unique_ptr<peer::PeerService::Stub> stub_;

@@ -219,6 +219,18 @@ TEST(GrpcPeerTest, WhenTheOwnerIsDownTheOthersLoadItsKeys) {
   EXPECT_LT(absl::Now() - restarted, absl::Seconds(5));
 }
 
+TEST(GrpcPeerTest, AnInfiniteTimeoutIsNoDeadline) {
+  ClusterOptions options;
+  options.client.timeout = absl::InfiniteDuration();
+  std::unique_ptr<TestCluster> cluster = TestCluster::Start(options);
+  ASSERT_NE(cluster, nullptr);
+  const std::string key = cluster->KeyOwnedBy(1, "forever");
+  EXPECT_EQ(GetValue(cluster->node(0), key), Expected(key));
+  EXPECT_EQ(cluster->node(1).getter().calls(key), 1);
+  EXPECT_EQ(cluster->node(0).getter().calls(key), 0);
+  EXPECT_EQ(cluster->node(0).stats().peer_errors, 0u);
+}
+
 TEST(GrpcPeerTest, APeerThatNeverAnswersCostsOneTimeout) {
   ClusterOptions options;
   options.client.timeout = absl::Milliseconds(300);

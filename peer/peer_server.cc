@@ -266,8 +266,9 @@ class PeerServer::Impl::Call final : public Tag {
   Response response_;
   grpc::ServerAsyncResponseWriter<Response> responder_;
   State state_ = State::kListening;  // Polling thread only.
-  // Made by Defer: most calls are answered at once, and an alarm takes an
-  // allocation and a reference to gRPC's library.
+  // Made by Defer, before it posts the work (the pool's lock orders it
+  // before RespondLater): most calls are answered at once, and an alarm
+  // takes an allocation and a reference to gRPC's library.
   std::unique_ptr<grpc::Alarm> alarm_;
   std::mutex handoff_;
   grpc::Status deferred_status_ ABSL_GUARDED_BY(handoff_);

@@ -41,15 +41,13 @@ ShardEntry* AdaptiveOrder::Evict() {
 }
 
 void AdaptiveOrder::Observe(uint32_t hash) {
-  if (!dueling_) {
-    // Until the shard evicts, every policy holds every key and there is
-    // nothing to choose; the duel's hits would only cost the hit path.
-    // It starts at half the capacity (where Caffeine starts counting
-    // frequencies), so that its miniatures have seen the second half's
-    // keys, and the first half's in use since, by the first eviction.
-    if (2 * static_cast<double>(lists_.total_bytes()) < capacity_) return;
-    dueling_ = true;
-  }
+  // Until the shard evicts, every policy holds every key and there is
+  // nothing to choose; the duel's hits would only cost the hit path. It
+  // starts with the window's sample, at half the capacity (where Caffeine
+  // starts counting frequencies), so that its miniatures have seen the
+  // second half's keys, and the first half's in use since, by the first
+  // eviction. Until then LIRS runs, whose inserts start the sample.
+  if (!window_.sampling()) return;
   if (lists_.entries() >= resize_at_) SizeDuel();
   if (WindowSizer::SampleHash(hash) >= duel_threshold_) return;
   if (duel_->Access(hash, running_) && duel_->challenger().has_value()) {

@@ -86,7 +86,6 @@ class AdaptiveOrder final : public EvictionOrder {
   LirsOrder lirs_;
   TinyLfuOrder tinylfu_;
   EvictionPolicy running_ = EvictionPolicy::kLirs;
-  bool dueling_ = false;  // Set once the shard has held half its capacity.
   std::unique_ptr<PolicyDuel> duel_;  // Made by SizeDuel().
   double duel_full_ = 0;  // The full shard's entries it was sized for.
   size_t resize_at_ = 1;  // SizeDuel() checks again at this many entries.

@@ -79,6 +79,8 @@ class WindowSizer {
       FollowEntries(entries);
     }
   }
+  // Whether the shard has held half the capacity, and sampling has started.
+  bool sampling() const { return sampling_; }
   // The sampled keys' share of a shard of `entries`, in entries (at least 1).
   size_t SampledShare(size_t entries) const {
     const size_t share = entries * sample_threshold_ >> 16;

@@ -3,6 +3,7 @@
 #include "peer/grpc_peer_client.h"
 
 #include <algorithm>
+#include <chrono>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -22,64 +23,93 @@ namespace {
 // Room for a request's field tags and lengths.
 constexpr size_t kEnvelopeBytes = 64;
 
-// Completion queues for calls, each used by one call at a time and kept for
-// the next, up to kMaxIdle of them. gRPC's synchronous API makes and
-// destroys a queue for every call, a cost each peer fetch would pay
-// (docs/benchmarks.md, "gRPC's per-call costs"). Take and Return may be
-// called from any thread.
-class QueuePool {
+// One Get stream to a peer (peer.proto), used by one caller at a time and
+// kept for the next: a message on an open stream costs both processes far
+// less CPU than a call, and each fetch's latency is mostly CPU. The stream
+// has a completion queue of its own, so its caller waits on it alone.
+class GetStream {
  public:
-  QueuePool() = default;
-  QueuePool(const QueuePool&) = delete;
-  QueuePool& operator=(const QueuePool&) = delete;
-
-  // Every queue taken must have been returned.
-  ~QueuePool() {
-    for (std::unique_ptr<grpc::CompletionQueue>& queue : idle_) {
-      Close(std::move(queue));
-    }
+  explicit GetStream(peer::PeerService::Stub& stub)
+      : stream_(stub.PrepareAsyncGet(&context_, &queue_)) {
+    // The call's metadata leaves with the first request, in one batch; the
+    // start itself then completes nothing on the queue.
+    context_.set_initial_metadata_corked(true);
+    stream_->StartCall(this);
   }
 
-  // A queue with nothing on it, kept or new.
-  std::unique_ptr<grpc::CompletionQueue> Take() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (!idle_.empty()) {
-        std::unique_ptr<grpc::CompletionQueue> queue = std::move(idle_.back());
-        idle_.pop_back();
-        return queue;
-      }
+  GetStream(const GetStream&) = delete;
+  GetStream& operator=(const GetStream&) = delete;
+
+  ~GetStream() {
+    if (!ended_) {
+      context_.TryCancel();
+      End();
     }
-    return std::make_unique<grpc::CompletionQueue>();
-  }
-
-  // `queue` must have no call left on it.
-  void Return(std::unique_ptr<grpc::CompletionQueue> queue) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (idle_.size() < kMaxIdle) {
-        idle_.push_back(std::move(queue));
-        return;
-      }
-    }
-    Close(std::move(queue));
-  }
-
- private:
-  // Idle queues kept: more than the calls a node's threads run at once.
-  static constexpr size_t kMaxIdle = 64;
-
-  static void Close(std::unique_ptr<grpc::CompletionQueue> queue) {
-    queue->Shutdown();
+    queue_.Shutdown();
     void* tag;
     bool ok;
-    while (queue->Next(&tag, &ok)) {
+    while (queue_.Next(&tag, &ok)) {
     }
   }
 
-  std::mutex mu_;
-  std::vector<std::unique_ptr<grpc::CompletionQueue>> idle_
-      ABSL_GUARDED_BY(mu_);
+  // Sends `request` and reads its answer into `response`, by `deadline`.
+  // An error ends the stream: DEADLINE_EXCEEDED when the deadline passed,
+  // or the status the stream ended with (the peer's refusal, or the
+  // connection's loss).
+  grpc::Status Exchange(const peer::GetRequest& request,
+                        peer::GetResponse* response,
+                        std::chrono::system_clock::time_point deadline) {
+    stream_->Write(request, this);
+    stream_->Read(response, this);
+    pending_ += 2;
+    bool failed = false;
+    while (pending_ > 0) {
+      void* tag = nullptr;
+      bool ok = false;
+      if (queue_.AsyncNext(&tag, &ok, deadline) !=
+          grpc::CompletionQueue::GOT_EVENT) {
+        context_.TryCancel();
+        End();
+        return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
+                            "Deadline Exceeded");
+      }
+      --pending_;
+      failed |= !ok;
+    }
+    if (!failed) return grpc::Status::OK;
+    grpc::Status status = End();
+    if (status.ok()) {
+      status = grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                            "the peer ended the stream");
+    }
+    return status;
+  }
+
+  // Whether the stream has ended; an ended stream is not used again.
+  bool ended() const { return ended_; }
+
+ private:
+  // Waits for the operations pending, then for the stream's status. The
+  // status is in once a Read failed or the call was cancelled, so the
+  // waits end.
+  grpc::Status End() {
+    void* tag = nullptr;
+    bool ok = false;
+    for (; pending_ > 0; --pending_) queue_.Next(&tag, &ok);
+    grpc::Status status;
+    stream_->Finish(&status, this);
+    queue_.Next(&tag, &ok);
+    ended_ = true;
+    return status;
+  }
+
+  grpc::ClientContext context_;
+  grpc::CompletionQueue queue_;
+  std::unique_ptr<
+      grpc::ClientAsyncReaderWriter<peer::GetRequest, peer::GetResponse>>
+      stream_;
+  int pending_ = 0;  // Operations started and not yet out of queue_.
+  bool ended_ = false;
 };
 
 class GrpcPeerClient : public PeerClient {
@@ -113,11 +143,21 @@ class GrpcPeerClient : public PeerClient {
     request.set_group(std::string(group));
     request.set_key(std::string(key));
     peer::GetResponse response;
-    const grpc::Status status = Run(
-        [&](grpc::ClientContext* context, grpc::CompletionQueue* queue) {
-          return stub_->AsyncGet(context, request, queue);
-        },
-        &response);
+    // An infinite timeout is gRPC's infinite deadline (time_point::max).
+    const auto deadline = absl::ToChronoTime(absl::Now() + timeout_);
+    bool kept = false;
+    std::unique_ptr<GetStream> stream = TakeStream(&kept);
+    grpc::Status status = stream->Exchange(request, &response, deadline);
+    if (kept && (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                 status.error_code() == grpc::StatusCode::CANCELLED)) {
+      // A kept stream ended while it was idle: its peer shut down (which
+      // cancels its streams) or its connection closed. Once more, on a new
+      // stream: the peer may be back.
+      response.Clear();
+      stream = std::make_unique<GetStream>(*stub_);
+      status = stream->Exchange(request, &response, deadline);
+    }
+    if (!stream->ended()) ReturnStream(std::move(stream));
     if (!status.ok()) return CallError("Get", status);
     if (response.has_error()) {
       *answer = FromWire(response.error());
@@ -151,11 +191,9 @@ class GrpcPeerClient : public PeerClient {
               : std::max<int64_t>(absl::ToUnixNanos(*expires), 1));
     }
     peer::SetResponse response;
-    const grpc::Status status = Run(
-        [&](grpc::ClientContext* context, grpc::CompletionQueue* queue) {
-          return stub_->AsyncSet(context, request, queue);
-        },
-        &response);
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
+    const grpc::Status status = stub_->Set(&context, request, &response);
     if (!status.ok()) return CallError("Set", status);
     return Answer(response);
   }
@@ -165,11 +203,9 @@ class GrpcPeerClient : public PeerClient {
     request.set_group(std::string(group));
     request.set_key(std::string(key));
     peer::RemoveResponse response;
-    const grpc::Status status = Run(
-        [&](grpc::ClientContext* context, grpc::CompletionQueue* queue) {
-          return stub_->AsyncRemove(context, request, queue);
-        },
-        &response);
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
+    const grpc::Status status = stub_->Remove(&context, request, &response);
     if (!status.ok()) return CallError("Remove", status);
     return Answer(response);
   }
@@ -177,27 +213,27 @@ class GrpcPeerClient : public PeerClient {
   const std::string& address() const override { return address_; }
 
  private:
-  // Runs the call `start` begins (a stub's Async method, given the call's
-  // context and queue) to its end, within the timeout, and returns its
-  // status; `response` holds the answer when it is OK.
-  template <typename Start, typename Response>
-  grpc::Status Run(Start start, Response* response) {
-    std::unique_ptr<grpc::CompletionQueue> queue = queues_.Take();
-    grpc::Status status;
+  // An idle stream, or a new one; `kept` tells which.
+  std::unique_ptr<GetStream> TakeStream(bool* kept) {
     {
-      grpc::ClientContext context;
-      // An infinite timeout is gRPC's infinite deadline (time_point::max).
-      context.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
-      const auto reader = start(&context, queue.get());
-      reader->Finish(response, &status, &status);
-      // The call is one batch of operations, and Finish's tag its only
-      // event: once it is out, the queue is empty again.
-      void* tag = nullptr;
-      bool ok = false;
-      queue->Next(&tag, &ok);
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!idle_streams_.empty()) {
+        std::unique_ptr<GetStream> stream = std::move(idle_streams_.back());
+        idle_streams_.pop_back();
+        *kept = true;
+        return stream;
+      }
     }
-    queues_.Return(std::move(queue));
-    return status;
+    *kept = false;
+    return std::make_unique<GetStream>(*stub_);
+  }
+
+  // Keeps `stream` for the next Get, unless kMaxIdleStreams are kept.
+  void ReturnStream(std::unique_ptr<GetStream> stream) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (idle_streams_.size() < kMaxIdleStreams) {
+      idle_streams_.push_back(std::move(stream));
+    }
   }
 
   absl::Status CallError(absl::string_view call,
@@ -216,11 +252,16 @@ class GrpcPeerClient : public PeerClient {
                         absl::StrCat("peer ", address_, ": ", error.message()));
   }
 
+  // Idle streams kept: more than the Gets a process runs at once.
+  static constexpr size_t kMaxIdleStreams = 64;
+
   const std::string address_;
   const absl::Duration timeout_;
   const size_t max_message_bytes_;
-  QueuePool queues_;
   std::unique_ptr<peer::PeerService::Stub> stub_;
+  std::mutex mu_;
+  // Declared after stub_: a stream's end needs the channel.
+  std::vector<std::unique_ptr<GetStream>> idle_streams_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace

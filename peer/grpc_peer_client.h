@@ -1,10 +1,13 @@
 // Copyright 2026 The gogocache Authors.
 //
-// A PeerClient over gRPC: one channel per peer, each call with a deadline.
-// A channel that loses its peer tries again after 100 ms, backing off to at
-// most 1 s, so a restarted peer is found within about a second; while it is
-// down, calls fail at once (UNAVAILABLE) rather than wait. A connection
-// attempt gets 1 s; one that takes longer counts as a failed one.
+// A PeerClient over gRPC: one channel per peer, each request with a
+// deadline. Gets are messages on streams kept open to the peer, one per
+// caller fetching at the same time (peer.proto); a Get past its deadline
+// ends its stream. A channel that loses its peer tries again after 100 ms,
+// backing off to at most 1 s, so a restarted peer is found within about a
+// second; while it is down, requests fail at once (UNAVAILABLE) rather than
+// wait. A connection attempt gets 1 s; one that takes longer counts as a
+// failed one.
 //
 //   GrpcPeerClientOptions options;
 //   options.timeout = absl::Milliseconds(500);
@@ -30,7 +33,7 @@
 namespace gogocache {
 
 struct GrpcPeerClientOptions {
-  // Deadline of each call, from its start. A Get that runs past it is
+  // Deadline of each request, from its start. A Get that runs past it is
   // answered by the asking process itself (CacheGroup counts a peer error).
   absl::Duration timeout = absl::Seconds(1);
 

@@ -169,6 +169,67 @@ TEST(GrpcPeerRefusalsTest, RequestsBeyondMaxConcurrentAreRefused) {
   EXPECT_EQ(second.value(), "test/second");
 }
 
+TEST(GrpcPeerRefusalsTest, GetStreamsBeyondTheLimitAreRefused) {
+  ClusterOptions options;
+  options.server.max_get_streams = 1;
+  std::unique_ptr<TestCluster> cluster = TestCluster::Start(options);
+  ASSERT_NE(cluster, nullptr);
+  // A stream held open, as an asker keeps one between fetches.
+  auto stub = RawStub(cluster->node(1).address);
+  grpc::ClientContext context;
+  context.set_deadline(Deadline());
+  auto held = stub->Get(&context);
+  peer::GetRequest request;
+  request.set_group("test");
+  request.set_key("held");
+  peer::GetResponse response;
+  ASSERT_TRUE(held->Write(request) && held->Read(&response));
+  EXPECT_EQ(response.value(), "test/held");
+  // A second one is refused, and its asker loads the key itself.
+  const grpc::Status refused = RawGet(*stub, "test", "second", &response);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(refused.error_message(), HasSubstr("Get streams"));
+  const std::string key = cluster->KeyOwnedBy(1, "asked");
+  EXPECT_EQ(GetValue(cluster->node(0), key), Expected(key));
+  EXPECT_EQ(cluster->node(0).getter().calls(key), 1);
+  EXPECT_EQ(cluster->node(0).stats().peer_errors, 1u);
+  // Once the held stream ends, a new one is taken.
+  held->WritesDone();
+  EXPECT_TRUE(held->Finish().ok());
+  EXPECT_TRUE(Eventually(
+      [&] { return RawGet(*stub, "test", "third", &response).ok(); }));
+  EXPECT_EQ(response.value(), "test/third");
+}
+
+// Requests written ahead of their answers wait for them in turn: one
+// stream holds one request of the server's at a time.
+TEST(GrpcPeerRefusalsTest, RequestsSentAheadAreAnsweredInTurn) {
+  ClusterOptions options;
+  options.nodes = 1;
+  std::unique_ptr<TestCluster> cluster = TestCluster::Start(options);
+  ASSERT_NE(cluster, nullptr);
+  auto stub = RawStub(cluster->node(0).address);
+  grpc::ClientContext context;
+  context.set_deadline(Deadline());
+  auto stream = stub->Get(&context);
+  constexpr int kRequests = 200;
+  peer::GetRequest request;
+  request.set_group("test");
+  for (int i = 0; i < kRequests; ++i) {
+    request.set_key(absl::StrCat("ahead-", i));
+    ASSERT_TRUE(stream->Write(request)) << i;
+  }
+  ASSERT_TRUE(stream->WritesDone());
+  peer::GetResponse response;
+  for (int i = 0; i < kRequests; ++i) {
+    ASSERT_TRUE(stream->Read(&response)) << i;
+    EXPECT_EQ(response.value(), absl::StrCat("test/ahead-", i));
+  }
+  EXPECT_FALSE(stream->Read(&response));
+  EXPECT_TRUE(stream->Finish().ok());
+  EXPECT_EQ(cluster->node(0).stats().served_for_peers, uint64_t{kRequests});
+}
+
 absl::Status StartServer(const std::string& address, size_t max_message_bytes,
                          int max_concurrent_requests) {
   PeerServerOptions options;
@@ -192,6 +253,11 @@ TEST(GrpcPeerRefusalsTest, OptionsOutOfRangeAreRefused) {
   absl::Status status = StartServer("127.0.0.1:0", 1 << 20, 0);
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(status.message(), HasSubstr("max_concurrent_requests"));
+  PeerServerOptions no_streams;
+  no_streams.max_get_streams = 0;
+  status = PeerServer::Start(no_streams).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("max_get_streams"));
   // Not an address of this machine (TEST-NET-1).
   EXPECT_EQ(StartServer("192.0.2.1:0", 1 << 20, 1).code(),
             absl::StatusCode::kUnavailable);

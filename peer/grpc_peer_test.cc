@@ -296,6 +296,34 @@ TEST(GrpcPeerTest, AnOwnerSlowerThanTheTimeoutCostsOneTimeout) {
   EXPECT_EQ(cluster->node(0).stats().peer_errors, 1u);
   EXPECT_EQ(cluster->node(1).gate->waiting(), 1);
   cluster->node(1).gate->Open();
+  // The stream the answer was late on is not used again: the next fetch
+  // gets its own answer, not the late one.
+  const std::string next = cluster->KeyOwnedBy(1, "next");
+  EXPECT_EQ(GetValue(cluster->node(0), next), Expected(next));
+  EXPECT_EQ(cluster->node(1).getter().calls(next), 1);
+  EXPECT_EQ(cluster->node(0).stats().peer_errors, 1u);
+}
+
+// A process keeps its Get streams open between fetches. A peer that
+// restarts ends them; the next fetch still reaches it.
+TEST(GrpcPeerTest, KeptStreamsOutliveARestartOfTheirPeer) {
+  std::unique_ptr<TestCluster> cluster = TestCluster::Start(ClusterOptions());
+  ASSERT_NE(cluster, nullptr);
+  const std::vector<std::string> keys = cluster->KeysOwnedBy(1, "k", 3);
+  EXPECT_EQ(GetValue(cluster->node(0), keys[0]), Expected(keys[0]));
+  // With a stream open, the server ends it at once rather than wait out
+  // the second it gives calls that are running.
+  const absl::Time start = absl::Now();
+  cluster->node(1).server->Shutdown();
+  EXPECT_LT(absl::Now() - start, absl::Milliseconds(800));
+  ASSERT_TRUE(cluster->RestartServer(1).ok());
+  for (size_t i = 1; i < keys.size(); ++i) {
+    EXPECT_EQ(GetValue(cluster->node(0), keys[i]), Expected(keys[i]));
+    EXPECT_EQ(cluster->node(1).getter().calls(keys[i]), 1) << keys[i];
+    EXPECT_EQ(cluster->node(0).getter().calls(keys[i]), 0) << keys[i];
+  }
+  EXPECT_EQ(cluster->node(0).stats().peer_errors, 0u);
+  EXPECT_EQ(cluster->node(0).stats().peer_loads, 3u);
 }
 
 TEST(GrpcPeerTest, DisagreeingListsNeverBounceAKey) {

@@ -5,9 +5,8 @@
 // group holds on the spot, with no thread handoff, and so a load too while
 // the group's loads are quick (served_group.h); what may block (a slow
 // getter, a store write) goes to a WorkerPool, and its answer back to the
-// polling thread. The
-// synchronous API spent twice the CPU per request here, a cost every peer
-// fetch pays (see docs/benchmarks.md).
+// polling thread. The synchronous API spent twice the CPU per request here,
+// a cost every peer fetch pays (see docs/benchmarks.md).
 
 #include "peer/peer_server.h"
 
@@ -24,6 +23,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -53,6 +53,44 @@ class Tag {
   virtual void Proceed(bool ok) = 0;
 };
 
+// A status handed from a worker back to a call's polling thread: the worker
+// Sends it, which wakes the polling thread with the call's tag, and the
+// polling thread Takes it. A worker never calls into gRPC's call itself: the
+// queue orders such calls in a way ThreadSanitizer cannot see, so it would
+// report them as races.
+class Handoff {
+ public:
+  // Polling thread, before the work is posted (the pool's lock orders it
+  // before Send). The alarm is made on first use: most requests are
+  // answered at once, and an alarm takes an allocation and a reference to
+  // gRPC's library.
+  void Prepare() {
+    if (alarm_ == nullptr) alarm_ = std::make_unique<grpc::Alarm>();
+  }
+
+  // Worker thread.
+  void Send(const grpc::Status& status, grpc::CompletionQueue* queue,
+            Tag* tag) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      status_ = status;
+    }
+    alarm_->Set(queue, gpr_inf_past(GPR_CLOCK_MONOTONIC), tag);
+  }
+
+  // Polling thread, once the tag is out. Taking mu_ orders this after the
+  // worker's Send and all it wrote before.
+  grpc::Status Take() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return status_;
+  }
+
+ private:
+  std::unique_ptr<grpc::Alarm> alarm_;
+  std::mutex mu_;
+  grpc::Status status_ ABSL_GUARDED_BY(mu_);
+};
+
 }  // namespace
 
 class PeerServer::Impl {
@@ -60,6 +98,7 @@ class PeerServer::Impl {
   explicit Impl(const PeerServerOptions& options)
       : max_message_bytes_(options.max_message_bytes),
         max_concurrent_requests_(options.max_concurrent_requests),
+        max_get_streams_(static_cast<size_t>(options.max_get_streams)),
         quick_loads_inline_(options.quick_loads_inline),
         workers_(options.worker_threads) {}
 
@@ -70,6 +109,11 @@ class PeerServer::Impl {
     std::unique_lock<std::mutex> lock(live_mu_);
     no_calls_.wait(lock, [this] { return live_calls_ == 0; });
   }
+
+  // Ends every Get stream, the idle ones waiting for their asker's next
+  // request included, and refuses new ones: their askers load themselves.
+  // Without it, the server's Shutdown would wait for its deadline on them.
+  void EndGetStreams();
 
   absl::Status AddGroup(CacheGroup* group) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -91,12 +135,12 @@ class PeerServer::Impl {
  private:
   template <typename Request, typename Response>
   class Call;
-  using GetCall = Call<peer::GetRequest, peer::GetResponse>;
   using SetCall = Call<peer::SetRequest, peer::SetResponse>;
   using RemoveCall = Call<peer::RemoveRequest, peer::RemoveResponse>;
+  class GetStream;
 
   // Each request's first step, on the polling thread.
-  static void HandleGet(Impl& impl, GetCall* call);
+  static void HandleGet(Impl& impl, GetStream* stream);
   static void HandleSet(Impl& impl, SetCall* call);
   static void HandleRemove(Impl& impl, RemoveCall* call);
 
@@ -150,6 +194,7 @@ class PeerServer::Impl {
 
   const size_t max_message_bytes_;
   const int max_concurrent_requests_;
+  const size_t max_get_streams_;
   const bool quick_loads_inline_;
   // Requests between their arrival and their answer.
   std::atomic<int> running_{0};
@@ -158,16 +203,18 @@ class PeerServer::Impl {
       ABSL_GUARDED_BY(mu_);
   std::mutex live_mu_;
   std::condition_variable no_calls_;
-  int live_calls_ ABSL_GUARDED_BY(live_mu_) = 0;  // Call objects alive.
+  // Call and GetStream objects alive, listening ones included.
+  int live_calls_ ABSL_GUARDED_BY(live_mu_) = 0;
+  // Get streams accepted and not yet deleted.
+  absl::flat_hash_set<GetStream*> open_streams_ ABSL_GUARDED_BY(live_mu_);
+  bool ending_streams_ ABSL_GUARDED_BY(live_mu_) = false;
   WorkerPool workers_;
 };
 
-// One request of one kind, from its arrival to its answer. Everything gRPC
-// does with the call happens on its polling thread: a handler there either
+// One Set or Remove, from its arrival to its answer. Everything gRPC does
+// with the call happens on its polling thread: a handler there either
 // answers at once (Respond) or hands the work to a worker (Defer), whose
-// answer (RespondLater) wakes the polling thread with an alarm on its queue.
-// A worker never calls into gRPC's call itself: the queue orders such calls
-// in a way ThreadSanitizer cannot see, so it would report them as races.
+// answer (RespondLater) wakes the polling thread through the Handoff.
 template <typename Request, typename Response>
 class PeerServer::Impl::Call final : public Tag {
  public:
@@ -193,13 +240,8 @@ class PeerServer::Impl::Call final : public Tag {
         impl_.running_.fetch_add(1, std::memory_order_relaxed);
         handle_(impl_, this);
         return;
-      case State::kDeferred: {
-        // Taking handoff_ orders this after the worker's answer and all it
-        // wrote.
-        std::lock_guard<std::mutex> lock(handoff_);
-        Respond(deferred_status_);
-        return;
-      }
+      case State::kDeferred:
+        return Respond(handoff_.Take());
       case State::kAnswered:
         break;
     }
@@ -222,17 +264,13 @@ class PeerServer::Impl::Call final : public Tag {
   template <typename Work>
   void Defer(Work work) {
     state_ = State::kDeferred;
-    alarm_ = std::make_unique<grpc::Alarm>();
+    handoff_.Prepare();
     impl_.workers().Post(std::move(work));
   }
 
   // Respond, from a worker: the polling thread sends it.
   void RespondLater(const grpc::Status& status) {
-    {
-      std::lock_guard<std::mutex> lock(handoff_);
-      deferred_status_ = status;
-    }
-    alarm_->Set(queue_, gpr_inf_past(GPR_CLOCK_MONOTONIC), this);
+    handoff_.Send(status, queue_, this);
   }
 
   const Request& request() const { return request_; }
@@ -266,15 +304,135 @@ class PeerServer::Impl::Call final : public Tag {
   Response response_;
   grpc::ServerAsyncResponseWriter<Response> responder_;
   State state_ = State::kListening;  // Polling thread only.
-  // Made by Defer, before it posts the work (the pool's lock orders it
-  // before RespondLater): most calls are answered at once, and an alarm
-  // takes an allocation and a reference to gRPC's library.
-  std::unique_ptr<grpc::Alarm> alarm_;
-  std::mutex handoff_;
-  grpc::Status deferred_status_ ABSL_GUARDED_BY(handoff_);
+  Handoff handoff_;
 };
 
-void PeerServer::Impl::HandleGet(Impl& impl, GetCall* call) {
+// One Get stream, from its arrival to its end: it reads a request, answers
+// it, and only then reads the next, so a stream holds one request at a time
+// and its asker's flow control holds back the rest. As with Call, gRPC is
+// called on the polling thread only, and a handler answers at once
+// (Respond) or through a worker (Defer, RespondLater). A refusal ends the
+// stream with its error; so does the end of the server.
+class PeerServer::Impl::GetStream final : public Tag {
+ public:
+  // Waits for the next stream on `queue`.
+  static void Listen(Impl& impl, grpc::ServerCompletionQueue* queue) {
+    GetStream* stream = new GetStream(impl, queue);
+    impl.service.RequestGet(&stream->context_, &stream->stream_, queue, queue,
+                            stream);
+  }
+
+  void Proceed(bool ok) override {
+    switch (state_) {
+      case State::kListening:
+        if (!ok) break;  // The server shuts down.
+        Listen(impl_, queue_);
+        if (grpc::Status refusal = Open(); !refusal.ok()) return End(refusal);
+        return ReadNext();
+      case State::kReading:
+        if (!ok) return End(grpc::Status::OK);  // The asker is done.
+        impl_.running_.fetch_add(1, std::memory_order_relaxed);
+        return HandleGet(impl_, this);
+      case State::kDeferred:
+        return Respond(handoff_.Take());
+      case State::kWriting:
+        if (!ok) return End(grpc::Status::OK);  // The asker is gone.
+        return ReadNext();
+      case State::kEnding:
+        break;
+    }
+    delete this;
+  }
+
+  // Sends the answer, `response` when `status` is OK; ends the stream with
+  // `status` otherwise. Polling thread only.
+  void Respond(const grpc::Status& status) {
+    impl_.running_.fetch_sub(1, std::memory_order_relaxed);
+    if (!status.ok()) return End(status);
+    state_ = State::kWriting;
+    stream_.Write(response_, this);
+  }
+
+  // Runs `work` on a worker, which ends it with RespondLater. Polling thread
+  // only.
+  template <typename Work>
+  void Defer(Work work) {
+    state_ = State::kDeferred;
+    handoff_.Prepare();
+    impl_.workers().Post(std::move(work));
+  }
+
+  // Respond, from a worker: the polling thread sends it.
+  void RespondLater(const grpc::Status& status) {
+    handoff_.Send(status, queue_, this);
+  }
+
+  // Ends the stream; any thread.
+  void Cancel() { context_.TryCancel(); }
+
+  const peer::GetRequest& request() const { return request_; }
+  peer::GetResponse* response() { return &response_; }
+
+ private:
+  enum class State { kListening, kReading, kDeferred, kWriting, kEnding };
+
+  GetStream(Impl& impl, grpc::ServerCompletionQueue* queue)
+      : impl_(impl), queue_(queue), stream_(&context_) {
+    std::lock_guard<std::mutex> lock(impl_.live_mu_);
+    ++impl_.live_calls_;
+  }
+
+  ~GetStream() override {
+    std::lock_guard<std::mutex> lock(impl_.live_mu_);
+    impl_.open_streams_.erase(this);
+    if (--impl_.live_calls_ == 0) impl_.no_calls_.notify_all();
+  }
+
+  // Counts the stream among those open, or refuses it.
+  grpc::Status Open() {
+    std::lock_guard<std::mutex> lock(impl_.live_mu_);
+    if (impl_.ending_streams_) {
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                          "the server shuts down");
+    }
+    if (impl_.open_streams_.size() >= impl_.max_get_streams_) {
+      return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                          absl::StrCat("over ", impl_.max_get_streams_,
+                                       " Get streams open; load it yourself"));
+    }
+    impl_.open_streams_.insert(this);
+    return grpc::Status::OK;
+  }
+
+  void ReadNext() {
+    request_.Clear();
+    response_.Clear();
+    state_ = State::kReading;
+    stream_.Read(&request_, this);
+  }
+
+  void End(const grpc::Status& status) {
+    state_ = State::kEnding;
+    stream_.Finish(status, this);
+  }
+
+  Impl& impl_;
+  grpc::ServerCompletionQueue* const queue_;
+  grpc::ServerContext context_;
+  peer::GetRequest request_;
+  peer::GetResponse response_;
+  grpc::ServerAsyncReaderWriter<peer::GetResponse, peer::GetRequest> stream_;
+  State state_ = State::kListening;  // Polling thread only.
+  Handoff handoff_;
+};
+
+void PeerServer::Impl::EndGetStreams() {
+  std::lock_guard<std::mutex> lock(live_mu_);
+  ending_streams_ = true;
+  for (GetStream* stream : open_streams_) stream->Cancel();
+}
+
+void PeerServer::Impl::HandleGet(Impl& impl, GetStream* call) {
   ServedGroup* served = nullptr;
   if (grpc::Status refusal = impl.Refusal(call->request().group(), &served);
       !refusal.ok()) {
@@ -338,7 +496,7 @@ void PeerServer::Impl::HandleRemove(Impl& impl, RemoveCall* call) {
 
 void PeerServer::Impl::Poll(grpc::ServerCompletionQueue* queue) {
   using Service = peer::PeerService::AsyncService;
-  GetCall::Listen(*this, queue, &Service::RequestGet, &HandleGet);
+  GetStream::Listen(*this, queue);
   SetCall::Listen(*this, queue, &Service::RequestSet, &HandleSet);
   RemoveCall::Listen(*this, queue, &Service::RequestRemove, &HandleRemove);
   void* tag = nullptr;
@@ -365,6 +523,11 @@ absl::StatusOr<std::unique_ptr<PeerServer>> PeerServer::Start(
     return absl::InvalidArgumentError(
         absl::StrCat("PeerServerOptions.max_concurrent_requests is ",
                      options.max_concurrent_requests, ", must be at least 1"));
+  }
+  if (options.max_get_streams < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("PeerServerOptions.max_get_streams is ",
+                     options.max_get_streams, ", must be at least 1"));
   }
   if (options.polling_threads < 1 || options.polling_threads > 64 ||
       options.worker_threads < 1 || options.worker_threads > 1024) {
@@ -441,9 +604,11 @@ void PeerServer::Shutdown() {
   std::lock_guard<std::mutex> lock(shutdown_mu_);
   if (impl_ == nullptr) return;
   if (server_ != nullptr) {
-    // Calls still running get a second; then gRPC cancels them. Work posted
-    // for them still runs, and answers into the queues, which the pollers
-    // drain until they are shut down.
+    // Get streams end at once; Sets and Removes still running get a
+    // second, then gRPC cancels them. Work posted for them still runs, and
+    // answers into the queues, which the pollers drain until they are shut
+    // down.
+    impl_->EndGetStreams();
     server_->Shutdown(std::chrono::system_clock::now() +
                       std::chrono::seconds(1));
   }

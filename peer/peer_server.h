@@ -16,13 +16,15 @@
 // them, and so are loads while the group's loads have lately been quicker
 // than handing them to another thread (served_group.h); the others (slow
 // getter calls, store writes) go to worker threads, so a slow load holds up
-// no request for a held key.
-
+// no request for a held key. Gets arrive over streams each asker keeps open
+// (peer.proto); a refused Get ends its stream with the error.
+//
 // Limits, so that a peer cannot exhaust the process: messages above
 // max_message_bytes are refused (RESOURCE_EXHAUSTED, and a value larger than
 // that is not sent: the asker loads it itself), and requests beyond
-// max_concurrent_requests at once are refused (RESOURCE_EXHAUSTED) rather than
-// queued. A request for a group the server does not serve (yet) is NOT_FOUND.
+// max_concurrent_requests at once, or Get streams beyond max_get_streams, are
+// refused (RESOURCE_EXHAUSTED) rather than queued. A request for a group the
+// server does not serve (yet) is NOT_FOUND.
 //
 // Thread safety: every method may be called from any thread. The groups
 // must outlive the server (its Shutdown or destruction).
@@ -65,6 +67,10 @@ struct PeerServerOptions {
 
   // Requests answered at once; more are refused.
   int max_concurrent_requests = 256;
+
+  // Get streams open at once; more are refused. An asking process keeps a
+  // stream open to each peer for each of its threads that asked at once.
+  int max_get_streams = 4096;
 
   // Threads that take requests and answer those for keys the group holds
   // on the spot; more take more requests per second, on cores to spare.

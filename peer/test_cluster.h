@@ -365,7 +365,8 @@ inline std::chrono::system_clock::time_point Deadline(
   return std::chrono::system_clock::now() + absl::ToChronoMilliseconds(timeout);
 }
 
-// A Get through `stub`.
+// A Get through `stub`, on a stream of its own: the status the stream ended
+// with when there is no answer.
 inline grpc::Status RawGet(peer::PeerService::Stub& stub,
                            const std::string& group, const std::string& key,
                            peer::GetResponse* response) {
@@ -374,7 +375,15 @@ inline grpc::Status RawGet(peer::PeerService::Stub& stub,
   peer::GetRequest request;
   request.set_group(group);
   request.set_key(key);
-  return stub.Get(&context, request, response);
+  auto stream = stub.Get(&context);
+  if (stream->Write(request) && stream->Read(response)) {
+    stream->WritesDone();
+    return stream->Finish();
+  }
+  const grpc::Status status = stream->Finish();
+  return status.ok() ? grpc::Status(grpc::StatusCode::UNKNOWN,
+                                    "the stream ended without an answer")
+                     : status;
 }
 
 // A TCP socket listening on 127.0.0.1 that never answers: the kernel

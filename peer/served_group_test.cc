@@ -52,12 +52,14 @@ TEST(ServedGroupTest, AFewSlowLoadsHandThemOffAgain) {
   absl::Duration took = absl::ZeroDuration();
   std::unique_ptr<CacheGroup> group = GroupWhoseLoadsTake(&took);
   ServedGroup served(group.get(), kQuick);
-  for (int i = 0; i < 100; ++i) served.Load("quick" + std::to_string(i));
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_TRUE(served.Load("quick" + std::to_string(i)).ok());
+  }
   ASSERT_TRUE(served.LoadsAreQuick());
   took = kSlow;
   int slow = 0;
   while (served.LoadsAreQuick() && slow < 10) {
-    served.Load("slow" + std::to_string(slow++));
+    ASSERT_TRUE(served.Load("slow" + std::to_string(slow++)).ok());
   }
   EXPECT_FALSE(served.LoadsAreQuick());
   EXPECT_EQ(slow, 1);

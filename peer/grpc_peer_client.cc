@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -43,7 +44,7 @@ class GetStream {
   ~GetStream() {
     if (!ended_) {
       context_.TryCancel();
-      End();
+      End(std::chrono::system_clock::time_point::max());
     }
     queue_.Shutdown();
     void* tag;
@@ -55,7 +56,7 @@ class GetStream {
   // Sends `request` and reads its answer into `response`, by `deadline`.
   // An error ends the stream: DEADLINE_EXCEEDED when the deadline passed,
   // or the status the stream ended with (the peer's refusal, or the
-  // connection's loss).
+  // connection's loss). The stream must not have ended.
   grpc::Status Exchange(const peer::GetRequest& request,
                         peer::GetResponse* response,
                         std::chrono::system_clock::time_point deadline) {
@@ -69,15 +70,15 @@ class GetStream {
       if (queue_.AsyncNext(&tag, &ok, deadline) !=
           grpc::CompletionQueue::GOT_EVENT) {
         context_.TryCancel();
-        End();
+        End(deadline);
         return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
-                            "Deadline Exceeded");
+                            "no answer within the deadline");
       }
       --pending_;
       failed |= !ok;
     }
     if (!failed) return grpc::Status::OK;
-    grpc::Status status = End();
+    grpc::Status status = End(deadline);
     if (status.ok()) {
       status = grpc::Status(grpc::StatusCode::UNAVAILABLE,
                             "the peer ended the stream");
@@ -89,16 +90,26 @@ class GetStream {
   bool ended() const { return ended_; }
 
  private:
-  // Waits for the operations pending, then for the stream's status. The
-  // status is in once a Read failed or the call was cancelled, so the
-  // waits end.
-  grpc::Status End() {
+  // Waits for the operations pending, then for the stream's status (the
+  // status only after the Read: both ask for the peer's metadata, and gRPC
+  // takes one such ask at a time). After a failed operation the status is
+  // on its way; should a wait outlast `deadline`, the stream is cancelled,
+  // which ends every wait at once.
+  grpc::Status End(std::chrono::system_clock::time_point deadline) {
     void* tag = nullptr;
     bool ok = false;
-    for (; pending_ > 0; --pending_) queue_.Next(&tag, &ok);
+    const auto await = [&] {
+      if (queue_.AsyncNext(&tag, &ok, deadline) !=
+          grpc::CompletionQueue::GOT_EVENT) {
+        context_.TryCancel();
+        deadline = std::chrono::system_clock::time_point::max();
+        queue_.Next(&tag, &ok);
+      }
+    };
+    for (; pending_ > 0; --pending_) await();
     grpc::Status status;
     stream_->Finish(&status, this);
-    queue_.Next(&tag, &ok);
+    await();
     ended_ = true;
     return status;
   }
@@ -118,6 +129,7 @@ class GrpcPeerClient : public PeerClient {
                  std::shared_ptr<grpc::ChannelCredentials> credentials)
       : address_(std::move(address)),
         timeout_(options.timeout),
+        idle_stream_lifetime_(options.idle_stream_lifetime),
         max_message_bytes_(options.max_message_bytes) {
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
@@ -143,21 +155,23 @@ class GrpcPeerClient : public PeerClient {
     request.set_group(std::string(group));
     request.set_key(std::string(key));
     peer::GetResponse response;
+    const absl::Time start = absl::Now();
     // An infinite timeout is gRPC's infinite deadline (time_point::max).
-    const auto deadline = absl::ToChronoTime(absl::Now() + timeout_);
+    const auto deadline = absl::ToChronoTime(start + timeout_);
     bool kept = false;
     std::unique_ptr<GetStream> stream = TakeStream(&kept);
     grpc::Status status = stream->Exchange(request, &response, deadline);
     if (kept && (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
                  status.error_code() == grpc::StatusCode::CANCELLED)) {
-      // A kept stream ended while it was idle: its peer shut down (which
-      // cancels its streams) or its connection closed. Once more, on a new
-      // stream: the peer may be back.
+      // A kept stream's end, not the peer's answer: the peer shut down
+      // (which cancels its streams), restarted, or its connection closed,
+      // most likely while the stream was idle. Gets can be asked twice:
+      // once more, on a new stream, as the peer may be back.
       response.Clear();
       stream = std::make_unique<GetStream>(*stub_);
       status = stream->Exchange(request, &response, deadline);
     }
-    if (!stream->ended()) ReturnStream(std::move(stream));
+    if (!stream->ended()) ReturnStream(std::move(stream), start);
     if (!status.ok()) return CallError("Get", status);
     if (response.has_error()) {
       *answer = FromWire(response.error());
@@ -213,12 +227,18 @@ class GrpcPeerClient : public PeerClient {
   const std::string& address() const override { return address_; }
 
  private:
-  // An idle stream, or a new one; `kept` tells which.
+  struct IdleStream {
+    std::unique_ptr<GetStream> stream;
+    absl::Time last_used;
+  };
+
+  // The stream used last, or a new one; `kept` tells which.
   std::unique_ptr<GetStream> TakeStream(bool* kept) {
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (!idle_streams_.empty()) {
-        std::unique_ptr<GetStream> stream = std::move(idle_streams_.back());
+        std::unique_ptr<GetStream> stream =
+            std::move(idle_streams_.back().stream);
         idle_streams_.pop_back();
         *kept = true;
         return stream;
@@ -228,12 +248,25 @@ class GrpcPeerClient : public PeerClient {
     return std::make_unique<GetStream>(*stub_);
   }
 
-  // Keeps `stream` for the next Get, unless kMaxIdleStreams are kept.
-  void ReturnStream(std::unique_ptr<GetStream> stream) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (idle_streams_.size() < kMaxIdleStreams) {
-      idle_streams_.push_back(std::move(stream));
+  // Keeps `stream`, last used at `used`, for the next Get, and ends those
+  // idle for longer than idle_stream_lifetime_: streams are taken last in,
+  // first out, so the oldest are the ones beyond the fetches run at once of
+  // late, and the peer counts them against its max_get_streams. Keeps
+  // kMaxIdleStreams at most.
+  void ReturnStream(std::unique_ptr<GetStream> stream, absl::Time used) {
+    std::vector<std::unique_ptr<GetStream>> stale;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      while (!idle_streams_.empty() &&
+             used - idle_streams_.front().last_used > idle_stream_lifetime_) {
+        stale.push_back(std::move(idle_streams_.front().stream));
+        idle_streams_.pop_front();
+      }
+      if (idle_streams_.size() < kMaxIdleStreams) {
+        idle_streams_.push_back({std::move(stream), used});
+      }
     }
+    // `stale` and a stream not kept end here, outside mu_.
   }
 
   absl::Status CallError(absl::string_view call,
@@ -252,16 +285,18 @@ class GrpcPeerClient : public PeerClient {
                         absl::StrCat("peer ", address_, ": ", error.message()));
   }
 
-  // Idle streams kept: more than the Gets a process runs at once.
+  // Idle streams kept at most; beyond as many fetches at once, each opens
+  // a stream of its own and ends it.
   static constexpr size_t kMaxIdleStreams = 64;
 
   const std::string address_;
   const absl::Duration timeout_;
+  const absl::Duration idle_stream_lifetime_;
   const size_t max_message_bytes_;
   std::unique_ptr<peer::PeerService::Stub> stub_;
   std::mutex mu_;
-  // Declared after stub_: a stream's end needs the channel.
-  std::vector<std::unique_ptr<GetStream>> idle_streams_ ABSL_GUARDED_BY(mu_);
+  // Declared after stub_: a stream's end needs the channel. Oldest first.
+  std::deque<IdleStream> idle_streams_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace
@@ -273,6 +308,12 @@ PeerConnector GrpcPeerConnector(GrpcPeerClientOptions options) {
       return absl::InvalidArgumentError(absl::StrCat(
           "GrpcPeerClientOptions.timeout is ",
           absl::FormatDuration(options.timeout), ", must be positive"));
+    }
+    if (options.idle_stream_lifetime < absl::ZeroDuration()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("GrpcPeerClientOptions.idle_stream_lifetime is ",
+                       absl::FormatDuration(options.idle_stream_lifetime),
+                       ", must not be negative"));
     }
     if (options.max_message_bytes < kMinMessageBytes ||
         options.max_message_bytes > kMaxMessageBytes) {

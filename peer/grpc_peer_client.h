@@ -37,6 +37,11 @@ struct GrpcPeerClientOptions {
   // answered by the asking process itself (CacheGroup counts a peer error).
   absl::Duration timeout = absl::Seconds(1);
 
+  // A Get stream unused for longer is ended when the next Get to the same
+  // peer ends, so that a process keeps open, to each peer, about as many
+  // streams as it lately ran fetches to it at once (at most 64).
+  absl::Duration idle_stream_lifetime = absl::Seconds(10);
+
   // Largest message sent or accepted, in bytes; a value that does not fit is
   // refused (a Set with InvalidArgument, before sending).
   size_t max_message_bytes = size_t{64} << 20;
@@ -46,8 +51,8 @@ struct GrpcPeerClientOptions {
 };
 
 // Connects to peers with `options`. The connector's error is InvalidArgument
-// for options out of range (a timeout that is not positive, a message limit
-// under 1 KiB or over 2 GiB).
+// for options out of range (a timeout that is not positive, a negative idle
+// stream lifetime, a message limit under 1 KiB or over 2 GiB).
 PeerConnector GrpcPeerConnector(GrpcPeerClientOptions options);
 
 }  // namespace gogocache

@@ -3,7 +3,9 @@
 // What a node refuses over real gRPC on 127.0.0.1 (test_cluster.h), without
 // harm to itself or to what it serves: requests for unknown groups and bad
 // keys, values and requests over the message limit, garbage on its port,
-// requests beyond its concurrency limit, options out of range, a port in use.
+// requests beyond its concurrency limit, Get streams beyond their limit,
+// requests sent ahead of their answers, options out of range, a port in
+// use.
 
 #include <random>
 #include <string>
@@ -11,7 +13,9 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -81,9 +85,11 @@ TEST(GrpcPeerRefusalsTest, ValuesOverTheMessageLimitAreLoadedByTheAsker) {
   ClusterOptions options;
   options.server.max_message_bytes = 4096;
   options.client.max_message_bytes = 4096;
+  // Keys named "big..." have values over the limit.
   options.load = [](absl::string_view,
                     absl::string_view key) -> absl::StatusOr<std::string> {
-    return std::string(10000, key[0]);
+    if (absl::StartsWith(key, "big")) return std::string(10000, key[0]);
+    return Expected(key);
   };
   std::unique_ptr<TestCluster> cluster = TestCluster::Start(options);
   ASSERT_NE(cluster, nullptr);
@@ -104,6 +110,11 @@ TEST(GrpcPeerRefusalsTest, ValuesOverTheMessageLimitAreLoadedByTheAsker) {
   EXPECT_THAT(set.message(), HasSubstr("message limit"));
   EXPECT_THAT(set.message(), HasSubstr(cluster->node(1).address));
   EXPECT_EQ(cluster->node(1).stats().served_for_peers, 2u);
+  // The refusal ended a stream, not the asker's way to the owner.
+  const std::string small = cluster->KeyOwnedBy(1, "small");
+  EXPECT_EQ(GetValue(cluster->node(0), small), Expected(small));
+  EXPECT_EQ(cluster->node(1).getter().calls(small), 1);
+  EXPECT_EQ(cluster->node(0).stats().peer_errors, 1u);
 }
 
 TEST(GrpcPeerRefusalsTest, RequestsOverTheMessageLimitAreRefused) {
@@ -215,11 +226,18 @@ TEST(GrpcPeerRefusalsTest, RequestsSentAheadAreAnsweredInTurn) {
   constexpr int kRequests = 200;
   peer::GetRequest request;
   request.set_group("test");
+  cluster->CloseGates();
   for (int i = 0; i < kRequests; ++i) {
     request.set_key(absl::StrCat("ahead-", i));
     ASSERT_TRUE(stream->Write(request)) << i;
   }
   ASSERT_TRUE(stream->WritesDone());
+  // The first is being loaded; the others wait unread.
+  EXPECT_TRUE(Eventually([&] { return cluster->Waiting() == 1; }));
+  absl::SleepFor(absl::Milliseconds(100));
+  EXPECT_EQ(cluster->Waiting(), 1);
+  EXPECT_EQ(cluster->node(0).getter().calls("ahead-1"), 0);
+  cluster->OpenGates();
   peer::GetResponse response;
   for (int i = 0; i < kRequests; ++i) {
     ASSERT_TRUE(stream->Read(&response)) << i;
@@ -279,6 +297,11 @@ TEST(GrpcPeerRefusalsTest, OptionsOutOfRangeAreRefused) {
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(status.message(), HasSubstr("timeout"));
   client.timeout = absl::Seconds(1);
+  client.idle_stream_lifetime = absl::Seconds(-1);
+  status = GrpcPeerConnector(client)("127.0.0.1:1").status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("idle_stream_lifetime"));
+  client.idle_stream_lifetime = absl::Seconds(10);
   client.max_message_bytes = 100;
   status = GrpcPeerConnector(client)("127.0.0.1:1").status();
   EXPECT_THAT(status.message(), HasSubstr("max_message_bytes"));

@@ -280,6 +280,32 @@ TEST(GrpcPeerTest, PeersThatNeverAnswerCostARemoveOneTimeoutInAll) {
   EXPECT_EQ(cluster->node(0).stats().peer_errors, 2u);
 }
 
+// The server's end cancels a Get whose load is on a worker; the asker
+// loads the key itself, and the end waits for the load.
+TEST(GrpcPeerTest, ShutdownEndsAGetWhoseLoadIsRunning) {
+  std::unique_ptr<TestCluster> cluster = TestCluster::Start(ClusterOptions());
+  ASSERT_NE(cluster, nullptr);
+  const std::string key = cluster->KeyOwnedBy(1, "running");
+  cluster->node(1).gate->Close();
+  std::string value;
+  std::thread asker([&] { value = GetValue(cluster->node(0), key); });
+  EXPECT_TRUE(
+      Eventually([&] { return cluster->node(1).gate->waiting() == 1; }));
+  std::atomic<bool> shut_down{false};
+  std::thread shutdown([&] {
+    cluster->node(1).server->Shutdown();
+    shut_down = true;
+  });
+  asker.join();
+  EXPECT_EQ(value, Expected(key));
+  EXPECT_EQ(cluster->node(0).getter().calls(key), 1);
+  EXPECT_EQ(cluster->node(0).stats().peer_errors, 1u);
+  EXPECT_FALSE(shut_down);
+  cluster->node(1).gate->Open();
+  shutdown.join();
+  EXPECT_EQ(cluster->node(1).getter().calls(key), 1);
+}
+
 TEST(GrpcPeerTest, AnOwnerSlowerThanTheTimeoutCostsOneTimeout) {
   ClusterOptions options;
   options.client.timeout = absl::Milliseconds(300);
@@ -304,9 +330,55 @@ TEST(GrpcPeerTest, AnOwnerSlowerThanTheTimeoutCostsOneTimeout) {
   EXPECT_EQ(cluster->node(0).stats().peer_errors, 1u);
 }
 
-// A process keeps its Get streams open between fetches. A peer that
-// restarts ends them; the next fetch still reaches it.
-TEST(GrpcPeerTest, KeptStreamsOutliveARestartOfTheirPeer) {
+// A process keeps its Get streams open between fetches: the owner takes
+// one stream, and only one, for fetches one after another.
+TEST(GrpcPeerTest, FetchesOneAfterAnotherShareOneStream) {
+  ClusterOptions options;
+  options.server.max_get_streams = 1;
+  std::unique_ptr<TestCluster> cluster = TestCluster::Start(options);
+  ASSERT_NE(cluster, nullptr);
+  for (const std::string& key : cluster->KeysOwnedBy(1, "one", 20)) {
+    EXPECT_EQ(GetValue(cluster->node(0), key), Expected(key));
+    EXPECT_EQ(cluster->node(1).getter().calls(key), 1) << key;
+  }
+  EXPECT_EQ(cluster->node(0).stats().peer_errors, 0u);
+  EXPECT_EQ(cluster->node(0).stats().peer_loads, 20u);
+}
+
+// Streams kept beyond the fetches a process lately ran at once end, and the
+// owner counts them no more.
+TEST(GrpcPeerTest, StreamsIdleForTheirLifetimeEnd) {
+  ClusterOptions options;
+  options.server.max_get_streams = 2;
+  options.client.idle_stream_lifetime = absl::Milliseconds(300);
+  std::unique_ptr<TestCluster> cluster = TestCluster::Start(options);
+  ASSERT_NE(cluster, nullptr);
+  const std::vector<std::string> keys = cluster->KeysOwnedBy(1, "idle", 3);
+  // Two fetches at once: two streams.
+  cluster->node(1).gate->Close();
+  std::thread first([&] { GetValue(cluster->node(0), keys[0]); });
+  std::thread second([&] { GetValue(cluster->node(0), keys[1]); });
+  EXPECT_TRUE(
+      Eventually([&] { return cluster->node(1).gate->waiting() == 2; }));
+  cluster->node(1).gate->Open();
+  first.join();
+  second.join();
+  auto stub = testing::RawStub(cluster->node(1).address);
+  peer::GetResponse response;
+  EXPECT_EQ(testing::RawGet(*stub, "test", "raw", &response).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  // A fetch after the lifetime ends the stream it did not use.
+  absl::SleepFor(absl::Milliseconds(600));
+  EXPECT_EQ(GetValue(cluster->node(0), keys[2]), Expected(keys[2]));
+  EXPECT_TRUE(Eventually(
+      [&] { return testing::RawGet(*stub, "test", "raw", &response).ok(); }));
+  EXPECT_EQ(response.value(), "test/raw");
+  EXPECT_EQ(cluster->node(0).stats().peer_errors, 0u);
+}
+
+// A peer that restarts ends the streams kept to it; the next fetch still
+// reaches it, on a new stream.
+TEST(GrpcPeerTest, KeptStreamsAreReplacedWhenTheirPeerRestarts) {
   std::unique_ptr<TestCluster> cluster = TestCluster::Start(ClusterOptions());
   ASSERT_NE(cluster, nullptr);
   const std::vector<std::string> keys = cluster->KeysOwnedBy(1, "k", 3);

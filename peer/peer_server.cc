@@ -71,11 +71,13 @@ class Handoff {
   // Worker thread.
   void Send(const grpc::Status& status, grpc::CompletionQueue* queue,
             Tag* tag) {
+    grpc::Alarm* alarm;
     {
       std::lock_guard<std::mutex> lock(mu_);
       status_ = status;
+      alarm = alarm_.get();
     }
-    alarm_->Set(queue, gpr_inf_past(GPR_CLOCK_MONOTONIC), tag);
+    alarm->Set(queue, gpr_inf_past(GPR_CLOCK_MONOTONIC), tag);
   }
 
   // Polling thread, once the tag is out. Taking mu_ orders this after the
@@ -309,10 +311,11 @@ class PeerServer::Impl::Call final : public Tag {
 
 // One Get stream, from its arrival to its end: it reads a request, answers
 // it, and only then reads the next, so a stream holds one request at a time
-// and its asker's flow control holds back the rest. As with Call, gRPC is
-// called on the polling thread only, and a handler answers at once
-// (Respond) or through a worker (Defer, RespondLater). A refusal ends the
-// stream with its error; so does the end of the server.
+// and the stream's flow-control window holds back what its asker sends
+// ahead. As with Call, gRPC is called on the polling thread only (but for
+// Cancel), and a handler answers at once (Respond) or through a worker
+// (Defer, RespondLater). A refusal ends the stream with its error; so does
+// the end of the server.
 class PeerServer::Impl::GetStream final : public Tag {
  public:
   // Waits for the next stream on `queue`.
@@ -367,7 +370,8 @@ class PeerServer::Impl::GetStream final : public Tag {
     handoff_.Send(status, queue_, this);
   }
 
-  // Ends the stream; any thread.
+  // Ends the stream, from any thread. The caller holds impl_.live_mu_ and
+  // found the stream in open_streams_, which keeps it from being deleted.
   void Cancel() { context_.TryCancel(); }
 
   const peer::GetRequest& request() const { return request_; }
@@ -405,8 +409,11 @@ class PeerServer::Impl::GetStream final : public Tag {
   }
 
   void ReadNext() {
-    request_.Clear();
-    response_.Clear();
+    // New messages, not cleared ones: Clear keeps the capacity of a bytes
+    // field, and a stream that sits idle for hours would hold the largest
+    // key and value it ever carried.
+    request_ = peer::GetRequest();
+    response_ = peer::GetResponse();
     state_ = State::kReading;
     stream_.Read(&request_, this);
   }
@@ -432,30 +439,30 @@ void PeerServer::Impl::EndGetStreams() {
   for (GetStream* stream : open_streams_) stream->Cancel();
 }
 
-void PeerServer::Impl::HandleGet(Impl& impl, GetStream* call) {
+void PeerServer::Impl::HandleGet(Impl& impl, GetStream* stream) {
   ServedGroup* served = nullptr;
-  if (grpc::Status refusal = impl.Refusal(call->request().group(), &served);
+  if (grpc::Status refusal = impl.Refusal(stream->request().group(), &served);
       !refusal.ok()) {
-    return call->Respond(refusal);
+    return stream->Respond(refusal);
   }
   ByteView held;
   absl::Time expires = absl::InfiniteFuture();
-  if (served->group().GetForPeerIfHeld(call->request().key(), &held,
+  if (served->group().GetForPeerIfHeld(stream->request().key(), &held,
                                        &expires)) {
-    return call->Respond(impl.Answer(held, expires, call->response()));
+    return stream->Respond(impl.Answer(held, expires, stream->response()));
   }
   if (impl.quick_loads_inline_ && served->LoadsAreQuick()) {
     std::optional<absl::StatusOr<ByteView>> loaded =
-        served->LoadUnlessLoading(call->request().key(), &expires);
+        served->LoadUnlessLoading(stream->request().key(), &expires);
     if (loaded.has_value()) {
-      return call->Respond(impl.Answer(*loaded, expires, call->response()));
+      return stream->Respond(impl.Answer(*loaded, expires, stream->response()));
     }
   }
-  call->Defer([&impl, call, served] {
+  stream->Defer([&impl, stream, served] {
     absl::Time expires = absl::InfiniteFuture();
     absl::StatusOr<ByteView> loaded =
-        served->Load(call->request().key(), &expires);
-    call->RespondLater(impl.Answer(loaded, expires, call->response()));
+        served->Load(stream->request().key(), &expires);
+    stream->RespondLater(impl.Answer(loaded, expires, stream->response()));
   });
 }
 
@@ -558,11 +565,12 @@ absl::StatusOr<std::unique_ptr<PeerServer>> PeerServer::Start(
   // a port in use and take a share of its connections.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   // The server's deadline filter arms a timer for every call. The asker
-  // keeps its own deadline and cancels the call when it passes, which ends
-  // the call here too; a load still running then fills the group anyway.
-  // An asker that vanishes without a word (a crashed host) leaves its calls
-  // to keepalive: a connection that does not answer a ping within
-  // kKeepaliveTimeoutMs is closed, and its calls with it.
+  // keeps its own deadline and cancels the call, or the Get stream, when it
+  // passes, which ends it here too; a load still running then fills the
+  // group anyway. An asker that vanishes without a word (a crashed host)
+  // leaves its calls and its idle streams to keepalive: a connection that
+  // does not answer a ping within kKeepaliveTimeoutMs is closed, and all on
+  // it with it.
   builder.AddChannelArgument(GRPC_ARG_ENABLE_DEADLINE_CHECKS, 0);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, kKeepaliveTimeMs);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,

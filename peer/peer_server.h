@@ -68,8 +68,10 @@ struct PeerServerOptions {
   // Requests answered at once; more are refused.
   int max_concurrent_requests = 256;
 
-  // Get streams open at once; more are refused. An asking process keeps a
-  // stream open to each peer for each of its threads that asked at once.
+  // Get streams open at once, over all askers; more are refused (the
+  // asker loads the key itself and counts a peer error). An asking process
+  // keeps open, to each peer, as many streams as it lately ran fetches to
+  // it at once, up to 64: size this to the askers times that.
   int max_get_streams = 4096;
 
   // Threads that take requests and answer those for keys the group holds
@@ -97,10 +99,12 @@ class PeerServer {
   // that name is served already; FailedPrecondition after Shutdown.
   absl::Status AddGroup(CacheGroup* group);
 
-  // Stops accepting requests, gives those running a second before gRPC
-  // cancels them, and waits for the getter calls and store writes already
-  // running for peers to end (their answers are dropped). Also done by the
-  // destructor; later calls do nothing, and AddGroup fails.
+  // Stops accepting requests, ends every Get stream at once (a Get being
+  // answered included: its asker loads the key itself), gives Sets and
+  // Removes running a second before gRPC cancels them, and waits for the
+  // getter calls and store writes already running for peers to end (their
+  // answers are dropped). Also done by the destructor; later calls do
+  // nothing, and AddGroup fails.
   ~PeerServer();
   void Shutdown();
 

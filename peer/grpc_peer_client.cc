@@ -71,8 +71,7 @@ class GetStream {
           grpc::CompletionQueue::GOT_EVENT) {
         context_.TryCancel();
         End(deadline);
-        return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
-                            "no answer within the deadline");
+        return DeadlineExceeded();
       }
       --pending_;
       failed |= !ok;
@@ -90,28 +89,34 @@ class GetStream {
   bool ended() const { return ended_; }
 
  private:
-  // Waits for the operations pending, then for the stream's status (the
-  // status only after the Read: both ask for the peer's metadata, and gRPC
-  // takes one such ask at a time). After a failed operation the status is
-  // on its way; should a wait outlast `deadline`, the stream is cancelled,
-  // which ends every wait at once.
+  // Waits for the operations pending, then for the stream's status. After
+  // a failed operation the status is on its way; should a wait outlast
+  // `deadline`, the stream is cancelled, which ends every wait at once, and
+  // the status is DEADLINE_EXCEEDED.
   grpc::Status End(std::chrono::system_clock::time_point deadline) {
     void* tag = nullptr;
     bool ok = false;
+    bool cancelled = false;
     const auto await = [&] {
-      if (queue_.AsyncNext(&tag, &ok, deadline) !=
-          grpc::CompletionQueue::GOT_EVENT) {
-        context_.TryCancel();
-        deadline = std::chrono::system_clock::time_point::max();
-        queue_.Next(&tag, &ok);
+      if (!cancelled && queue_.AsyncNext(&tag, &ok, deadline) ==
+                            grpc::CompletionQueue::GOT_EVENT) {
+        return;
       }
+      if (!cancelled) context_.TryCancel();
+      cancelled = true;
+      queue_.Next(&tag, &ok);
     };
     for (; pending_ > 0; --pending_) await();
     grpc::Status status;
     stream_->Finish(&status, this);
     await();
     ended_ = true;
-    return status;
+    return cancelled ? DeadlineExceeded() : status;
+  }
+
+  static grpc::Status DeadlineExceeded() {
+    return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
+                        "no answer within the deadline");
   }
 
   grpc::ClientContext context_;
@@ -155,14 +160,15 @@ class GrpcPeerClient : public PeerClient {
     request.set_group(std::string(group));
     request.set_key(std::string(key));
     peer::GetResponse response;
-    const absl::Time start = absl::Now();
     // An infinite timeout is gRPC's infinite deadline (time_point::max).
-    const auto deadline = absl::ToChronoTime(start + timeout_);
+    const auto deadline = absl::ToChronoTime(absl::Now() + timeout_);
     bool kept = false;
     std::unique_ptr<GetStream> stream = TakeStream(&kept);
     grpc::Status status = stream->Exchange(request, &response, deadline);
-    if (kept && (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
-                 status.error_code() == grpc::StatusCode::CANCELLED)) {
+    if (kept &&
+        (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+         status.error_code() == grpc::StatusCode::CANCELLED) &&
+        std::chrono::system_clock::now() < deadline) {
       // A kept stream's end, not the peer's answer: the peer shut down
       // (which cancels its streams), restarted, or its connection closed,
       // most likely while the stream was idle. Gets can be asked twice:
@@ -171,7 +177,6 @@ class GrpcPeerClient : public PeerClient {
       stream = std::make_unique<GetStream>(*stub_);
       status = stream->Exchange(request, &response, deadline);
     }
-    if (!stream->ended()) ReturnStream(std::move(stream), start);
     if (!status.ok()) return CallError("Get", status);
     if (response.has_error()) {
       *answer = FromWire(response.error());
@@ -181,6 +186,7 @@ class GrpcPeerClient : public PeerClient {
           std::move(*response.mutable_value()),
           expires == 0 ? absl::InfiniteFuture() : absl::FromUnixNanos(expires)};
     }
+    ReturnStream(std::move(stream));
     return absl::OkStatus();
   }
 
@@ -248,22 +254,24 @@ class GrpcPeerClient : public PeerClient {
     return std::make_unique<GetStream>(*stub_);
   }
 
-  // Keeps `stream`, last used at `used`, for the next Get, and ends those
+  // Keeps `stream`, which just answered, for the next Get, and ends those
   // idle for longer than idle_stream_lifetime_: streams are taken last in,
   // first out, so the oldest are the ones beyond the fetches run at once of
   // late, and the peer counts them against its max_get_streams. Keeps
   // kMaxIdleStreams at most.
-  void ReturnStream(std::unique_ptr<GetStream> stream, absl::Time used) {
+  void ReturnStream(std::unique_ptr<GetStream> stream) {
     std::vector<std::unique_ptr<GetStream>> stale;
     {
       std::lock_guard<std::mutex> lock(mu_);
+      // Read under mu_, so that the deque is in order of last use.
+      const absl::Time now = absl::Now();
       while (!idle_streams_.empty() &&
-             used - idle_streams_.front().last_used > idle_stream_lifetime_) {
+             now - idle_streams_.front().last_used > idle_stream_lifetime_) {
         stale.push_back(std::move(idle_streams_.front().stream));
         idle_streams_.pop_front();
       }
       if (idle_streams_.size() < kMaxIdleStreams) {
-        idle_streams_.push_back({std::move(stream), used});
+        idle_streams_.push_back({std::move(stream), now});
       }
     }
     // `stale` and a stream not kept end here, outside mu_.

@@ -38,8 +38,9 @@ struct GrpcPeerClientOptions {
   absl::Duration timeout = absl::Seconds(1);
 
   // A Get stream unused for longer is ended when the next Get to the same
-  // peer ends, so that a process keeps open, to each peer, about as many
-  // streams as it lately ran fetches to it at once (at most 64).
+  // peer is answered, so that a process fetching from a peer keeps open to
+  // it about as many streams as it lately ran fetches to it at once (at
+  // most 64). A process that stops asking a peer keeps its streams to it.
   absl::Duration idle_stream_lifetime = absl::Seconds(10);
 
   // Largest message sent or accepted, in bytes; a value that does not fit is

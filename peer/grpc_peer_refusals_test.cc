@@ -188,7 +188,7 @@ TEST(GrpcPeerRefusalsTest, GetStreamsBeyondTheLimitAreRefused) {
   // A stream held open, as an asker keeps one between fetches.
   auto stub = RawStub(cluster->node(1).address);
   grpc::ClientContext context;
-  context.set_deadline(Deadline());
+  context.set_deadline(Deadline(absl::Seconds(60)));
   auto held = stub->Get(&context);
   peer::GetRequest request;
   request.set_group("test");
@@ -221,7 +221,7 @@ TEST(GrpcPeerRefusalsTest, RequestsSentAheadAreAnsweredInTurn) {
   ASSERT_NE(cluster, nullptr);
   auto stub = RawStub(cluster->node(0).address);
   grpc::ClientContext context;
-  context.set_deadline(Deadline());
+  context.set_deadline(Deadline(absl::Seconds(60)));
   auto stream = stub->Get(&context);
   constexpr int kRequests = 200;
   peer::GetRequest request;

@@ -292,11 +292,14 @@ TEST(GrpcPeerTest, ShutdownEndsAGetWhoseLoadIsRunning) {
   EXPECT_TRUE(
       Eventually([&] { return cluster->node(1).gate->waiting() == 1; }));
   std::atomic<bool> shut_down{false};
+  const absl::Time start = absl::Now();
   std::thread shutdown([&] {
     cluster->node(1).server->Shutdown();
     shut_down = true;
   });
   asker.join();
+  // At once, not after the second gRPC gives calls before it cancels them.
+  EXPECT_LT(absl::Now() - start, absl::Milliseconds(800));
   EXPECT_EQ(value, Expected(key));
   EXPECT_EQ(cluster->node(0).getter().calls(key), 1);
   EXPECT_EQ(cluster->node(0).stats().peer_errors, 1u);
@@ -350,7 +353,7 @@ TEST(GrpcPeerTest, FetchesOneAfterAnotherShareOneStream) {
 TEST(GrpcPeerTest, StreamsIdleForTheirLifetimeEnd) {
   ClusterOptions options;
   options.server.max_get_streams = 2;
-  options.client.idle_stream_lifetime = absl::Milliseconds(300);
+  options.client.idle_stream_lifetime = absl::Seconds(2);
   std::unique_ptr<TestCluster> cluster = TestCluster::Start(options);
   ASSERT_NE(cluster, nullptr);
   const std::vector<std::string> keys = cluster->KeysOwnedBy(1, "idle", 3);
@@ -368,7 +371,7 @@ TEST(GrpcPeerTest, StreamsIdleForTheirLifetimeEnd) {
   EXPECT_EQ(testing::RawGet(*stub, "test", "raw", &response).error_code(),
             grpc::StatusCode::RESOURCE_EXHAUSTED);
   // A fetch after the lifetime ends the stream it did not use.
-  absl::SleepFor(absl::Milliseconds(600));
+  absl::SleepFor(absl::Seconds(3));
   EXPECT_EQ(GetValue(cluster->node(0), keys[2]), Expected(keys[2]));
   EXPECT_TRUE(Eventually(
       [&] { return testing::RawGet(*stub, "test", "raw", &response).ok(); }));

@@ -70,8 +70,9 @@ struct PeerServerOptions {
 
   // Get streams open at once, over all askers; more are refused (the
   // asker loads the key itself and counts a peer error). An asking process
-  // keeps open, to each peer, as many streams as it lately ran fetches to
-  // it at once, up to 64: size this to the askers times that.
+  // keeps open, to each peer, up to 64 streams: about as many as it ran
+  // fetches to it at once when it last fetched (grpc_peer_client.h). Size
+  // this to the askers times that.
   int max_get_streams = 4096;
 
   // Threads that take requests and answer those for keys the group holds
